@@ -1,0 +1,3 @@
+export { TributaryError } from './errors.ts';
+export { InvalidStreamName, StreamName } from './stream-name.ts';
+export type { StreamSpan, TimelineEvent } from './timeline-event.ts';

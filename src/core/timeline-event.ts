@@ -1,0 +1,20 @@
+/**
+ * An event as stored in a stream, before domain decoding: what the store reads, the change feed delivers and
+ * handlers receive. `data`/`meta` are plain JSON (already decompressed); `index` is the event's version.
+ */
+export interface TimelineEvent {
+  readonly index: bigint;
+  readonly type: string;
+  readonly data: unknown;
+  readonly meta: unknown;
+  readonly timestamp: Date;
+  readonly correlationId?: string | undefined;
+  readonly causationId?: string | undefined;
+}
+
+/** A run of consecutive events of one stream starting at `index` (the version of the first event). */
+export interface StreamSpan {
+  readonly stream: string;
+  readonly index: bigint;
+  readonly events: readonly TimelineEvent[];
+}
