@@ -1,0 +1,37 @@
+import { CompressionTypes, type IHeaders, Kafka } from 'kafkajs';
+
+/** A message as both sides publish it: key = stream name, JSON value, string headers. */
+export interface PlainMessage {
+  readonly key: string;
+  readonly value: string;
+  readonly headers: IHeaders;
+}
+
+/**
+ * The baseline publisher: a bare kafkajs producer sending the same messages, in batches of `batchSize`, with the same
+ * durability and compression as Tributary's publisher (acks = all, gzip), one request in flight. Returns messages/s.
+ */
+export async function produceRaw(
+  brokers: readonly string[],
+  topic: string,
+  messages: readonly PlainMessage[],
+  batchSize: number,
+): Promise<number> {
+  const kafka = new Kafka({ clientId: 'bench-raw', brokers: [...brokers], logLevel: 0 });
+  const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: true });
+  await producer.connect();
+  try {
+    const started = performance.now();
+    for (let from = 0; from < messages.length; from += batchSize) {
+      await producer.send({
+        topic,
+        acks: -1,
+        compression: CompressionTypes.GZIP,
+        messages: messages.slice(from, from + batchSize).map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      });
+    }
+    return messages.length / ((performance.now() - started) / 1000);
+  } finally {
+    await producer.disconnect();
+  }
+}

@@ -1,0 +1,50 @@
+import { atLeast, atMost } from '../harness/result.ts';
+import type { BenchSuite } from '../harness/suite.ts';
+
+/** Every suite, in run order, with the named results it promises (issue 7's table). */
+export const suites: readonly BenchSuite[] = [
+  {
+    name: 'scheduler',
+    promises: [{ name: 'scheduler.events_per_sec', unit: 'events/s', goal: atLeast(500_000) }],
+    load: () => import('./scheduler.ts'),
+  },
+  {
+    name: 'store',
+    promises: [
+      { name: 'store.append.requests', unit: 'requests/append', goal: atMost(1) },
+      { name: 'store.load.requests', unit: 'requests/load', goal: atMost(1) },
+      { name: 'store.load.cached.requests', unit: 'requests/load', goal: atMost(1) },
+      { name: 'store.load.docsRead.ratio', unit: 'documents/load', goal: atMost(0.01) },
+      { name: 'store.transact.throughput.ratio', unit: 'commands/s', goal: atLeast(1.5) },
+    ],
+    load: () => import('./store.ts'),
+  },
+  {
+    name: 'feed',
+    promises: [{ name: 'feed.throughput.ratio', unit: 'events/s', goal: atLeast(0.8) }],
+    load: () => import('./feed.ts'),
+  },
+  {
+    name: 'projection',
+    promises: [{ name: 'projection.throughput.events_per_sec', unit: 'events/s' }],
+    load: () => import('./projection.ts'),
+  },
+  {
+    name: 'summaries',
+    promises: [{ name: 'summaries.throughput.ratio', unit: 'summaries/s', goal: atLeast(0.8) }],
+    load: () => import('./summaries.ts'),
+  },
+  {
+    name: 'e2e',
+    promises: [
+      { name: 'e2e.latency.p50_ms', unit: 'ms' },
+      { name: 'e2e.latency.p99_ms', unit: 'ms' },
+    ],
+    load: () => import('./e2e.ts'),
+  },
+  {
+    name: 'rss',
+    promises: [{ name: 'processor.rss_mb.backlog_1m', unit: 'MB', goal: atMost(300) }],
+    load: () => import('./rss.ts'),
+  },
+];

@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { AccountCommand } from '../domain/account/index.ts';
+import type { BankService } from '../service.ts';
+import type { ApiRequest, ApiResponse, ApiRoute } from './api.ts';
+import { CloseAccountBody, EntityId, MoneyBody, maxBodyBytes, OpenAccountBody, TransferBody } from './requests.ts';
+import { badRequest, errorResponse, etag, notFound } from './responses.ts';
+
+export interface BankRoutesOptions {
+  /** where unexpected failures are reported (default: console.error) */
+  readonly log?: (message: string, error: unknown) => void;
+  /** generates transaction and transfer ids the client did not give (default: random UUIDs) */
+  readonly newId?: () => string;
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; response: ApiResponse };
+
+function parseBody<S extends z.ZodType>(request: ApiRequest, schema: S): Parsed<z.output<S>> {
+  if (Buffer.byteLength(request.body, 'utf8') > maxBodyBytes) {
+    return {
+      ok: false,
+      response: {
+        status: 413,
+        body: { error: 'RequestTooLarge', message: `The request body is over ${maxBodyBytes} bytes.` },
+      },
+    };
+  }
+  let json: unknown = {};
+  if (request.body.trim() !== '') {
+    try {
+      json = JSON.parse(request.body);
+    } catch {
+      return {
+        ok: false,
+        response: { status: 400, body: { error: 'InvalidJson', message: 'The request body is not valid JSON.' } },
+      };
+    }
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, response: badRequest(parsed.error, 'body') };
+}
+
+function parseId(request: ApiRequest, name = 'id'): Parsed<string> {
+  const parsed = EntityId.safeParse(request.params[name]);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, response: badRequest(parsed.error, 'path') };
+}
+
+/** `If-Match: "3"` or a body's `expectedVersion: 3`; the header wins. Invalid header → undefined + 400. */
+function expectedVersionOf(request: ApiRequest, fromBody: number | undefined): Parsed<bigint | undefined> {
+  const header = request.header('if-match');
+  if (header === undefined || header === '*')
+    return { ok: true, value: fromBody === undefined ? undefined : BigInt(fromBody) };
+  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
+  if (!match?.[1]) {
+    return {
+      ok: false,
+      response: {
+        status: 400,
+        body: { error: 'InvalidRequest', message: 'If-Match must be a version returned in an ETag, e.g. "3".' },
+      },
+    };
+  }
+  return { ok: true, value: BigInt(match[1]) };
+}
+
+/** The HTTP API of the bank over a `BankService`. */
+export function createBankRoutes(service: BankService, options: BankRoutesOptions = {}): ApiRoute[] {
+  const log = options.log ?? ((message, error) => console.error(message, error));
+  const newId = options.newId ?? (() => randomUUID());
+
+  const guarded =
+    (handle: (request: ApiRequest) => Promise<ApiResponse>) =>
+    async (request: ApiRequest): Promise<ApiResponse> => {
+      try {
+        return await handle(request);
+      } catch (error) {
+        return errorResponse(error, log);
+      }
+    };
+
+  const accountCommand = <S extends z.ZodType<{ expectedVersion?: number | undefined }>>(
+    schema: S,
+    toCommand: (body: z.output<S>, request: ApiRequest) => AccountCommand,
+  ) =>
+    guarded(async (request) => {
+      const id = parseId(request);
+      if (!id.ok) return id.response;
+      const body = parseBody(request, schema);
+      if (!body.ok) return body.response;
+      const expectedVersion = expectedVersionOf(request, body.value.expectedVersion);
+      if (!expectedVersion.ok) return expectedVersion.response;
+      const command = toCommand(body.value, request);
+      const { version } = await service.commandAccount(id.value, command, { expectedVersion: expectedVersion.value });
+      const transaction = 'transactionId' in command ? { transactionId: command.transactionId } : {};
+      return {
+        status: 200,
+        headers: { etag: etag(version) },
+        body: { accountId: id.value, version: Number(version), ...transaction },
+      };
+    });
+
+  const transactionIdOf = (body: { transactionId?: string | undefined }, request: ApiRequest) =>
+    body.transactionId ?? request.header('idempotency-key') ?? newId();
+
+  return [
+    {
+      name: 'openAccount',
+      method: 'POST',
+      route: 'accounts/{id}/open',
+      authLevel: 'function',
+      handle: accountCommand(OpenAccountBody, (body) => ({
+        type: 'Open',
+        owner: body.owner,
+        overdraftLimit: body.overdraftLimit,
+      })),
+    },
+    {
+      name: 'deposit',
+      method: 'POST',
+      route: 'accounts/{id}/deposit',
+      authLevel: 'function',
+      handle: accountCommand(MoneyBody, (body, request) => ({
+        type: 'Deposit',
+        transactionId: transactionIdOf(body, request),
+        amount: body.amount,
+        description: body.description,
+      })),
+    },
+    {
+      name: 'withdraw',
+      method: 'POST',
+      route: 'accounts/{id}/withdraw',
+      authLevel: 'function',
+      handle: accountCommand(MoneyBody, (body, request) => ({
+        type: 'Withdraw',
+        transactionId: transactionIdOf(body, request),
+        amount: body.amount,
+        description: body.description,
+      })),
+    },
+    {
+      name: 'closeAccount',
+      method: 'POST',
+      route: 'accounts/{id}/close',
+      authLevel: 'function',
+      handle: accountCommand(CloseAccountBody, () => ({ type: 'Close' })),
+    },
+    {
+      name: 'requestTransfer',
+      method: 'POST',
+      route: 'transfers',
+      authLevel: 'function',
+      handle: guarded(async (request) => {
+        const body = parseBody(request, TransferBody);
+        if (!body.ok) return body.response;
+        const { transferId: given, ...transfer } = body.value;
+        const transferId = given ?? request.header('idempotency-key') ?? newId();
+        const { version } = await service.requestTransfer(transferId, { type: 'Request', ...transfer });
+        return {
+          status: 202,
+          headers: { location: `/api/transfers/${transferId}`, etag: etag(version) },
+          body: { transferId, status: 'requested' },
+        };
+      }),
+    },
+    {
+      name: 'getTransfer',
+      method: 'GET',
+      route: 'transfers/{id}',
+      authLevel: 'function',
+      handle: guarded(async (request) => {
+        const id = parseId(request);
+        if (!id.ok) return id.response;
+        const { state, version } = await service.transfer(id.value);
+        if (state.status === 'none') return notFound(`Transfer ${id.value} has not been requested.`);
+        return { status: 200, headers: { etag: etag(version) }, body: { transferId: id.value, ...state } };
+      }),
+    },
+    {
+      name: 'getAccount',
+      method: 'GET',
+      route: 'accounts/{id}',
+      authLevel: 'function',
+      handle: guarded(async (request) => {
+        const id = parseId(request);
+        if (!id.ok) return id.response;
+        const view = await service.balance(id.value);
+        return view ? { status: 200, body: view } : notFound(`Account ${id.value} is not known (yet).`);
+      }),
+    },
+    {
+      name: 'getStatement',
+      method: 'GET',
+      route: 'accounts/{id}/statement',
+      authLevel: 'function',
+      handle: guarded(async (request) => {
+        const id = parseId(request);
+        if (!id.ok) return id.response;
+        const view = await service.statement(id.value);
+        return view ? { status: 200, body: view } : notFound(`Account ${id.value} has no statement (yet).`);
+      }),
+    },
+  ];
+}

@@ -1,0 +1,38 @@
+import type { AccountCommand } from './domain/account/index.ts';
+import type { TransferCommand, TransferState } from './domain/transfer/index.ts';
+import type { BalanceView, StatementView } from './domain/views.ts';
+
+/** Options of a command sent over HTTP. */
+export interface CommandOptions {
+  /** refuse the command with `StaleExpectedVersion` unless the stream is at exactly this version */
+  readonly expectedVersion?: bigint | undefined;
+}
+
+/** What the HTTP API needs from the bank: commands through the event store, queries on the views. */
+export interface BankService {
+  /** runs an account command; resolves with the account stream's version afterwards */
+  commandAccount(accountId: string, command: AccountCommand, options?: CommandOptions): Promise<{ version: bigint }>;
+  /** records a transfer request; the transfer reactor carries it out */
+  requestTransfer(
+    transferId: string,
+    command: Extract<TransferCommand, { type: 'Request' }>,
+  ): Promise<{ version: bigint }>;
+  transfer(transferId: string): Promise<{ state: TransferState; version: bigint }>;
+  balance(accountId: string): Promise<BalanceView | undefined>;
+  statement(accountId: string): Promise<StatementView | undefined>;
+}
+
+/** The client expected a different stream version (optimistic concurrency across requests): nothing was written. */
+export class StaleExpectedVersion extends Error {
+  constructor(
+    readonly stream: string,
+    readonly expectedVersion: bigint,
+    readonly actualVersion: bigint,
+  ) {
+    super(
+      `Stream ${stream} is at version ${actualVersion}, not the expected ${expectedVersion}: it changed since you read ` +
+        'it. Read it again and retry with the current version.',
+    );
+    this.name = 'StaleExpectedVersion';
+  }
+}

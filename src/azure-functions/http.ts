@@ -1,0 +1,42 @@
+import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+
+/** A request as a framework-agnostic handler sees it: what every host (Functions, a dev server) can provide. */
+export interface HttpCall {
+  readonly method: string;
+  /** route parameters, e.g. `{ id: '42' }` for the route `accounts/{id}` */
+  readonly params: Readonly<Record<string, string>>;
+  /** header lookup, case-insensitive; undefined when absent */
+  header(name: string): string | undefined;
+  /** the raw body ('' when there is none) */
+  readonly body: string;
+}
+
+/** A framework-agnostic answer; `body` is sent as JSON. */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+}
+
+/**
+ * Adapts a framework-agnostic handler to an Azure Functions HTTP handler (`app.http(name, { handler })`), so that
+ * the same function serves Functions and any other host.
+ */
+export function azureHttpHandler(
+  handle: (call: HttpCall, context: InvocationContext) => Promise<HttpAnswer>,
+): HttpHandler {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const call: HttpCall = {
+      method: request.method,
+      params: request.params,
+      header: (name) => request.headers.get(name) ?? undefined,
+      body: await request.text(),
+    };
+    const answer = await handle(call, context);
+    return {
+      status: answer.status,
+      ...(answer.headers ? { headers: { ...answer.headers } } : {}),
+      ...(answer.body === undefined ? {} : { jsonBody: answer.body }),
+    };
+  };
+}

@@ -1,0 +1,10 @@
+export {
+  type ChangeFeedTriggerHandler,
+  type ChangeFeedTriggerOptions,
+  createChangeFeedTriggerHandler,
+} from './change-feed-trigger.ts';
+export { TriggerBatchFailed } from './errors.ts';
+export { azureHttpHandler, type HttpAnswer, type HttpCall } from './http.ts';
+export { createLagTimerHandler, type LagTimerOptions, type ProcessorLag } from './lag-timer.ts';
+export { triggerRetry } from './retry.ts';
+export { createStreamPositions, type StreamPositions } from './stream-positions.ts';

@@ -1,0 +1,32 @@
+import type { Command } from '../command.ts';
+import { checkpointsCommand } from './checkpoints.ts';
+import { cosmosCommand } from './cosmos.ts';
+import { devCommand } from './dev.ts';
+import { initCommand } from './init.ts';
+import { lagCommand } from './lag.ts';
+import { parkedCommand } from './parked.ts';
+import { rebuildCommand, replayCommand } from './rebuild.ts';
+import { dumpCommand, streamsCommand } from './streams.ts';
+
+export const rootCommand: Command = {
+  name: 'tributary',
+  summary: 'Event sourcing on Azure Cosmos DB: run the dev host, inspect streams, manage processors.',
+  description:
+    'tributary — event sourcing on Azure Cosmos DB.\n\n' +
+    'Commands connect to $COSMOS_ENDPOINT with $COSMOS_KEY, or to --endpoint; without either they work on the\n' +
+    'local dev data in .tributary/ (through the running dev host when there is one).\n' +
+    'Exit codes: 0 ok, 1 the operation failed, 2 the command line is wrong.',
+  subcommands: [
+    initCommand,
+    cosmosCommand,
+    devCommand,
+    streamsCommand,
+    dumpCommand,
+    checkpointsCommand,
+    lagCommand,
+    rebuildCommand,
+    replayCommand,
+    parkedCommand,
+  ],
+  examples: ['tributary dev', 'tributary dump Account-42', 'tributary checkpoints rewind --processor balances --to beginning'],
+};

@@ -1,0 +1,52 @@
+import type { Command } from '../command.ts';
+import { connectionOptions, withConnection } from '../connection.ts';
+
+const jsonOption = { json: { type: 'boolean', description: 'Print one JSON object per line.' } } as const;
+
+export const streamsCommand: Command = {
+  name: 'streams',
+  summary: 'List the streams of a category, with their versions.',
+  positionals: [{ name: 'category', required: true, description: 'the category, e.g. Account' }],
+  options: { ...connectionOptions, ...jsonOption },
+  examples: ['tributary streams Account', 'tributary streams Transfer --json'],
+  async run(args, context) {
+    const category = args.positionals[0]!;
+    const { listStreams } = await import('../stream-reading.ts');
+    await withConnection(args, context, async (connection) => {
+      const streams = await listStreams(connection, category);
+      for (const stream of streams) {
+        context.io.stdout.write(
+          args.values.json
+            ? `${JSON.stringify({ stream: stream.stream, version: Number(stream.version) })}\n`
+            : `${stream.stream}  version ${stream.version}\n`,
+        );
+      }
+      if (!args.values.json) context.io.stderr.write(`${streams.length} stream(s) in category ${category}.\n`);
+    });
+    return 0;
+  },
+};
+
+export const dumpCommand: Command = {
+  name: 'dump',
+  summary: 'Print the events of a stream (and its unfolds).',
+  positionals: [{ name: 'stream', required: true, description: 'the stream name, e.g. Account-42' }],
+  options: {
+    ...connectionOptions,
+    ...jsonOption,
+    from: { type: 'string', valueName: '<version>', description: 'First version to print (default 0).' },
+  },
+  examples: ['tributary dump Account-42', 'tributary dump Account-42 --json | jq .data'],
+  async run(args, context) {
+    const { dumpStream } = await import('../stream-reading.ts');
+    await withConnection(args, context, (connection) =>
+      dumpStream(connection, args.positionals[0]!, {
+        json: args.values.json === true,
+        from: typeof args.values.from === 'string' ? args.values.from : undefined,
+        out: context.io.stdout,
+        commandPath: context.commandPath,
+      }),
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,34 @@
+import { TributaryError } from '../core/index.ts';
+
+export class UnknownProcessorName extends TributaryError {
+  readonly code = 'UnknownProcessorName';
+  constructor(processor: string, known: readonly string[], where: string) {
+    super(
+      `No processor named "${processor}" has leases in ${where}. ` +
+        (known.length > 0 ? `Processors: ${known.join(', ')}.` : 'No processor has run there yet.'),
+    );
+  }
+}
+
+export class NotParked extends TributaryError {
+  readonly code = 'NotParked';
+  constructor(stream: string, processor: string | undefined, where: string) {
+    super(`${stream} is not parked${processor ? ` for ${processor}` : ''} in ${where}; see \`tributary parked list\`.`);
+  }
+}
+
+export class ParkedForSeveralProcessors extends TributaryError {
+  readonly code = 'ParkedForSeveralProcessors';
+  constructor(stream: string, processors: readonly string[]) {
+    super(`${stream} is parked for several processors (${processors.join(', ')}): choose one with --processor.`);
+  }
+}
+
+export class DevHostRunning extends TributaryError {
+  readonly code = 'DevHostRunning';
+  constructor() {
+    super(
+      'The dev host is running on this data and runs the same processors: stop it (Ctrl-C) first, then run this again.',
+    );
+  }
+}

@@ -1,0 +1,62 @@
+import { deleteProcessor, rewindCheckpoints } from '../feed/index.ts';
+import type { HostedApp } from '../dev/index.ts';
+import { runUntilCaughtUp } from './catch-up.ts';
+import type { CosmosConnection } from './connection.ts';
+import type { CliIo } from './context.ts';
+import { DevHostRunning, UnknownProcessorName } from './errors.ts';
+import { withHostedApp } from './hosted-app-session.ts';
+
+function refuseWhileDevHostRuns(connection: CosmosConnection) {
+  if (connection.viaDevHost) throw new DevHostRunning();
+}
+
+function definitionOf(app: HostedApp, name: string, kind?: string) {
+  const candidates = app.processors.filter((p) => kind === undefined || p.kind === kind);
+  const definition = candidates.find((p) => p.name === name);
+  if (definition === undefined) {
+    throw new UnknownProcessorName(name, candidates.map((p) => p.name), kind ? `the sample app's ${kind}s` : 'the sample app');
+  }
+  return definition;
+}
+
+/** Deletes a projection's views and its leases, then runs it from the beginning until it has caught up. */
+export async function rebuildProjection(connection: CosmosConnection, projection: string, io: CliIo): Promise<number> {
+  refuseWhileDevHostRuns(connection);
+  return withHostedApp(connection, io, async (app, context) => {
+    const definition = definitionOf(app, projection, 'projection');
+    const cleared = definition.clearViews ? await definition.clearViews() : 0;
+    await deleteProcessor({ leases: context.containers.leases, name: definition.name });
+    io.stderr.write(`Deleted ${cleared} view(s) of ${projection}; rebuilding from the beginning of the events.\n`);
+    const result = await runUntilCaughtUp(definition, context, {
+      label: `rebuild ${projection}`,
+      progress: io.stderr,
+      log: (line) => io.stderr.write(`${line}\n`),
+    });
+    io.stdout.write(`Rebuilt ${projection}: ${result.events} event(s) applied, ${result.parked} stream(s) parked.\n`);
+    return result.parked > 0 ? 1 : 0;
+  });
+}
+
+/** Rewinds a processor to a time or the beginning and runs it until it has caught up. */
+export async function replayProcessor(
+  connection: CosmosConnection,
+  processor: string,
+  from: Date | 'beginning',
+  io: CliIo,
+): Promise<number> {
+  refuseWhileDevHostRuns(connection);
+  return withHostedApp(connection, io, async (app, context) => {
+    const definition = definitionOf(app, processor);
+    const rewound = await rewindCheckpoints({ leases: context.containers.leases, name: definition.name }, from);
+    io.stderr.write(
+      `Rewound ${rewound} lease(s) of ${processor} to ${from === 'beginning' ? 'the beginning' : from.toISOString()}.\n`,
+    );
+    const result = await runUntilCaughtUp(definition, context, {
+      label: `replay ${processor}`,
+      progress: io.stderr,
+      log: (line) => io.stderr.write(`${line}\n`),
+    });
+    io.stdout.write(`Replayed ${processor}: ${result.events} event(s) handled, ${result.parked} stream(s) parked.\n`);
+    return result.parked > 0 ? 1 : 0;
+  });
+}

@@ -1,0 +1,42 @@
+import { createCosmosStore } from '../store/index.ts';
+import type { CosmosConnection } from './connection.ts';
+import type { TextSink } from './context.ts';
+import { UsageError } from './usage-error.ts';
+
+const storeOf = (connection: CosmosConnection) =>
+  createCosmosStore({ client: connection.client, databaseId: connection.databaseId });
+
+export async function listStreams(connection: CosmosConnection, category: string) {
+  return storeOf(connection).listStreams(category);
+}
+
+const bigintAsNumber = (_key: string, value: unknown) => (typeof value === 'bigint' ? Number(value) : value);
+
+/** Prints a stream's events (from `from` on) and its unfolds: a readable listing, or JSON lines. */
+export async function dumpStream(
+  connection: CosmosConnection,
+  stream: string,
+  options: { json: boolean; from: string | undefined; out: TextSink; commandPath: string },
+): Promise<void> {
+  if (options.from !== undefined && !/^\d+$/.test(options.from)) {
+    throw new UsageError(`--from ${JSON.stringify(options.from)} is not a version (a whole number ≥ 0).`, options.commandPath);
+  }
+  const from = BigInt(options.from ?? '0');
+  const dump = await storeOf(connection).dumpStream(stream);
+  const events = dump.events.filter((event) => event.index >= from);
+  if (options.json) {
+    for (const event of events) options.out.write(`${JSON.stringify({ stream, ...event }, bigintAsNumber)}\n`);
+    return;
+  }
+  if (dump.tip === undefined && dump.events.length === 0) {
+    options.out.write(`${stream} has no events (in ${connection.description}).\n`);
+    return;
+  }
+  options.out.write(`${stream}  version ${dump.version}  (${dump.events.length} events, ${dump.batches.length} batch document(s))\n`);
+  for (const event of events) {
+    options.out.write(`  #${event.index}  ${event.timestamp.toISOString()}  ${event.type}  ${JSON.stringify(event.data)}\n`);
+  }
+  for (const unfold of dump.unfolds) {
+    options.out.write(`  unfold ${unfold.type} (at version ${unfold.index})  ${JSON.stringify(unfold.data)}\n`);
+  }
+}

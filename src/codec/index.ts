@@ -1,0 +1,22 @@
+export {
+  type AnyEvent,
+  type Codec,
+  type CodecOptions,
+  type DomainEvent,
+  defineCodec,
+  type EventOf,
+  type EventSchemas,
+  type SkippedEvent,
+  type UnknownTypePolicy,
+  type Upcaster,
+  upcaster,
+} from './codec.ts';
+export {
+  BodyEncoding,
+  decodeBody,
+  type EncodedBody,
+  encodeBody,
+  encodeBodyBrotli,
+  UnsupportedBodyEncoding,
+} from './encoding.ts';
+export { InvalidEvent, UndecodableEvent, UnknownEventType } from './errors.ts';

@@ -1,0 +1,230 @@
+import { hostname } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { CosmosClient } from '@azure/cosmos';
+import { type LocalCosmos, startLocalCosmos } from '../emulator/index.ts';
+import { ContainerNames, createCosmosStore, ensureContainers } from '../store/index.ts';
+import type { StreamHandler } from '../streams/index.ts';
+import type { DevHostConfig } from './config.ts';
+import { appRequestHandler } from './app-http.ts';
+import type { DashboardSources, DashboardStatus } from './dashboard-model.ts';
+import { type HostedApp, type HostedAppFactory, bankApp } from './hosted-app.ts';
+import { type HostedProcessor, startHostedProcessor } from './hosted-processors.ts';
+import { startDevHttpServer } from './http-server.ts';
+import { createLagHistory } from './lag-history.ts';
+import { createRecentSummaries } from './recent-summaries.ts';
+import { streamView } from './stream-browser.ts';
+import { createDevSummarySink, type SummarySinkDescription } from './summary-sink.ts';
+import { UnknownProcessor } from './errors.ts';
+
+export interface DevHostOptions {
+  /** base of relative paths (the data directory); default `process.cwd()` */
+  readonly cwd?: string;
+  /** where progress and problems are reported; default stderr */
+  readonly log?: (line: string) => void;
+  /** the app to host; default the sample bank app (`functions/`) */
+  readonly app?: HostedAppFactory;
+  /** wraps each processor's handler, e.g. to make a stream fail in a test */
+  readonly wrapHandler?: (processor: string, handler: StreamHandler) => StreamHandler;
+  /** handler attempts before a failing stream is parked; default 5 */
+  readonly parkAfterAttempts?: number;
+  /** first retry delay of a failing stream in ms; default 200 */
+  readonly retryInitialDelayMs?: number;
+}
+
+/** A running dev host: where everything is, and how to stop it. */
+export interface DevHost {
+  /** the HTTP server's base URL */
+  readonly url: string;
+  /** the app's API base, `<url>/api` */
+  readonly apiUrl: string;
+  readonly dashboardUrl: string;
+  readonly cosmos: { readonly endpoint: string; readonly kind: 'local' | 'account'; readonly databaseId: string };
+  readonly summarySink: SummarySinkDescription;
+  /** the directory of the summary files when the file sink is used */
+  readonly summaryDirectory: string | undefined;
+  readonly processors: readonly HostedProcessor[];
+  /** the client the host uses (for tests and tools in the same process) */
+  readonly client: CosmosClient;
+  /** takes a lag sample now instead of waiting for the next tick */
+  sample(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const markerFile = 'dev-host.json';
+
+/**
+ * Starts the dev host: the local Cosmos server (or the configured account), the containers, the app's HTTP API, its
+ * projections and reactors on Tributary's processor, summaries to Kafka or files, and the dashboard.
+ */
+export async function startDevHost(config: DevHostConfig, options: DevHostOptions = {}): Promise<DevHost> {
+  const cwd = options.cwd ?? process.cwd();
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const dataDir = resolve(cwd, config.dataDir);
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      await close().catch((error: unknown) => log(`while stopping: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  };
+  try {
+    let local: LocalCosmos | undefined;
+    if (!config.cosmosEndpoint) {
+      await mkdir(dataDir, { recursive: true });
+      local = await startLocalCosmos({
+        port: config.cosmosPort,
+        partitions: config.cosmosPartitions,
+        dataDir: resolve(dataDir, 'cosmos'),
+      });
+      const server = local;
+      closers.push(() => server.close());
+    }
+    const endpoint = local?.endpoint ?? config.cosmosEndpoint!;
+    const key = local?.key ?? config.cosmosKey;
+    if (!key) throw new Error('COSMOS_ENDPOINT is set but COSMOS_KEY is not: set both to use that account.');
+    const client = new CosmosClient({
+      endpoint,
+      key,
+      ...(local ? { connectionPolicy: { enableEndpointDiscovery: false } } : {}),
+    });
+    closers.push(async () => client.dispose());
+    await ensureContainers(client, { databaseId: config.databaseId });
+    const database = client.database(config.databaseId);
+    const containers = {
+      events: database.container(ContainerNames.events),
+      leases: database.container(ContainerNames.leases),
+      views: database.container(ContainerNames.views),
+      deadLetters: database.container(ContainerNames.deadLetters),
+    };
+
+    const store = createCosmosStore({ client, databaseId: config.databaseId });
+    const recentSummaries = createRecentSummaries();
+    const sink = createDevSummarySink(config, cwd, recentSummaries);
+    closers.push(() => sink.publisher.close());
+
+    const app: HostedApp = await (options.app ?? bankApp)({
+      client,
+      databaseId: config.databaseId,
+      containers,
+      summaries: sink.publisher,
+    });
+    if (app.close) closers.push(app.close);
+
+    const instanceId = `dev-${hostname()}`;
+    const processors: HostedProcessor[] = [];
+    closers.push(async () => {
+      await Promise.all(processors.map((processor) => processor.stop()));
+    });
+    for (const definition of app.processors) {
+      const handle = options.wrapHandler ? options.wrapHandler(definition.name, definition.handle) : definition.handle;
+      processors.push(
+        await startHostedProcessor(
+          { ...definition, handle },
+          {
+            ...containers,
+            instanceId,
+            parkAfterAttempts: options.parkAfterAttempts ?? 5,
+            retryInitialDelayMs: options.retryInitialDelayMs ?? 200,
+            log,
+          },
+        ),
+      );
+    }
+
+    const lagHistory = createLagHistory();
+    const sample = async () => {
+      const now = Date.now();
+      await Promise.all(processors.map((processor) => processor.sample(now)));
+      const lag: Record<string, number> = {};
+      for (const processor of processors) {
+        for (const lease of processor.status().leases) lag[`${processor.name} ${lease.range}`] = lease.lag ?? 0;
+      }
+      lagHistory.add({ at: now, lag });
+    };
+    let sampling: Promise<void> | undefined;
+    const tick = () => {
+      sampling ??= sample()
+        .catch((error: unknown) => log(`lag sample failed: ${error instanceof Error ? error.message : String(error)}`))
+        .finally(() => {
+          sampling = undefined;
+        });
+      return sampling;
+    };
+    await tick();
+    const timer = setInterval(tick, config.lagSampleIntervalMs);
+    closers.push(async () => {
+      clearInterval(timer);
+      await sampling;
+    });
+
+    const cosmos = { endpoint, kind: local ? ('local' as const) : ('account' as const), databaseId: config.databaseId };
+    let apiUrl = '';
+    const dashboard: DashboardSources = {
+      async status(): Promise<DashboardStatus> {
+        const problems = await Promise.all(processors.map((processor) => processor.problems()));
+        const statuses = processors.map((processor) => processor.status());
+        return {
+          generatedAt: new Date().toISOString(),
+          api: apiUrl,
+          cosmos: { endpoint, kind: cosmos.kind, database: config.databaseId },
+          summarySink: sink.description,
+          throughput: {
+            eventsPerSecond: Math.round(statuses.reduce((sum, s) => sum + s.eventsPerSecond, 0) * 10) / 10,
+            eventsHandled: statuses.reduce((sum, s) => sum + s.eventsHandled, 0),
+          },
+          processors: statuses,
+          lagHistory: lagHistory.samples(),
+          streams: {
+            failing: problems.flatMap((p) => p.failing),
+            stalled: problems.flatMap((p) => p.stalled),
+            parked: problems.flatMap((p) => p.parked),
+          },
+          recentSummaries: recentSummaries.list(),
+        };
+      },
+      categories: () => app.categories,
+      listStreams: (category) => store.listStreams(category),
+      async readStream(stream) {
+        return streamView(store, stream, app.state ? await app.state(stream) : undefined);
+      },
+      async replayParked(processorName, stream) {
+        const processor = processors.find((candidate) => candidate.name === processorName);
+        if (!processor) throw new UnknownProcessor(processorName, processors.map((p) => p.name));
+        await processor.scheduler.parked.replay(stream);
+        return `Replayed ${stream} through ${processorName}: it is flowing again.`;
+      },
+    };
+
+    const server = await startDevHttpServer({
+      host: config.host,
+      port: config.port,
+      app: appRequestHandler(app.routes),
+      dashboard,
+      log,
+    });
+    closers.push(() => server.close());
+    apiUrl = `${server.url}/api`;
+
+    const marker = resolve(dataDir, markerFile);
+    if (local) {
+      await writeFile(marker, JSON.stringify({ pid: process.pid, cosmosEndpoint: endpoint, url: server.url }));
+      closers.push(() => rm(marker, { force: true }));
+    }
+
+    return {
+      url: server.url,
+      apiUrl,
+      dashboardUrl: `${server.url}/`,
+      cosmos,
+      summarySink: sink.description,
+      summaryDirectory: sink.directory,
+      processors,
+      client,
+      sample: tick,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,15 @@
+export { DevHostConfig, type DevHostConfigInput, devHostConfigFromEnv } from './config.ts';
+export type {
+  DashboardSources,
+  DashboardStatus,
+  LeaseStatus,
+  ProblemStream,
+  ProcessorStatus,
+  StreamView,
+} from './dashboard-model.ts';
+export { describeDevHost } from './describe.ts';
+export { UnknownProcessor } from './errors.ts';
+export { type DevHost, type DevHostOptions, startDevHost } from './host.ts';
+export { bankApp, type HostedApp, type HostedAppContext, type HostedAppFactory } from './hosted-app.ts';
+export type { HostedProcessor, HostedProcessorDefinition } from './hosted-processors.ts';
+export { openHostedApp } from './tool-app.ts';

@@ -1,0 +1,42 @@
+import type { CosmosClient } from '@azure/cosmos';
+import { ContainerNames } from '../store/index.ts';
+import { DevHostConfig, devHostConfigFromEnv } from './config.ts';
+import { bankApp, type HostedApp, type HostedAppContext, type HostedAppFactory } from './hosted-app.ts';
+import { createRecentSummaries } from './recent-summaries.ts';
+import { createDevSummarySink } from './summary-sink.ts';
+
+/**
+ * The app built outside the dev host, for tools that run its handlers (replaying a parked stream, rebuilding a
+ * projection): same containers and the same summary sink the dev host would use with this environment.
+ */
+export async function openHostedApp(options: {
+  readonly client: CosmosClient;
+  readonly databaseId: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly app?: HostedAppFactory;
+}): Promise<{ app: HostedApp; context: HostedAppContext; close(): Promise<void> }> {
+  const config = DevHostConfig.parse(devHostConfigFromEnv(options.env));
+  const sink = createDevSummarySink(config, options.cwd, createRecentSummaries());
+  const database = options.client.database(options.databaseId);
+  const context: HostedAppContext = {
+    client: options.client,
+    databaseId: options.databaseId,
+    containers: {
+      events: database.container(ContainerNames.events),
+      leases: database.container(ContainerNames.leases),
+      views: database.container(ContainerNames.views),
+      deadLetters: database.container(ContainerNames.deadLetters),
+    },
+    summaries: sink.publisher,
+  };
+  const app = await (options.app ?? bankApp)(context);
+  return {
+    app,
+    context,
+    async close() {
+      await app.close?.();
+      await sink.publisher.close();
+    },
+  };
+}

@@ -1,0 +1,11 @@
+export { effectivePartitionKey } from './partition-key-hash.ts';
+export { startLocalCosmos } from './server.ts';
+export type {
+  EmulatorMetrics,
+  FaultRule,
+  LocalCosmos,
+  LocalCosmosOptions,
+  OperationKind,
+  OpMetrics,
+} from './types.ts';
+export { WELL_KNOWN_EMULATOR_KEY } from './types.ts';

@@ -1,0 +1,58 @@
+// `npm run cosmos -- --port <port> [--partitions <n>] [--data <dir>] [--key <base64>]`
+import { parseArgs } from 'node:util';
+import { startLocalCosmos } from './server.ts';
+
+const usage = 'usage: npm run cosmos -- --port <port> [--partitions <n>] [--data <dir>] [--key <base64>]';
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${usage}\n`);
+  process.exit(2);
+}
+
+let values: { port?: string; partitions?: string; data?: string; key?: string; help?: boolean };
+try {
+  ({ values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      partitions: { type: 'string' },
+      data: { type: 'string' },
+      key: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }));
+} catch (error) {
+  fail((error as Error).message);
+}
+if (values.help) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
+const port = Number(values.port ?? '8081');
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a TCP port, not ${values.port}.`);
+const partitions = values.partitions === undefined ? undefined : Number(values.partitions);
+if (partitions !== undefined && (!Number.isInteger(partitions) || partitions < 1)) {
+  fail(`--partitions must be a positive integer, not ${values.partitions}.`);
+}
+
+const cosmos = await startLocalCosmos({
+  port,
+  ...(partitions !== undefined ? { partitions } : {}),
+  ...(values.data !== undefined ? { dataDir: values.data } : {}),
+  ...(values.key !== undefined ? { key: values.key } : {}),
+}).catch((error: Error) => fail(`cannot start the local Cosmos server: ${error.message}`));
+process.stdout.write(`${cosmos.endpoint}\n`);
+
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  cosmos.close().then(
+    () => process.exit(0),
+    (error: Error) => {
+      process.stderr.write(`error while stopping: ${error.message}\n`);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -1,0 +1,90 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AccountRecord } from './account.ts';
+
+/**
+ * Persistence as generations of (snapshot, journal): `snapshot-<g>.jsonl` holds the state at the start of generation
+ * g and `journal-<g>.jsonl` every change since, one JSON record a line. A new generation is written on start and on
+ * close (snapshot to a temporary file, then renamed), so a crash at any point leaves a complete generation behind.
+ */
+export class Journal {
+  private pending: string[] = [];
+
+  private constructor(
+    private readonly directory: string,
+    private generation: number,
+    private fd: number,
+  ) {}
+
+  /** Opens the directory and returns the records to replay (latest snapshot, then its journal). */
+  static open(directory: string): { journal: Journal; records: AccountRecord[] } {
+    fs.mkdirSync(directory, { recursive: true });
+    const generations = fs
+      .readdirSync(directory)
+      .map((name) => /^snapshot-(\d+)\.jsonl$/.exec(name)?.[1])
+      .filter((g): g is string => g !== undefined)
+      .map(Number)
+      .sort((a, b) => b - a);
+    const generation = generations[0] ?? 0;
+    const records: AccountRecord[] = [];
+    for (const file of [`snapshot-${generation}.jsonl`, `journal-${generation}.jsonl`]) {
+      const full = path.join(directory, file);
+      if (!fs.existsSync(full)) continue;
+      for (const line of fs.readFileSync(full, 'utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        try {
+          records.push(JSON.parse(line) as AccountRecord);
+        } catch {
+          // A torn last line from a crash mid-append: everything before it is intact.
+          break;
+        }
+      }
+    }
+    const fd = fs.openSync(path.join(directory, `journal-${generation}.jsonl`), 'a');
+    return { journal: new Journal(directory, generation, fd), records };
+  }
+
+  append(record: AccountRecord): void {
+    this.pending.push(JSON.stringify(record));
+  }
+
+  /** Writes appended records to the journal file (called before each response, so acknowledged writes are on disk). */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const text = `${this.pending.join('\n')}\n`;
+    this.pending = [];
+    fs.writeSync(this.fd, text);
+  }
+
+  /** Starts a new generation from a snapshot of the whole state and removes the old one. */
+  compact(snapshot: Iterable<AccountRecord>): void {
+    this.flush();
+    const next = this.generation + 1;
+    const temporary = path.join(this.directory, `snapshot-${next}.tmp`);
+    const out = fs.openSync(temporary, 'w');
+    let chunk: string[] = [];
+    for (const record of snapshot) {
+      chunk.push(JSON.stringify(record));
+      if (chunk.length >= 1000) {
+        fs.writeSync(out, `${chunk.join('\n')}\n`);
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) fs.writeSync(out, `${chunk.join('\n')}\n`);
+    fs.fsyncSync(out);
+    fs.closeSync(out);
+    const nextJournal = fs.openSync(path.join(this.directory, `journal-${next}.jsonl`), 'w');
+    fs.renameSync(temporary, path.join(this.directory, `snapshot-${next}.jsonl`));
+    fs.closeSync(this.fd);
+    for (const old of [`snapshot-${this.generation}.jsonl`, `journal-${this.generation}.jsonl`]) {
+      fs.rmSync(path.join(this.directory, old), { force: true });
+    }
+    this.fd = nextJournal;
+    this.generation = next;
+  }
+
+  close(): void {
+    this.flush();
+    fs.closeSync(this.fd);
+  }
+}

@@ -1,0 +1,309 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AccountState } from './account.ts';
+import { isAuthorized, signedResource } from './auth.ts';
+import { MAX_DOCUMENT_BYTES } from './documents.ts';
+import { CosmosError, SubStatus } from './errors.ts';
+import { FaultInjector, parseFaultRule } from './faults.ts';
+import { MetricsRecorder } from './metrics.ts';
+import { Journal } from './persistence.ts';
+import { type Reply, type RequestContext, route } from './routes.ts';
+import type { FaultRule, LocalCosmos, LocalCosmosOptions, OperationKind } from './types.ts';
+import { WELL_KNOWN_EMULATOR_KEY } from './types.ts';
+
+/** Request bodies beyond this are not even read: the answer is 413 either way. */
+const MAX_BODY_BYTES = 4 * MAX_DOCUMENT_BYTES;
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function errorReply(error: unknown): Reply {
+  if (error instanceof CosmosError) {
+    return {
+      status: error.status,
+      headers: error.headers,
+      body: JSON.stringify({ code: error.code, message: error.message }),
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { status: 500, body: JSON.stringify({ code: 'InternalServerError', message }) };
+}
+
+function segmentsOf(pathname: string): string[] {
+  try {
+    return pathname
+      .split('/')
+      .filter((segment) => segment !== '')
+      .map((segment) => decodeURIComponent(segment));
+  } catch {
+    throw new CosmosError(400, `The request path ${pathname} is not valid URL encoding.`);
+  }
+}
+
+/** Starts the local Cosmos DB gateway on 127.0.0.1 (`port: 0` picks a free port). */
+export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promise<LocalCosmos> {
+  const key = options.key ?? WELL_KNOWN_EMULATOR_KEY;
+  const keyBytes = Buffer.from(key, 'base64');
+  if (keyBytes.length === 0) throw new Error('The master key must be a non-empty base64 string.');
+  const partitions = options.partitions ?? 1;
+  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 64) {
+    throw new Error(`partitions must be an integer from 1 to 64, not ${partitions}.`);
+  }
+
+  let journal: Journal | undefined;
+  let replaying = true;
+  const account = new AccountState(partitions, (record) => {
+    if (!replaying) journal?.append(record);
+  });
+  if (options.dataDir) {
+    const opened = Journal.open(options.dataDir);
+    for (const record of opened.records) account.applyRecord(record);
+    journal = opened.journal;
+    journal.compact(account.snapshot());
+  }
+  replaying = false;
+
+  const faults = new FaultInjector();
+  const metrics = new MetricsRecorder();
+  let endpoint = '';
+
+  const context: RequestContext = {
+    account,
+    endpoint: () => endpoint,
+    journalWrite: (container, databaseId, docs) => account.recordWrite(container, databaseId, docs),
+  };
+
+  async function handleAdmin(request: IncomingMessage, segments: string[], body: Buffer): Promise<Reply> {
+    if (!isLoopback(request.socket.remoteAddress)) {
+      throw new CosmosError(403, 'The emulator admin routes are only served on loopback.');
+    }
+    const parse = () => {
+      try {
+        return body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as unknown);
+      } catch {
+        throw new CosmosError(400, 'The request body is not valid JSON.');
+      }
+    };
+    const what = `${request.method} ${segments.slice(1).join('/')}`;
+    switch (what) {
+      case 'POST faults': {
+        const rule = parseFaultRule(parse());
+        faults.add(rule);
+        return { status: 201, body: JSON.stringify({ added: rule }) };
+      }
+      case 'DELETE faults':
+        faults.clear();
+        return { status: 200, body: JSON.stringify({ cleared: true }) };
+      case 'POST split': {
+        const { database, container, rangeId } = parse() as {
+          database?: unknown;
+          container?: unknown;
+          rangeId?: unknown;
+        };
+        if (typeof database !== 'string' || typeof container !== 'string') {
+          throw new CosmosError(400, 'A split needs "database" and "container" (and optionally "rangeId").');
+        }
+        const children = account.split(database, container, typeof rangeId === 'string' ? rangeId : undefined);
+        return { status: 200, body: JSON.stringify({ children }) };
+      }
+      case 'GET metrics':
+        return { status: 200, body: JSON.stringify(metrics.snapshot()) };
+      case 'DELETE metrics':
+        metrics.reset();
+        return { status: 200, body: JSON.stringify({ reset: true }) };
+      default:
+        throw new CosmosError(404, `Unknown emulator admin route ${what}.`);
+    }
+  }
+
+  /** Status 410 faults split the range the request involves, live; the request then proceeds as the SDK sent it. */
+  function splitInvolvedRange(request: IncomingMessage, segments: string[]): void {
+    if (segments[0] !== 'dbs' || segments[2] !== 'colls' || segments.length < 4) return;
+    try {
+      const container = account.container(segments[1]!, segments[3]!);
+      const named = request.headers['x-ms-documentdb-partitionkeyrangeid'];
+      const rangeId = typeof named === 'string' && container.rangesById.has(named) ? named : container.ranges[0]!.id;
+      account.split(segments[1]!, segments[3]!, rangeId);
+    } catch {
+      // Nothing to split (unknown container or a range too narrow): the request proceeds unfaulted.
+    }
+  }
+
+  function send(response: ServerResponse, reply: Reply, kind: OperationKind, bytesIn: number): void {
+    journal?.flush();
+    const body = reply.status === 304 || reply.status === 204 ? undefined : reply.body;
+    const bytesOut = body ? Buffer.byteLength(body) : 0;
+    metrics.record(kind, {
+      requests: 1,
+      bytesIn,
+      bytesOut,
+      documentsRead: reply.documentsRead ?? 0,
+      documentsWritten: reply.documentsWritten ?? 0,
+    });
+    response.writeHead(reply.status, {
+      'content-type': 'application/json',
+      'x-ms-request-charge': '1',
+      'x-ms-activity-id': randomUUID(),
+      'x-ms-session-token': '0:-1#1',
+      'x-ms-gatewayversion': 'tributary-local',
+      ...(body !== undefined ? { 'content-length': String(bytesOut) } : {}),
+      ...reply.headers,
+    });
+    response.end(body);
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let kind: OperationKind = 'metadata';
+    let bytesIn = 0;
+    try {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const segments = segmentsOf(url.pathname);
+      const body = await readBody(request);
+      if (body === 'too-large') {
+        throw new CosmosError(413, 'Request size is too large: requests are limited to 2 MB.');
+      }
+      bytesIn = body.length;
+      if (segments[0] === '_emulator') {
+        send(response, await handleAdmin(request, segments, body), 'metadata', bytesIn);
+        return;
+      }
+      const verb = (request.method ?? 'GET').toUpperCase();
+      kind = classify(verb, segments, request);
+      const resource = signedResource(segments);
+      const rawSegments = url.pathname.split('/').filter((segment) => segment !== '');
+      const rawLink = signedResource(rawSegments).link;
+      const date = (request.headers['x-ms-date'] ?? request.headers.date) as string | undefined;
+      const authorization = request.headers.authorization;
+      if (!isAuthorized(keyBytes, authorization, verb, resource.type, [resource.link, rawLink], date)) {
+        throw new CosmosError(
+          401,
+          "The input authorization token can't serve the request. The wrong key is being used or the expected payload is not built as per the protocol.",
+        );
+      }
+      const fault = faults.take(kind);
+      if (fault) {
+        const outcome = await applyFault(fault, request, response, segments);
+        if (outcome === 'handled') return;
+      }
+      if (body.length > MAX_DOCUMENT_BYTES && (kind === 'write' || kind === 'batch')) {
+        throw new CosmosError(413, 'Request size is too large: documents and batches are limited to 2 MB.');
+      }
+      send(response, route(context, { verb, segments, headers: request.headers, body }), kind, bytesIn);
+    } catch (error) {
+      if (response.headersSent || response.destroyed) return;
+      send(response, errorReply(error), kind, bytesIn);
+    }
+  }
+
+  async function applyFault(
+    fault: FaultRule,
+    request: IncomingMessage,
+    response: ServerResponse,
+    segments: string[],
+  ): Promise<'handled' | 'proceed'> {
+    if (fault.latencyMs) {
+      metrics.recordFault('latency');
+      await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+    }
+    if (fault.drop) {
+      metrics.recordFault('drop');
+      request.socket.destroy();
+      return 'handled';
+    }
+    if (fault.status === undefined) return 'proceed';
+    metrics.recordFault(fault.status);
+    if (fault.status === 410) {
+      splitInvolvedRange(request, segments);
+      return 'proceed';
+    }
+    const headers: Record<string, string> =
+      fault.status === 429
+        ? { 'x-ms-retry-after-ms': String(fault.retryAfterMs ?? 10), 'x-ms-substatus': SubStatus.throttled }
+        : {};
+    const messages: Record<number, string> = {
+      429: 'Request rate is large. More Request Units may be needed, so no changes were made. Please retry this request later.',
+      503: 'The service is currently unavailable (injected by the local emulator).',
+      408: 'The request timed out (injected by the local emulator).',
+    };
+    const kindOf = classify((request.method ?? 'GET').toUpperCase(), segments, request);
+    send(
+      response,
+      errorReply(new CosmosError(fault.status, messages[fault.status] ?? 'Injected fault.', headers)),
+      kindOf,
+      0,
+    );
+    return 'handled';
+  }
+
+  const server = createServer({ keepAlive: true }, (request, response) => {
+    handle(request, response).catch(() => response.destroy());
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  let closed: Promise<void> | undefined;
+  return {
+    endpoint,
+    key,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }).then(() => {
+        if (journal) {
+          journal.compact(account.snapshot());
+          journal.close();
+        }
+      });
+      return closed;
+    },
+    faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() },
+    metrics: () => metrics.snapshot(),
+    resetMetrics: () => metrics.reset(),
+    async split(database, container, rangeId) {
+      const children = account.split(database, container, rangeId);
+      journal?.flush();
+      return children;
+    },
+  };
+}
+
+/** The operation class of a request, for metrics and fault matching. */
+function classify(verb: string, segments: string[], request: IncomingMessage): OperationKind {
+  if (segments.length < 5 || segments[4] !== 'docs') return 'metadata';
+  if (segments.length === 6) return verb === 'GET' ? 'read' : 'write';
+  const headers = request.headers;
+  if (verb === 'GET') {
+    return String(headers['a-im'] ?? '').toLowerCase() === 'incremental feed' ? 'changefeed' : 'query';
+  }
+  if (String(headers['x-ms-cosmos-is-query-plan-request'] ?? '').toLowerCase() === 'true') return 'metadata';
+  if (String(headers['x-ms-cosmos-is-batch-request'] ?? '').toLowerCase() === 'true') return 'batch';
+  const isQuery =
+    String(headers['x-ms-documentdb-isquery'] ?? '').toLowerCase() === 'true' ||
+    String(headers['content-type'] ?? '').startsWith('application/query+json');
+  return isQuery ? 'query' : 'write';
+}

@@ -1,0 +1,23 @@
+export { decideLeases, type LeaseDecision, type LeaseView } from './balancing.ts';
+export {
+  type Checkpoint,
+  deleteProcessor,
+  type FeedPosition,
+  listCheckpoints,
+  type ProcessorLeases,
+  resetCheckpoints,
+  rewindCheckpoints,
+} from './checkpoints.ts';
+export { EpkRange } from './epk-range.ts';
+export { InvalidProcessorOptions, LeaseLost } from './errors.ts';
+export { estimateLag, type LagOptions, type RangeLag } from './lag.ts';
+export { Lease, type LeaseDocument, type StartMarker } from './lease.ts';
+export type { LeaseTimings, ProcessorOptions } from './options.ts';
+export {
+  type ChangeFeedProcessor,
+  createChangeFeedProcessor,
+  type OwnedLeaseStats,
+  type ProcessorStats,
+} from './processor.ts';
+export type { FeedPage, FeedSink } from './sink.ts';
+export type { StartFrom } from './start-position.ts';

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Container } from '@azure/cosmos';
+import { z } from 'zod';
+import type { FeedSink } from './sink.ts';
+
+const positiveMs = z.number().int().positive();
+
+const leaseTimingsSchema = z
+  .object({
+    /** how often an instance lists the leases, creates missing ones, takes free ones and balances; default 10 s */
+    acquireIntervalMs: positiveMs.default(10_000),
+    /** how often an owner refreshes its leases; default 5 s */
+    renewIntervalMs: positiveMs.default(5_000),
+    /** a lease not renewed for this long is free for any instance to take over; default 30 s */
+    expiryMs: positiveMs.default(30_000),
+  })
+  .refine((timings) => timings.renewIntervalMs < timings.expiryMs, {
+    message: 'renewIntervalMs must be shorter than expiryMs, or owners lose their leases between renewals',
+  });
+
+export const processorOptionsSchema = z.object({
+  /** the processor's name: instances with the same name share the work (like a consumer group) */
+  name: z.string().regex(/^[^/\\?#]+$/, 'must be non-empty and hold no "/", "\\", "?" or "#"'),
+  monitored: z.custom<Container>((value) => typeof value === 'object' && value !== null, 'must be a Container'),
+  leases: z.custom<Container>((value) => typeof value === 'object' && value !== null, 'must be a Container'),
+  sink: z.custom<FeedSink>(
+    (value) => typeof value === 'object' && value !== null && 'ingest' in value && 'revoke' in value,
+    'must implement FeedSink',
+  ),
+  /** this instance's identity in lease documents; default host-pid-random. Reuse it to reclaim leases at once after a restart. */
+  instanceId: z
+    .string()
+    .min(1)
+    .default(() => `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`),
+  /** where a lease without a checkpoint starts; default 'beginning' */
+  startFrom: z.union([z.literal('beginning'), z.literal('now'), z.date()]).default('beginning'),
+  leaseTimings: leaseTimingsSchema.prefault({}),
+  /** the pause after a read that found nothing new; default 1 s */
+  pollIntervalMs: positiveMs.default(1_000),
+  /** the page size asked of the change feed; default 100 */
+  maxItemsPerPage: positiveMs.default(100),
+  /** how often changed checkpoints are written (they are always written on a graceful stop); default 5 s */
+  checkpointIntervalMs: positiveMs.default(5_000),
+  /** how long `stop()` waits for pages in flight to be handled before it writes checkpoints; default 30 s */
+  drainTimeoutMs: positiveMs.default(30_000),
+  /** errors that the processor survives (reads retried, writes retried next cycle); default: console.warn */
+  onError: z
+    .custom<(error: unknown, context: string) => void>((value) => typeof value === 'function')
+    .default(() => (error: unknown, context: string) => console.warn(`[tributary processor] ${context}:`, error)),
+});
+
+export type ProcessorOptions = z.input<typeof processorOptionsSchema>;
+export type ProcessorSettings = z.output<typeof processorOptionsSchema>;
+export type LeaseTimings = z.output<typeof leaseTimingsSchema>;

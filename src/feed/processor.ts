@@ -1,0 +1,263 @@
+import { every } from './abortable.ts';
+import { decideLeases, type LeaseView } from './balancing.ts';
+import { type CheckpointTracker, createCheckpointTracker } from './checkpoint-tracker.ts';
+import { EpkRange } from './epk-range.ts';
+import { InvalidProcessorOptions, LeaseLost } from './errors.ts';
+import { Lease, type LeaseDocument } from './lease.ts';
+import { createLeaseStore } from './lease-store.ts';
+import { type ProcessorOptions, processorOptionsSchema } from './options.ts';
+import { createOwnedLease, type OwnedLease } from './owned-lease.ts';
+import { createRangeReader, type RangeReader, type RangeReaderStats } from './range-reader.ts';
+import { startPositionOf } from './start-position.ts';
+
+export interface OwnedLeaseStats extends RangeReaderStats {
+  readonly leaseId: string;
+  readonly feedRange: EpkRange;
+  readonly acquiredAt: Date;
+  /** pages read but not yet covered by the checkpoint */
+  readonly pendingPages: number;
+  /** a page's handled promise rejected: the checkpoint of this lease no longer moves */
+  readonly held: boolean;
+  readonly checkpointedAt: Date | undefined;
+}
+
+export interface ProcessorStats {
+  readonly name: string;
+  readonly instanceId: string;
+  readonly state: 'idle' | 'running' | 'stopping' | 'stopped';
+  readonly leases: readonly OwnedLeaseStats[];
+  readonly leasesAcquired: number;
+  readonly leasesStolen: number;
+  readonly leasesLost: number;
+  readonly leasesCreated: number;
+  /** acquire cycles run (each lists the leases and the feed ranges) */
+  readonly acquireCycles: number;
+  readonly checkpointsWritten: number;
+  readonly errors: number;
+}
+
+export interface ChangeFeedProcessor {
+  /** creates missing leases, runs a first acquire cycle, then keeps acquiring, renewing and checkpointing */
+  start(): Promise<void>;
+  /** stops reading, waits for pages in flight, writes checkpoints and releases every lease */
+  stop(): Promise<void>;
+  stats(): ProcessorStats;
+  /** ids of the leases this instance is reading */
+  ownedLeases(): string[];
+}
+
+interface Running {
+  readonly owned: OwnedLease;
+  readonly tracker: CheckpointTracker;
+  readonly reader: RangeReader;
+  readonly acquiredAt: Date;
+}
+
+/**
+ * A change-feed processor instance. Several instances with the same `name` (in one or many processes) split the
+ * monitored container's feed ranges between them through lease documents in `leases`; see DESIGN.md §2.
+ */
+export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeedProcessor {
+  const parsed = processorOptionsSchema.safeParse(options);
+  if (!parsed.success)
+    throw new InvalidProcessorOptions(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
+  const settings = parsed.data;
+  const { name, monitored, sink, instanceId: me, leaseTimings } = settings;
+  const store = createLeaseStore(settings.leases, name);
+  const running = new Map<string, Running>();
+  const counters = {
+    leasesAcquired: 0,
+    leasesStolen: 0,
+    leasesLost: 0,
+    leasesCreated: 0,
+    acquireCycles: 0,
+    checkpointsWritten: 0,
+    errors: 0,
+  };
+  let state: ProcessorStats['state'] = 'idle';
+  let acquiring: AbortController | undefined;
+  let maintaining: AbortController | undefined;
+  let loops: Promise<void>[] = [];
+
+  const report = (context: string) => (error: unknown) => {
+    counters.errors += 1;
+    settings.onError(error, context);
+  };
+
+  const drop = (id: string, reason: unknown) => {
+    const lease = running.get(id);
+    if (lease === undefined) return;
+    running.delete(id);
+    counters.leasesLost += 1;
+    if (!(reason instanceof LeaseLost)) report(`lease ${id}`)(reason);
+    void lease.reader.stop();
+    sink.revoke(id);
+  };
+
+  /** The sink refused a page: give the lease up (checkpoint kept) so that its range is read again from there. */
+  const giveUp = (id: string, error: unknown) => {
+    const lease = running.get(id);
+    report(`lease ${id}: the sink refused a page, releasing the lease`)(error);
+    if (lease === undefined) return;
+    running.delete(id);
+    sink.revoke(id);
+    void lease.owned.release(lease.tracker.position()).catch(report(`releasing lease ${id}`));
+  };
+
+  const startReading = async (lease: LeaseDocument) => {
+    const owned = createOwnedLease(store, lease, me);
+    const start = await startPositionOf(monitored, lease, settings.startFrom);
+    const tracker = createCheckpointTracker(lease.continuation ?? undefined);
+    const reader = createRangeReader({
+      monitored,
+      leaseToken: lease.id,
+      start,
+      sink,
+      tracker,
+      pollIntervalMs: settings.pollIntervalMs,
+      maxItemsPerPage: settings.maxItemsPerPage,
+      onError: report(`reading lease ${lease.id}`),
+      onFailed: (error) => giveUp(lease.id, error),
+    });
+    running.set(lease.id, { owned, tracker, reader, acquiredAt: new Date() });
+  };
+
+  const take = async (lease: LeaseDocument): Promise<boolean> => {
+    const now = new Date().toISOString();
+    const taken = await store.replace({ ...lease, owner: me, acquiredAt: now, renewedAt: now });
+    if (taken === undefined) return false; // another instance was faster
+    if (state !== 'running') {
+      await store.replace({ ...taken, owner: null, renewedAt: null });
+      return false;
+    }
+    await startReading(taken);
+    counters.leasesAcquired += 1;
+    return true;
+  };
+
+  /** Leases for EPK space that no lease covers yet: a new processor, or (rarely) space no lease document holds. */
+  const createMissingLeases = async (existing: readonly LeaseDocument[]): Promise<boolean> => {
+    const ranges = await monitored.getFeedRanges();
+    const missing = EpkRange.uncovered(
+      ranges,
+      existing.map((lease) => lease.feedRange),
+    );
+    for (const range of missing) await store.create(range);
+    counters.leasesCreated += missing.length;
+    return missing.length > 0;
+  };
+
+  const acquireCycle = async () => {
+    counters.acquireCycles += 1;
+    let leases = await store.list();
+    if (await createMissingLeases(leases)) leases = await store.list();
+    const now = new Date();
+    const views: LeaseView[] = [];
+    for (const lease of leases) {
+      const mine = running.has(lease.id);
+      if (mine && lease.owner !== me) {
+        drop(lease.id, new LeaseLost(lease.id, me, `it is now owned by ${lease.owner ?? 'nobody'}`));
+      }
+      // A lease naming this instance that it is not reading (a restart with the same instanceId) is free to retake.
+      const owner = lease.owner === me && !running.has(lease.id) ? undefined : (lease.owner ?? undefined);
+      views.push({
+        id: lease.id,
+        owner,
+        expired: owner === me ? false : Lease.expired(lease, now, leaseTimings.expiryMs),
+      });
+    }
+    const decision = decideLeases(me, views);
+    const byId = new Map(leases.map((lease) => [lease.id, lease]));
+    for (const id of decision.acquire) {
+      const lease = byId.get(id);
+      if (lease !== undefined && state === 'running') await take(lease);
+    }
+    const victim = decision.steal === undefined ? undefined : byId.get(decision.steal);
+    if (victim !== undefined && state === 'running' && (await take(victim))) counters.leasesStolen += 1;
+  };
+
+  const renewCycle = async () => {
+    await Promise.all(
+      [...running.entries()].map(([id, lease]) => lease.owned.renew().catch((error: unknown) => drop(id, error))),
+    );
+  };
+
+  const checkpoint = async (id: string, lease: Running) => {
+    const position = lease.tracker.position();
+    if (position === undefined || position === lease.owned.current().continuation) return;
+    try {
+      await lease.owned.checkpoint(position);
+      counters.checkpointsWritten += 1;
+    } catch (error) {
+      drop(id, error);
+    }
+  };
+
+  const checkpointCycle = async () => {
+    await Promise.all([...running.entries()].map(([id, lease]) => checkpoint(id, lease)));
+  };
+
+  return {
+    async start() {
+      if (state !== 'idle') throw new InvalidProcessorOptions(`processor ${name} (${me}) was already started`);
+      state = 'running';
+      await acquireCycle();
+      acquiring = new AbortController();
+      maintaining = new AbortController();
+      loops = [
+        every(leaseTimings.acquireIntervalMs, acquiring.signal, acquireCycle, report('acquiring leases')),
+        every(leaseTimings.renewIntervalMs, maintaining.signal, renewCycle, report('renewing leases')),
+        every(settings.checkpointIntervalMs, maintaining.signal, checkpointCycle, report('writing checkpoints')),
+      ];
+    },
+
+    async stop() {
+      if (state !== 'running') return;
+      state = 'stopping';
+      acquiring?.abort();
+      await loops[0];
+      const leases = [...running.entries()];
+      await Promise.all(leases.map(([, lease]) => lease.reader.stop()));
+      // Leases keep being renewed while handlers finish, so nobody takes them over mid-drain.
+      await Promise.all(leases.map(([, lease]) => lease.tracker.drained(settings.drainTimeoutMs)));
+      maintaining?.abort();
+      await Promise.all(loops);
+      await Promise.all(
+        [...running.entries()].map(async ([id, lease]) => {
+          running.delete(id);
+          try {
+            await lease.owned.release(lease.tracker.position());
+            counters.checkpointsWritten += 1;
+          } catch (error) {
+            if (!(error instanceof LeaseLost)) report(`releasing lease ${id}`)(error);
+          }
+          sink.revoke(id);
+        }),
+      );
+      state = 'stopped';
+    },
+
+    stats() {
+      return {
+        name,
+        instanceId: me,
+        state,
+        ...counters,
+        leases: [...running.entries()].map(([leaseId, lease]) => {
+          const current = lease.owned.current();
+          return {
+            leaseId,
+            feedRange: current.feedRange,
+            acquiredAt: lease.acquiredAt,
+            ...lease.reader.stats,
+            pendingPages: lease.tracker.pending(),
+            held: lease.tracker.failed(),
+            checkpointedAt: current.checkpointedAt === null ? undefined : new Date(current.checkpointedAt),
+          };
+        }),
+      };
+    },
+
+    ownedLeases: () => [...running.keys()],
+  };
+}

@@ -1,0 +1,100 @@
+import type { ChangeFeedStartFrom, Container } from '@azure/cosmos';
+import { aborted, pause, unlessAborted } from './abortable.ts';
+import type { CheckpointTracker } from './checkpoint-tracker.ts';
+import type { FeedSink } from './sink.ts';
+
+/** Counters of one range reader, part of the processor's stats. */
+export interface RangeReaderStats {
+  pages: number;
+  documents: number;
+  polls: number;
+  errors: number;
+  lastReadAt: Date | undefined;
+}
+
+export interface RangeReader {
+  readonly stats: RangeReaderStats;
+  /** stops reading; resolves when the loop has exited (a read in flight is abandoned, its page never ingested) */
+  stop(): Promise<void>;
+}
+
+export interface RangeReaderOptions {
+  readonly monitored: Container;
+  readonly leaseToken: string;
+  readonly start: ChangeFeedStartFrom;
+  readonly sink: FeedSink;
+  readonly tracker: CheckpointTracker;
+  readonly pollIntervalMs: number;
+  readonly maxItemsPerPage: number;
+  readonly onError: (error: unknown) => void;
+  /** the sink refused a page: the reader has stopped, the range must be re-read from its checkpoint */
+  readonly onFailed: (error: unknown) => void;
+}
+
+const maxBackoffMs = 10_000;
+
+/**
+ * Reads one lease's range in a loop. A page with documents goes to the sink (awaiting `ingest` is the back-pressure)
+ * and its `handled` promise to the checkpoint tracker; a 304 (nothing new) still yields a newer continuation, which
+ * is tracked too so that a lease started "now" gets a checkpoint before its first change.
+ */
+export function createRangeReader(options: RangeReaderOptions): RangeReader {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const stats: RangeReaderStats = { pages: 0, documents: 0, polls: 0, errors: 0, lastReadAt: undefined };
+  const iterator = options.monitored.items.getChangeFeedIterator<Record<string, unknown>>({
+    changeFeedStartFrom: options.start,
+    maxItemCount: options.maxItemsPerPage,
+  });
+
+  const loop = async () => {
+    let failures = 0;
+    let lastTracked: string | undefined;
+    while (!signal.aborted) {
+      let response: Awaited<ReturnType<typeof iterator.readNext>> | typeof aborted;
+      try {
+        response = await unlessAborted(iterator.readNext(), signal);
+      } catch (error) {
+        // The iterator only moves its position on success, so the same read is simply retried.
+        failures += 1;
+        stats.errors += 1;
+        options.onError(error);
+        await pause(Math.min(maxBackoffMs, options.pollIntervalMs * 2 ** failures), signal);
+        continue;
+      }
+      if (response === aborted) return;
+      failures = 0;
+      stats.lastReadAt = new Date();
+      const continuation = response.continuationToken;
+      if (response.statusCode === 304 || response.result.length === 0) {
+        stats.polls += 1;
+        if (continuation !== lastTracked) options.tracker.add(continuation, Promise.resolve());
+        lastTracked = continuation;
+        await pause(options.pollIntervalMs, signal);
+        continue;
+      }
+      stats.pages += 1;
+      stats.documents += response.result.length;
+      const accepted = await unlessAborted(
+        options.sink.ingest({ leaseToken: options.leaseToken, documents: response.result, continuation }),
+        signal,
+      );
+      if (accepted === aborted) return;
+      options.tracker.add(continuation, accepted.handled);
+      lastTracked = continuation;
+    }
+  };
+
+  const done = loop().catch((error: unknown) => {
+    stats.errors += 1;
+    options.onFailed(error);
+  });
+
+  return {
+    stats,
+    async stop() {
+      controller.abort();
+      await done;
+    },
+  };
+}

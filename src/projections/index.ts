@@ -1,0 +1,4 @@
+export { type ActiveVersionDocument, type ActiveVersionPointer, activeVersionPointer } from './active-version.ts';
+export { InvalidProjection, ViewWriteConflicts } from './errors.ts';
+export { createProjection, type Projection, type ProjectionDefinition, type ViewQuery } from './projection.ts';
+export { unappliedEvents, type ViewDocument, versionAfter, viewId, viewSet } from './view-document.ts';

@@ -1,0 +1,60 @@
+import { type StreamName, StreamName as StreamNames, type StreamSpan, type TimelineEvent } from '../core/index.ts';
+import type { HandlerOutcome, StreamHandler } from '../streams/index.ts';
+import { InvalidReactor } from './errors.ts';
+
+export interface ReactorContext {
+  readonly reactor: string;
+  /** the version of the first event given */
+  readonly index: bigint;
+}
+
+export interface ReactorDefinition {
+  /** names the reactor's processor (its checkpoints and dead letters) */
+  readonly name: string;
+  /** only streams of these categories reach `handle`; others are acknowledged untouched. Default: all streams */
+  readonly categories?: readonly string[];
+  /**
+   * Performs the side effects of new events of one stream. Never called concurrently for a stream, always in version
+   * order, at least once per event: after a crash, events since the last checkpoint are offered again, so side effects
+   * should be idempotent (keyed by stream and version). Throwing retries with backoff (and parks, when configured);
+   * returning `notYet(reason)` asks to be called again later; `handledUpTo(version)` reports progress beyond the span.
+   */
+  readonly handle: (
+    stream: StreamName,
+    events: readonly TimelineEvent[],
+    context: ReactorContext,
+  ) => Promise<HandlerOutcome | undefined | void>;
+}
+
+export interface Reactor {
+  readonly name: string;
+  readonly processorName: string;
+  /** the scheduler handler: `createStreamScheduler({ handle: reactor.handle, parking: … })` */
+  readonly handle: StreamHandler;
+}
+
+const namePattern = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+
+/** Wraps a side-effecting function as a scheduler handler, restricted to the categories it cares about. */
+export function createReactor(definition: ReactorDefinition): Reactor {
+  const { name, handle } = definition;
+  if (!namePattern.test(name)) {
+    throw new InvalidReactor(
+      `Reactor name ${JSON.stringify(name)} must start with a letter and hold only letters, digits, "_", "." or "-".`,
+    );
+  }
+  const categories = definition.categories ? new Set(definition.categories) : undefined;
+  return {
+    name,
+    processorName: `reactor-${name}`,
+    async handle(span: StreamSpan) {
+      const stream = StreamNames.tryParse(span.stream);
+      if (categories && (!stream || !categories.has(StreamNames.category(stream)))) return undefined;
+      const outcome = await handle(stream ?? (span.stream as StreamName), span.events, {
+        reactor: name,
+        index: span.index,
+      });
+      return outcome ?? undefined;
+    },
+  };
+}

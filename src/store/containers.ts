@@ -1,0 +1,60 @@
+import type { ContainerDefinition, CosmosClient, IndexingPolicy } from '@azure/cosmos';
+
+export const ContainerNames = {
+  events: 'events',
+  leases: 'leases',
+  views: 'views',
+  deadLetters: 'dead-letters',
+} as const;
+
+/**
+ * The events container indexes only what the store queries: `i` (backward loads and range reads order and filter
+ * by it), `n` (range reads) and `p` (listing a category's streams, cross-partition). `id` and `_ts` are always
+ * indexed by Cosmos DB. Event bodies are never indexed: that keeps every append's RU charge low.
+ */
+export const eventsIndexingPolicy: IndexingPolicy = {
+  indexingMode: 'consistent',
+  automatic: true,
+  includedPaths: [{ path: '/i/?' }, { path: '/n/?' }, { path: '/p/?' }],
+  excludedPaths: [{ path: '/*' }],
+};
+
+/**
+ * Leases, views and dead letters keep Cosmos DB's default (everything indexed): leases are a handful of small
+ * documents per processor, and applications query views freely.
+ */
+const defaultIndexingPolicy: IndexingPolicy = { indexingMode: 'consistent', automatic: true };
+
+export interface EnsureContainersOptions {
+  readonly databaseId: string;
+  /** container names; `false` skips a container */
+  readonly events?: string | false;
+  readonly leases?: string | false;
+  readonly views?: string | false;
+  readonly deadLetters?: string | false;
+}
+
+function definitions(options: EnsureContainersOptions): ContainerDefinition[] {
+  const wanted: [string | false | undefined, string, string, IndexingPolicy][] = [
+    [options.events, ContainerNames.events, '/p', eventsIndexingPolicy],
+    [options.leases, ContainerNames.leases, '/id', defaultIndexingPolicy],
+    [options.views, ContainerNames.views, '/id', defaultIndexingPolicy],
+    [options.deadLetters, ContainerNames.deadLetters, '/id', defaultIndexingPolicy],
+  ];
+  return wanted
+    .filter(([name]) => name !== false)
+    .map(([name, fallback, key, indexingPolicy]) => ({
+      id: name || fallback,
+      partitionKey: { paths: [key], version: 2 },
+      indexingPolicy,
+    }));
+}
+
+/**
+ * Creates the database and Tributary's containers if they do not exist: events (partition key `/p`, the stream),
+ * leases (`/id`), views (`/id`, the view's id) and dead letters (`/id`). Existing containers are left as they are.
+ */
+export async function ensureContainers(client: CosmosClient, options: EnsureContainersOptions): Promise<void> {
+  const { database } = await client.databases.createIfNotExists({ id: options.databaseId });
+  for (const definition of definitions(options)) await database.containers.createIfNotExists(definition);
+}

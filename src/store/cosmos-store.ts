@@ -1,0 +1,94 @@
+import type { Container, CosmosClient } from '@azure/cosmos';
+import type { AnyEvent } from '../codec/index.ts';
+import { StreamName, type TimelineEvent } from '../core/index.ts';
+import { defaultTipLimits, type TipLimits } from './calving.ts';
+import {
+  type Category,
+  type CategoryOptions,
+  createCategory,
+  defaultWriteLimits,
+  type ReadRange,
+  readStreamEvents,
+  type WriteLimits,
+} from './category.ts';
+import { ContainerNames } from './containers.ts';
+import type { BatchDocument, TipDocument } from './documents.ts';
+import { isTip } from './documents.ts';
+import { documentsInRange, tipsWithPrefix } from './requests.ts';
+import { eventsOf, timelineUnfold } from './span.ts';
+
+export interface CosmosStoreOptions {
+  readonly client: CosmosClient;
+  readonly databaseId: string;
+  /** default `events` */
+  readonly containerId?: string;
+  /** when the tip calves its events into a batch; default 128 events or 30,000 JSON characters */
+  readonly tip?: Partial<TipLimits>;
+  /** checked before writing; defaults follow Cosmos DB's 2 MB document and batch limits */
+  readonly limits?: Partial<WriteLimits>;
+  /** deflate + base64 unfold bodies (`D: 1`) when that makes them smaller; default true */
+  readonly compressUnfolds?: boolean;
+}
+
+export interface StreamSummary {
+  readonly stream: StreamName;
+  readonly version: bigint;
+}
+
+/** Everything stored for one stream, for inspection and support. */
+export interface StreamDump {
+  readonly stream: StreamName;
+  readonly version: bigint;
+  readonly tip: TipDocument | undefined;
+  readonly batches: readonly BatchDocument[];
+  readonly events: readonly TimelineEvent[];
+  readonly unfolds: readonly TimelineEvent[];
+}
+
+export interface CosmosStore {
+  readonly container: Container;
+  /** A category of streams with its codec, fold and access strategy. */
+  category<E extends AnyEvent, S>(options: CategoryOptions<E, S>): Category<E, S>;
+  /** A stream's stored events (not decoded by a codec) in a version range, forward or backward. */
+  readStream(stream: string, range?: ReadRange): Promise<TimelineEvent[]>;
+  /** The streams of a category with their versions (a cross-partition query over tips). */
+  listStreams(category: string): Promise<StreamSummary[]>;
+  /** The tip, batches, events and unfolds of a stream. */
+  dumpStream(stream: string): Promise<StreamDump>;
+}
+
+/** The event store over one Cosmos DB container (create it with `ensureContainers`). */
+export function createCosmosStore(options: CosmosStoreOptions): CosmosStore {
+  const container = options.client.database(options.databaseId).container(options.containerId ?? ContainerNames.events);
+  const context = {
+    container,
+    tipLimits: { ...defaultTipLimits, ...options.tip },
+    writeLimits: { ...defaultWriteLimits, ...options.limits },
+    compressUnfolds: options.compressUnfolds ?? true,
+  };
+  return {
+    container,
+    category: (categoryOptions) => createCategory(categoryOptions, context),
+    readStream: (stream, range = {}) => readStreamEvents(container, StreamName.parse(stream), range),
+    async listStreams(category) {
+      const tips = await tipsWithPrefix(container, `${category}-`);
+      return tips
+        .map((tip) => ({ stream: StreamName.parse(tip.p), version: BigInt(tip.n) }))
+        .sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
+    },
+    async dumpStream(stream) {
+      const name = StreamName.parse(stream);
+      const documents = await documentsInRange(container, name, -1, Number.MAX_SAFE_INTEGER, 'forward');
+      const tip = documents.find(isTip);
+      const batches = documents.filter((document) => !isTip(document));
+      return {
+        stream: name,
+        version: BigInt(tip?.n ?? batches.at(-1)?.n ?? 0),
+        tip,
+        batches,
+        events: documents.flatMap(eventsOf),
+        unfolds: (tip?.u ?? []).map(timelineUnfold),
+      };
+    },
+  };
+}

@@ -1,0 +1,39 @@
+export { AccessStrategy, type Transmuted } from './access.ts';
+export { type AppendPlan, defaultTipLimits, planAppend, type TipLimits, type TipPosition } from './calving.ts';
+export {
+  type Category,
+  type CategoryOptions,
+  defaultWriteLimits,
+  type Loaded,
+  type ReadRange,
+  type StoredEvent,
+  type TransactOptions,
+  type TransactOutcome,
+  type WriteLimits,
+} from './category.ts';
+export { ContainerNames, type EnsureContainersOptions, ensureContainers, eventsIndexingPolicy } from './containers.ts';
+export {
+  type CosmosStore,
+  type CosmosStoreOptions,
+  createCosmosStore,
+  type StreamDump,
+  type StreamSummary,
+} from './cosmos-store.ts';
+export {
+  type BatchDocument,
+  type EventDocument,
+  isTip,
+  type TipDocument,
+  tipId,
+  type UnfoldDocument,
+} from './documents.ts';
+export {
+  AppendTooLarge,
+  EventTooLarge,
+  MalformedDocument,
+  MaxResyncsExhausted,
+  MissingEvents,
+  WrongExpectedVersion,
+} from './errors.ts';
+export { LoadOption } from './load-option.ts';
+export { eventsOf, spanFromDocument } from './span.ts';

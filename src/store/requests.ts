@@ -1,0 +1,124 @@
+import { BulkOperationType, type Container, type JSONObject, type OperationInput } from '@azure/cosmos';
+import type { AppendPlan } from './calving.ts';
+import type { BatchDocument, TipDocument } from './documents.ts';
+import { tipId } from './documents.ts';
+import { WrongExpectedVersion } from './errors.ts';
+import { asBatchDocument } from './span.ts';
+
+/** The thin I/O edge of the store: every request the store makes to Cosmos DB is in this file. */
+
+export type TipRead =
+  | { readonly status: 'found'; readonly tip: TipDocument; readonly etag: string }
+  | { readonly status: 'notFound' }
+  | { readonly status: 'notModified' };
+
+/** One point read of the tip; with `etag`, a conditional read that an unchanged tip answers with 304. */
+export async function readTip(container: Container, stream: string, etag?: string): Promise<TipRead> {
+  const response = await container
+    .item(tipId, stream)
+    .read<Record<string, unknown>>(
+      etag === undefined ? {} : { accessCondition: { type: 'IfNoneMatch', condition: etag } },
+    );
+  if (response.statusCode === 304) return { status: 'notModified' };
+  if (response.statusCode === 404 || response.resource === undefined) return { status: 'notFound' };
+  const tip = asBatchDocument(response.resource) as TipDocument;
+  if (!Array.isArray(tip.u)) tip.u = [];
+  return { status: 'found', tip, etag: response.etag ?? tip._etag ?? '' };
+}
+
+/**
+ * Writes an append as ONE transactional batch: replace the tip if its etag is still `expectedEtag` (create it for
+ * a new stream), plus create the calved batch. Cosmos runs it atomically: on a conflict (412 on the replace, 409 on
+ * a create) nothing is written and `WrongExpectedVersion` is thrown. Resolves to the new tip's etag.
+ */
+export async function appendToStream(
+  container: Container,
+  stream: string,
+  plan: AppendPlan,
+  expectedEtag: string | undefined,
+  expectedVersion: bigint,
+): Promise<string> {
+  const tipOperation: OperationInput =
+    expectedEtag === undefined
+      ? { operationType: BulkOperationType.Create, resourceBody: plan.tip as unknown as JSONObject }
+      : {
+          operationType: BulkOperationType.Replace,
+          id: tipId,
+          ifMatch: expectedEtag,
+          resourceBody: plan.tip as unknown as JSONObject,
+        };
+  const operations: OperationInput[] = [tipOperation];
+  if (plan.calved)
+    operations.push({ operationType: BulkOperationType.Create, resourceBody: plan.calved as unknown as JSONObject });
+  const response = await container.items.batch(operations, stream);
+  const results = response.result ?? [];
+  const failed = results.find((result) => result.statusCode >= 400 && result.statusCode !== 424);
+  if (failed === undefined && results.length === operations.length) {
+    return results[0]?.eTag ?? '';
+  }
+  if (failed?.statusCode === 412 || failed?.statusCode === 409) throw new WrongExpectedVersion(stream, expectedVersion);
+  throw new Error(
+    `Cosmos DB rejected the append to stream ${stream} with status ${failed?.statusCode ?? response.code} ` +
+      `(expected 200/201 for each operation, or 412/409 for a conflict).`,
+  );
+}
+
+/** The stream's batches before version `before`, newest first, fetched a page at a time as the caller consumes them. */
+export async function* batchesBackward(
+  container: Container,
+  stream: string,
+  before: number,
+): AsyncGenerator<BatchDocument> {
+  const iterator = container.items.query<Record<string, unknown>>(
+    {
+      query: 'SELECT * FROM c WHERE c.id != @tip AND c.i < @before ORDER BY c.i DESC',
+      parameters: [
+        { name: '@tip', value: tipId },
+        { name: '@before', value: before },
+      ],
+    },
+    { partitionKey: stream, maxItemCount: 10 },
+  );
+  while (iterator.hasMoreResults()) {
+    const page = await iterator.fetchNext();
+    for (const document of page.resources ?? []) yield asBatchDocument(document);
+  }
+}
+
+/** Every tip or batch of the stream holding events in [from, to), in order of `i` (one partition-scoped query). */
+export async function documentsInRange(
+  container: Container,
+  stream: string,
+  from: number,
+  to: number,
+  direction: 'forward' | 'backward',
+): Promise<BatchDocument[]> {
+  const order = direction === 'forward' ? 'ASC' : 'DESC';
+  const { resources } = await container.items
+    .query<Record<string, unknown>>(
+      {
+        query: `SELECT * FROM c WHERE c.n > @from AND c.i < @to ORDER BY c.i ${order}`,
+        parameters: [
+          { name: '@from', value: from },
+          { name: '@to', value: to },
+        ],
+      },
+      { partitionKey: stream },
+    )
+    .fetchAll();
+  return resources.map(asBatchDocument);
+}
+
+/** The tips of every stream whose name starts with `prefix` (a cross-partition query). */
+export async function tipsWithPrefix(container: Container, prefix: string): Promise<{ p: string; n: number }[]> {
+  const { resources } = await container.items
+    .query<{ p: string; n: number }>({
+      query: 'SELECT c.p, c.n FROM c WHERE c.id = @tip AND STARTSWITH(c.p, @prefix)',
+      parameters: [
+        { name: '@tip', value: tipId },
+        { name: '@prefix', value: prefix },
+      ],
+    })
+    .fetchAll();
+  return resources;
+}

@@ -1,0 +1,87 @@
+import { decodeBody } from '../codec/index.ts';
+import type { StreamSpan, TimelineEvent } from '../core/index.ts';
+import type { BatchDocument, EventDocument, UnfoldDocument } from './documents.ts';
+import { MalformedDocument } from './errors.ts';
+
+/** Decodes one stored event (decompressing `d`/`m`) into a timeline event at `index`. */
+export function timelineEvent(event: EventDocument, index: bigint): TimelineEvent {
+  return {
+    index,
+    type: event.c,
+    data: decodeBody(event.d, event.D),
+    meta: event.m === undefined ? undefined : decodeBody(event.m, event.M),
+    timestamp: new Date(event.t),
+    correlationId: event.correlationId ?? undefined,
+    causationId: event.causationId ?? undefined,
+  };
+}
+
+/** Decodes an unfold; its `index` is the version it was taken at. */
+export function timelineUnfold(unfold: UnfoldDocument): TimelineEvent {
+  return {
+    index: BigInt(unfold.i),
+    type: unfold.c,
+    data: decodeBody(unfold.d, unfold.D),
+    meta: unfold.m === undefined ? undefined : decodeBody(unfold.m, unfold.M),
+    timestamp: new Date(unfold.t),
+  };
+}
+
+/** The events of a tip or batch, with their versions (`i`, `i + 1`, …). */
+export function eventsOf(document: BatchDocument): TimelineEvent[] {
+  const base = BigInt(document.i);
+  return document.e.map((event, offset) => timelineEvent(event, base + BigInt(offset)));
+}
+
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+function checkEvent(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'an event is not an object';
+  const event = value as Record<string, unknown>;
+  if (typeof event.c !== 'string') return 'an event has no string type "c"';
+  if (typeof event.t !== 'string' || Number.isNaN(Date.parse(event.t)))
+    return `event "${event.c}" has no ISO timestamp "t"`;
+  return undefined;
+}
+
+/**
+ * Checks that a document has the tip/batch shape; returns it typed, or throws `MalformedDocument`. Unfolds are
+ * checked only on tips.
+ */
+export function asBatchDocument(document: Record<string, unknown>): BatchDocument {
+  const id = typeof document.id === 'string' ? document.id : String(document.id);
+  const stream = typeof document.p === 'string' ? document.p : undefined;
+  const fail = (problem: string): never => {
+    throw new MalformedDocument(id, stream, problem);
+  };
+  if (stream === undefined) fail('"p" (the stream name) is not a string');
+  if (!isCount(document.i)) fail('"i" (the first event\'s version) is not a non-negative integer');
+  if (!isCount(document.n)) fail('"n" (the next version) is not a non-negative integer');
+  if (!Array.isArray(document.e)) fail('"e" (the events) is not an array');
+  const events = document.e as unknown[];
+  if ((document.n as number) - (document.i as number) !== events.length) {
+    fail(`"n" - "i" = ${(document.n as number) - (document.i as number)} but "e" holds ${events.length} events`);
+  }
+  for (const event of events) {
+    const problem = checkEvent(event);
+    if (problem !== undefined) fail(problem);
+  }
+  if (id === '-1' && document.u !== undefined && !Array.isArray(document.u)) fail('"u" (the unfolds) is not an array');
+  return document as unknown as BatchDocument;
+}
+
+/**
+ * Turns a document from the events container's change feed into the span of events it holds: a batch holds
+ * versions `i`..`n-1` for good, a tip holds its current events (a span with no events after it calved). Encoded
+ * bodies are decompressed. Returns `undefined` for documents that are not tips or batches (no `p`, `i` nor `e`);
+ * throws `MalformedDocument` for a document that has some of them but is broken.
+ */
+export function spanFromDocument(document: Record<string, unknown>): StreamSpan | undefined {
+  if (!('p' in document) && !('i' in document) && !('e' in document)) return undefined;
+  const batch = asBatchDocument(document);
+  try {
+    return { stream: batch.p, index: BigInt(batch.i), events: eventsOf(batch) };
+  } catch (cause) {
+    throw new MalformedDocument(batch.id, batch.p, `an event body does not decode (${String(cause)})`, { cause });
+  }
+}

@@ -1,0 +1,65 @@
+import { TributaryError } from '../core/index.ts';
+
+/** A handler answered `notYet` for longer than the scheduler's `notYet` bounds allow. */
+export class HandlerKeptWaiting extends TributaryError {
+  readonly code = 'HandlerKeptWaiting';
+  constructor(
+    readonly stream: string,
+    readonly attempts: number,
+    readonly reason: string,
+  ) {
+    super(
+      `The handler of stream ${stream} answered notYet ${attempts} times in a row (last reason: ${reason}). ` +
+        'Expected the missing prerequisite to arrive within the notYet bounds; check the other stream it depends on.',
+    );
+  }
+}
+
+/** A handler answered `handled` with a `nextIndex` that is not past the start of the span it was given. */
+export class HandlerMadeNoProgress extends TributaryError {
+  readonly code = 'HandlerMadeNoProgress';
+  constructor(
+    readonly stream: string,
+    readonly index: bigint,
+    readonly nextIndex: bigint,
+  ) {
+    super(
+      `The handler of stream ${stream} was given events from version ${index} but answered nextIndex ${nextIndex}. ` +
+        'Expected a nextIndex after the first event it was given; answer notYet to be asked again later.',
+    );
+  }
+}
+
+/** `parked.replay(stream)` was asked for a stream that this scheduler has not parked. */
+export class StreamNotParked extends TributaryError {
+  readonly code = 'StreamNotParked';
+  constructor(
+    readonly stream: string,
+    readonly processor: string,
+  ) {
+    super(`Stream ${stream} is not parked by ${processor}; parked.list() shows which streams are.`);
+  }
+}
+
+/** A replayed stream failed again and was parked again, with the error it failed with as the cause. */
+export class ReplayFailed extends TributaryError {
+  readonly code = 'ReplayFailed';
+  constructor(
+    readonly stream: string,
+    cause: unknown,
+  ) {
+    super(
+      `Replaying parked stream ${stream} failed again and the stream is parked again: ${cause instanceof Error ? cause.message : String(cause)}. ` +
+        'Fix the handler (or the data it needs) and replay again.',
+      { cause },
+    );
+  }
+}
+
+/** The scheduler was closed: it accepts no more pages and its pending waits end with this error. */
+export class SchedulerClosed extends TributaryError {
+  readonly code = 'SchedulerClosed';
+  constructor(readonly processor: string) {
+    super(`The stream scheduler ${processor} is closed; create a new one to handle more pages.`);
+  }
+}

@@ -1,0 +1,67 @@
+import type { Container } from '@azure/cosmos';
+import type { MeterProvider } from '@opentelemetry/api';
+import { z } from 'zod';
+import type { DeadLetterStore } from './dead-letter-store.ts';
+import type { StreamHandler } from './handler.ts';
+
+const positiveInt = z.number().int().positive();
+const nonNegative = z.number().nonnegative();
+
+const retrySchema = z.object({
+  /** delay before the first retry of a failing stream */
+  initialDelayMs: nonNegative.default(100),
+  /** the delay doubles (times `factor`) per attempt up to this ceiling */
+  maxDelayMs: nonNegative.default(30_000),
+  factor: z.number().min(1).default(2),
+});
+
+const notYetSchema = z.object({
+  /** how long a stream whose handler said `notYet` waits before it is offered again */
+  delayMs: nonNegative.default(250),
+  /** after this many `notYet` answers in a row the stream counts as failing (and is parked, if parking is on) */
+  maxAttempts: positiveInt.default(1_000),
+  /** ... or after this long without progress, whichever comes first */
+  maxWaitMs: nonNegative.default(10 * 60_000),
+});
+
+const schema = z.object({
+  /** names the scheduler in metrics and in dead-letter documents; use the processor's name */
+  name: z.string().min(1).default('default'),
+  handle: z.custom<StreamHandler>((value) => typeof value === 'function', 'handle must be a function'),
+  /** how many streams may be handled at the same time (each stream still has at most one handler running) */
+  maxConcurrentStreams: positiveInt.default(16),
+  /** how many pages may be read ahead of the oldest page not yet handled; `ingest` waits beyond that */
+  maxReadAhead: positiveInt.default(32),
+  /** how many events may be buffered (waiting for their turn or for a gap to fill); `ingest` waits beyond that */
+  maxBufferedEvents: positiveInt.default(100_000),
+  retry: retrySchema.prefault({}),
+  notYet: notYetSchema.prefault({}),
+  parking: z
+    .object({
+      /** the `dead-letters` container, or any other `DeadLetterStore` */
+      deadLetters: z.custom<Container | DeadLetterStore>((value) => typeof value === 'object' && value !== null),
+      /** handler attempts before a failing stream is parked (a malformed document is parked at once) */
+      afterAttempts: positiveInt.default(5),
+    })
+    .optional(),
+  /** a stream with work that has not moved for this long is reported as stalled */
+  stallAfterMs: nonNegative.default(30_000),
+  /** a gap in a stream's versions open for this long is reported (stats `gaps.stale`, metric `gaps.stale`) */
+  gapWarningAfterMs: nonNegative.default(10_000),
+  /** where metrics go; the global OpenTelemetry meter provider by default */
+  meterProvider: z.custom<MeterProvider>((value) => typeof value === 'object' && value !== null).optional(),
+});
+
+/** What `createStreamScheduler` accepts; every field but `handle` has a default. */
+export type StreamSchedulerOptions = z.input<typeof schema>;
+export type SchedulerSettings = z.output<typeof schema>;
+export type RetrySettings = z.output<typeof retrySchema>;
+
+export function parseSchedulerOptions(options: StreamSchedulerOptions): SchedulerSettings {
+  return schema.parse(options);
+}
+
+/** Exponential backoff: `initialDelayMs * factor^(attempt-1)`, capped at `maxDelayMs`. */
+export function retryDelay(retry: RetrySettings, attempt: number): number {
+  return Math.min(retry.maxDelayMs, retry.initialDelayMs * retry.factor ** Math.max(0, attempt - 1));
+}

@@ -1,0 +1,711 @@
+import type { StreamSpan as Span } from '../core/index.ts';
+import type { FeedPage, FeedSink } from '../feed/sink.ts';
+import { cosmosDeadLetters } from './cosmos-dead-letters.ts';
+import { DeadLetter, type DeadLetterStore, type MalformedDocumentRecord } from './dead-letter-store.ts';
+import { HandlerKeptWaiting, HandlerMadeNoProgress, ReplayFailed, SchedulerClosed, StreamNotParked } from './errors.ts';
+import type { HandlerOutcome } from './handler.ts';
+import { LatencyWindow, RateWindow } from './handler-timings.ts';
+import { createSchedulerMetrics } from './metrics.ts';
+import { parseSchedulerOptions, retryDelay, type StreamSchedulerOptions } from './options.ts';
+import type { SchedulerStats, StreamAttention } from './stats.ts';
+import { StreamSpan } from './stream-span.ts';
+import { PageClaim, PageProgress, StreamState } from './stream-state.ts';
+
+/** Reads one change-feed document: a span, `undefined` for a document that holds no events, or throws if broken. */
+export type DocumentReader = (document: Record<string, unknown>) => Span | undefined;
+
+/** The stream scheduler: a `FeedSink` for the change-feed processor, plus stats, waiting and parked streams. */
+export interface StreamScheduler extends FeedSink {
+  stats(): SchedulerStats;
+  /** resolves when everything ingested so far has been handled or parked (a held failure keeps it waiting) */
+  awaitCompletion(): Promise<void>;
+  /** resolves once the event at `version` of `stream` has been handled (`'handled'`) or parked (`'parked'`) */
+  waitFor(stream: string, version: bigint): Promise<'handled' | 'parked'>;
+  /** resolves with the error once `stream` has failed `attempts` times in a row (a malformed document counts as 1) */
+  waitForFailure(stream: string, attempts?: number): Promise<unknown>;
+  readonly parked: {
+    /** the dead letters of this scheduler (read from the store) */
+    list(): Promise<DeadLetter[]>;
+    /**
+     * Hands the parked events (and the ones that arrived while parked) to the handler again, in order, then
+     * removes the dead letter and lets the stream flow normally. Rejects with `ReplayFailed` if it gets parked again.
+     */
+    replay(stream: string): Promise<void>;
+  };
+  /** stops timers and metric callbacks; pending pages are never resolved */
+  close(): void;
+  /** feeds spans without documents (tests, benchmarks, other sources); same contract as `ingest` */
+  ingestSpans(leaseToken: string, spans: readonly Span[]): Promise<{ readonly handled: Promise<void> }>;
+}
+
+// Only parking releases a page that carried a malformed document: no write position ever reaches this.
+const heldUntilParked = 2n ** 80n;
+const maxListed = 20;
+
+interface Malformed {
+  readonly stream: string;
+  readonly record: MalformedDocumentRecord;
+}
+
+/** Builds the scheduler around a document reader (the store's `spanFromDocument` in `createStreamScheduler`). */
+export function createScheduler(options: StreamSchedulerOptions, readDocument: DocumentReader): StreamScheduler {
+  const settings = parseSchedulerOptions(options);
+  const { name, handle, maxConcurrentStreams, maxReadAhead, maxBufferedEvents, retry, notYet } = settings;
+  const deadLetters: DeadLetterStore | undefined = settings.parking && toStore(settings.parking.deadLetters);
+  const parkAfter = settings.parking?.afterAttempts ?? Number.POSITIVE_INFINITY;
+
+  const streams = new Map<string, StreamState>();
+  let ready: StreamState[] = [];
+  let readyHead = 0;
+  const outstanding = new Set<PageProgress>();
+  let active = 0;
+  let buffered = 0;
+  let timers = 0;
+  let parkingWrites = 0;
+  let replays = 0;
+  let heldByMalformed = 0;
+  let openGaps = 0;
+  let closed = false;
+  let roomWaiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  let completionWaiters: Array<() => void> = [];
+  let failureWaiters: Array<{ stream: string; attempts: number; resolve: (error: unknown) => void }> = [];
+  const leasesChecked = new Set<string>();
+  const revocations = new Map<string, number>();
+  const totals = { events: 0, spans: 0, failures: 0, notYet: 0, duplicates: 0 };
+  const latency = new LatencyWindow();
+  const rate = new RateWindow();
+  const metrics = createSchedulerMetrics(settings.meterProvider, name, () => stats());
+
+  function stateOf(stream: string): StreamState {
+    let state = streams.get(stream);
+    if (state === undefined) {
+      const created = new StreamState(stream);
+      created.onDone = (outcome) => completed(created, outcome);
+      created.onFail = (error) => failed(created, error);
+      created.onTimer = () => timerFired(created);
+      streams.set(stream, created);
+      state = created;
+    }
+    return state;
+  }
+
+  // ---- ingestion ------------------------------------------------------------------------------------------
+
+  async function ingest(page: FeedPage) {
+    const spans: Span[] = [];
+    const malformed: Malformed[] = [];
+    for (const document of page.documents) {
+      try {
+        const span = readDocument(document);
+        if (span !== undefined) spans.push(span);
+      } catch (error) {
+        const stream = typeof document.p === 'string' ? document.p : '(unknown stream)';
+        malformed.push({ stream, record: { document, error: DeadLetter.errorToJson(error) } });
+      }
+    }
+    return accept(page.leaseToken, spans, malformed);
+  }
+
+  async function accept(leaseToken: string, spans: readonly Span[], malformed: readonly Malformed[]) {
+    if (closed) throw new SchedulerClosed(name);
+    const generation = revocations.get(leaseToken) ?? 0;
+    if (deadLetters !== undefined && !leasesChecked.has(leaseToken)) {
+      // A lease we did not hold before may carry streams another instance parked: learn them first, so that their
+      // later events join the dead letter instead of overtaking it.
+      await loadParked();
+      leasesChecked.add(leaseToken);
+    }
+    if (!hasRoom()) await new Promise<void>((resolve, reject) => roomWaiters.push({ resolve, reject }));
+    // Revoked while this page waited: its range will be read again by whoever holds the lease now.
+    if ((revocations.get(leaseToken) ?? 0) !== generation) return { handled: new Promise<void>(() => {}) };
+    const page = new PageProgress(leaseToken);
+    const now = performance.now();
+    for (const span of spans) addSpan(stateOf(span.stream), span, page, now);
+    for (const { stream, record } of malformed) addMalformed(stateOf(stream), record, page, now);
+    pump();
+    if (page.remaining === 0) return { handled: Promise.resolve() };
+    outstanding.add(page);
+    return { handled: new Promise<void>((resolve) => (page.resolve = resolve)) };
+  }
+
+  function addSpan(state: StreamState, given: Span, page: PageProgress, now: number) {
+    state.leaseToken = page.leaseToken;
+    state.forget = false;
+    let span: Span | undefined = given;
+    if (state.writePosition !== undefined) {
+      span = StreamSpan.dropBeforeIndex(given, state.writePosition);
+      totals.duplicates += given.events.length - (span?.events.length ?? 0);
+      if (span === undefined) return;
+    }
+    if (span.events.length === 0) return;
+    const before = state.buffered;
+    if (state.pending.length === 0) {
+      state.pending = [span];
+      state.buffered = span.events.length;
+      state.progressAt = now;
+    } else {
+      state.pending = StreamSpan.insert(state.pending, span);
+      state.buffered = StreamSpan.count(state.pending);
+    }
+    buffered += state.buffered - before;
+    claim(state, page, StreamSpan.end(span));
+    if (state.phase === 'idle') {
+      if (isReady(state)) enqueue(state);
+      else trackGap(state, now);
+    } else if (state.phase === 'parked') {
+      park(state, undefined, 'failed');
+    }
+  }
+
+  function addMalformed(state: StreamState, record: MalformedDocumentRecord, page: PageProgress, now: number) {
+    state.leaseToken = page.leaseToken;
+    if (state.malformed.length === 0) heldByMalformed++;
+    state.malformed.push(record);
+    state.lastError = record.error;
+    if (state.failingSince === 0) state.failingSince = now;
+    claim(state, page, heldUntilParked);
+    notifyFailure(state);
+    if (deadLetters === undefined) return;
+    if (state.phase === 'queued' || state.phase === 'idle' || state.phase === 'delayed' || state.phase === 'parked') {
+      cancelTimer(state);
+      park(state, record.error, 'malformed');
+    }
+  }
+
+  function claim(state: StreamState, page: PageProgress, until: bigint) {
+    const last = state.pageClaims[state.pageClaims.length - 1];
+    if (last !== undefined && last.page === page) {
+      if (until > last.until) last.until = until;
+      return;
+    }
+    page.remaining++;
+    state.pageClaims.push(new PageClaim(page, until));
+  }
+
+  function hasRoom() {
+    if (outstanding.size < maxReadAhead && buffered < maxBufferedEvents) return true;
+    // Full, but if nothing can move (only gaps remain open), reading on is the only way to fill them.
+    return active === 0 && readyHead === ready.length && timers === 0 && parkingWrites === 0 && heldByMalformed === 0;
+  }
+
+  // ---- dispatch -------------------------------------------------------------------------------------------
+
+  function isReady(state: StreamState) {
+    const first = state.pending[0];
+    if (first === undefined || state.malformed.length > 0) return false;
+    return state.writePosition === undefined || first.index === state.writePosition;
+  }
+
+  function enqueue(state: StreamState) {
+    if (state.gapSince !== 0) {
+      state.gapSince = 0;
+      openGaps--;
+    }
+    state.phase = 'queued';
+    ready.push(state);
+  }
+
+  function trackGap(state: StreamState, now: number) {
+    const hasGap = state.pending.length > 0 && state.malformed.length === 0 && !isReady(state);
+    if (hasGap && state.gapSince === 0) {
+      state.gapSince = now;
+      openGaps++;
+    } else if (!hasGap && state.gapSince !== 0) {
+      state.gapSince = 0;
+      openGaps--;
+    }
+  }
+
+  function pump() {
+    if (closed) return;
+    while (active < maxConcurrentStreams && readyHead < ready.length) {
+      const state = ready[readyHead++]!;
+      if (state.phase !== 'queued') continue;
+      if (!isReady(state)) {
+        state.phase = 'idle';
+        continue;
+      }
+      dispatch(state);
+    }
+    if (readyHead === ready.length) {
+      ready = [];
+      readyHead = 0;
+    } else if (readyHead > 4096) {
+      ready = ready.slice(readyHead);
+      readyHead = 0;
+    }
+  }
+
+  function dispatch(state: StreamState) {
+    const span = state.pending[0]!;
+    // The first span of a stream we know nothing about sets its base: the processor may have started mid-stream.
+    if (state.writePosition === undefined) state.writePosition = span.index;
+    state.phase = 'active';
+    state.inFlight = span;
+    active++;
+    state.startedAt = performance.now();
+    let result: Promise<HandlerOutcome | undefined>;
+    try {
+      result = handle(span);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    result.then(state.onDone, state.onFail);
+  }
+
+  function completed(state: StreamState, outcome: HandlerOutcome | undefined) {
+    const now = finishCall(state);
+    const span = state.inFlight!;
+    state.inFlight = undefined;
+    if (outcome !== undefined && outcome.kind === 'notYet') {
+      waitNotYet(state, outcome.reason, now);
+    } else {
+      const next = outcome?.nextIndex ?? StreamSpan.end(span);
+      if (next > span.index) advance(state, span, next, now);
+      else failure(state, new HandlerMadeNoProgress(state.stream, span.index, next), now);
+    }
+    settle(state);
+  }
+
+  function failed(state: StreamState, error: unknown) {
+    const now = finishCall(state);
+    state.inFlight = undefined;
+    failure(state, error, now);
+    settle(state);
+  }
+
+  function finishCall(state: StreamState) {
+    const now = performance.now();
+    const ms = now - state.startedAt;
+    latency.record(ms);
+    metrics.handlerDuration.record(ms, metrics.attributes);
+    active--;
+    state.phase = 'idle';
+    return now;
+  }
+
+  function advance(state: StreamState, span: Span, next: bigint, now: number) {
+    const end = StreamSpan.end(span);
+    const count = Number((next < end ? next : end) - span.index);
+    totals.events += count;
+    totals.spans++;
+    rate.add(count, now);
+    state.writePosition = next;
+    state.attempts = 0;
+    state.notYetCount = 0;
+    state.notYetSince = 0;
+    state.lastError = undefined;
+    state.failingSince = 0;
+    state.progressAt = now;
+    const before = state.buffered;
+    const only = state.pending[0];
+    if (state.pending.length === 1 && only !== undefined && StreamSpan.end(only) <= next) {
+      state.pending = [];
+      state.buffered = 0;
+    } else {
+      state.pending = StreamSpan.dropListBeforeIndex(state.pending, next);
+      state.buffered = StreamSpan.count(state.pending);
+    }
+    buffered -= before - state.buffered;
+    releaseClaims(state, next);
+    releaseVersionWaiters(state, next, 'handled');
+    if (state.replay !== undefined && next >= state.replay.until) finishReplay(state);
+  }
+
+  function releaseClaims(state: StreamState, position: bigint) {
+    const claims = state.pageClaims;
+    if (claims.length === 0) return;
+    let kept = 0;
+    for (const claim of claims) {
+      if (claim.until <= position) releasePage(claim.page);
+      else claims[kept++] = claim;
+    }
+    claims.length = kept;
+  }
+
+  function releasePage(page: PageProgress) {
+    if (--page.remaining === 0 && !page.revoked) {
+      outstanding.delete(page);
+      page.resolve();
+    }
+  }
+
+  function releaseVersionWaiters(state: StreamState, position: bigint, outcome: 'handled' | 'parked') {
+    if (state.versionWaiters.length === 0) return;
+    const waiting = state.versionWaiters;
+    state.versionWaiters = [];
+    for (const waiter of waiting) {
+      if (waiter.until <= position) waiter.resolve(outcome);
+      else state.versionWaiters.push(waiter);
+    }
+  }
+
+  /** After a handler call or a timer: requeue, park, or forget the stream; then let others run. */
+  function settle(state: StreamState) {
+    if (state.phase === 'idle') {
+      if (state.forget) remove(state);
+      else if (state.malformed.length > 0 && deadLetters !== undefined) park(state, state.lastError, 'malformed');
+      else if (isReady(state)) enqueue(state);
+      else trackGap(state, performance.now());
+    }
+    pump();
+    changed();
+  }
+
+  // ---- failures -------------------------------------------------------------------------------------------
+
+  function failure(state: StreamState, error: unknown, now: number) {
+    state.attempts++;
+    totals.failures++;
+    state.lastError = error;
+    if (state.failingSince === 0) state.failingSince = now;
+    notifyFailure(state);
+    if (state.attempts >= parkAfter) park(state, error, 'failed');
+    else delay(state, retryDelay(retry, state.attempts));
+  }
+
+  function waitNotYet(state: StreamState, reason: string, now: number) {
+    totals.notYet++;
+    state.notYetCount++;
+    state.lastNotYetReason = reason;
+    if (state.notYetSince === 0) state.notYetSince = now;
+    if (state.notYetCount < notYet.maxAttempts && now - state.notYetSince < notYet.maxWaitMs) {
+      delay(state, notYet.delayMs);
+      return;
+    }
+    // Past the bounds a notYet is a failure: parked if parking is on, otherwise failing (retried with backoff).
+    const error = new HandlerKeptWaiting(state.stream, state.notYetCount, reason);
+    state.attempts++;
+    state.lastError = error;
+    if (state.failingSince === 0) state.failingSince = now;
+    notifyFailure(state);
+    if (deadLetters !== undefined) park(state, error, 'notYet');
+    else delay(state, retryDelay(retry, state.attempts));
+  }
+
+  function delay(state: StreamState, ms: number) {
+    state.phase = 'delayed';
+    timers++;
+    state.timer = setTimeout(state.onTimer, ms);
+  }
+
+  function cancelTimer(state: StreamState) {
+    if (state.timer === undefined) return;
+    clearTimeout(state.timer);
+    state.timer = undefined;
+    timers--;
+  }
+
+  function timerFired(state: StreamState) {
+    state.timer = undefined;
+    timers--;
+    if (state.phase === 'delayed') state.phase = 'idle';
+    settle(state);
+  }
+
+  function notifyFailure(state: StreamState) {
+    if (failureWaiters.length === 0) return;
+    const attempts = Math.max(state.attempts, state.malformed.length > 0 ? 1 : 0);
+    const waiting = failureWaiters;
+    failureWaiters = [];
+    for (const waiter of waiting) {
+      if (waiter.stream === state.stream && attempts >= waiter.attempts) waiter.resolve(state.lastError);
+      else failureWaiters.push(waiter);
+    }
+  }
+
+  // ---- parking --------------------------------------------------------------------------------------------
+
+  /** Moves the stream's pending events (and malformed documents) into its dead letter, creating or extending it. */
+  function park(state: StreamState, error: unknown, reason: DeadLetter['reason']) {
+    const store = deadLetters!;
+    const existing = state.parked;
+    const spans = StreamSpan.merge([...state.parkedSpans, ...state.pending]);
+    const letter: DeadLetter = {
+      id: DeadLetter.id(name, state.stream),
+      stream: state.stream,
+      processor: name,
+      error: existing?.error ?? DeadLetter.errorToJson(error),
+      reason: existing?.reason ?? reason,
+      events: spans.flatMap((span) => span.events.map(DeadLetter.eventToJson)),
+      malformed: [...(existing?.malformed ?? []), ...state.malformed],
+      attempts: existing?.attempts ?? state.attempts,
+      parkedAt: existing?.parkedAt ?? new Date().toISOString(),
+    };
+    const claims = state.pageClaims;
+    state.pageClaims = [];
+    buffered -= state.buffered;
+    state.buffered = 0;
+    state.pending = [];
+    if (state.malformed.length > 0) heldByMalformed--;
+    state.malformed = [];
+    trackGap(state, 0);
+    state.phase = 'parking';
+    parkingWrites++;
+    const write = (attempt: number) => {
+      store.put(letter).then(
+        () => parked(state, letter, spans, claims),
+        () => {
+          timers++;
+          setTimeout(
+            () => {
+              timers--;
+              write(attempt + 1);
+            },
+            retryDelay(retry, attempt),
+          );
+        },
+      );
+    };
+    write(1);
+  }
+
+  function parked(state: StreamState, letter: DeadLetter, spans: Span[], claims: PageClaim[]) {
+    parkingWrites--;
+    state.phase = 'parked';
+    state.parked = letter;
+    state.parkedSpans = spans;
+    for (const claim of claims) releasePage(claim.page);
+    const last = spans[spans.length - 1];
+    const end = last === undefined ? (state.writePosition ?? 0n) : StreamSpan.end(last);
+    releaseVersionWaiters(state, end, 'parked');
+    if (state.replay !== undefined) {
+      const { reject } = state.replay;
+      state.replay = undefined;
+      replays--;
+      reject(new ReplayFailed(state.stream, state.lastError));
+    }
+    if (state.pending.length > 0 || state.malformed.length > 0) park(state, undefined, letter.reason);
+    else {
+      const settled = state.whenParkingSettles;
+      state.whenParkingSettles = [];
+      for (const resolve of settled) resolve();
+    }
+    pump();
+    changed();
+  }
+
+  async function loadParked() {
+    const letters = await deadLetters!.list(name);
+    for (const letter of letters) {
+      const state = stateOf(letter.stream);
+      if (state.phase !== 'idle' || state.pending.length > 0 || state.parked !== undefined) continue;
+      state.phase = 'parked';
+      state.parked = letter;
+      state.parkedSpans = StreamSpan.merge(lettersToSpans(letter));
+    }
+  }
+
+  async function replay(stream: string) {
+    if (deadLetters === undefined) throw new StreamNotParked(stream, name);
+    if (leasesChecked.size === 0) await loadParked();
+    const state = streams.get(stream);
+    while (state?.phase === 'parking') await new Promise<void>((resolve) => state.whenParkingSettles.push(resolve));
+    if (state === undefined || state.phase !== 'parked' || state.parked === undefined)
+      throw new StreamNotParked(stream, name);
+    const letter = state.parked;
+    // A malformed document is read again: the codec (or the document) may have been fixed since it was parked.
+    const reread: Span[] = [];
+    for (const { document } of letter.malformed) {
+      const span = readDocument(document as Record<string, unknown>);
+      if (span !== undefined) reread.push(span);
+    }
+    const spans = StreamSpan.merge([...state.parkedSpans, ...reread]);
+    const last = spans[spans.length - 1];
+    state.parked = undefined;
+    state.parkedSpans = [];
+    state.phase = 'idle';
+    state.attempts = 0;
+    state.notYetCount = 0;
+    state.notYetSince = 0;
+    state.lastError = undefined;
+    state.failingSince = 0;
+    state.pending =
+      state.writePosition === undefined ? spans : StreamSpan.dropListBeforeIndex(spans, state.writePosition);
+    state.buffered = StreamSpan.count(state.pending);
+    state.progressAt = performance.now();
+    buffered += state.buffered;
+    replays++;
+    const until = last === undefined ? (state.writePosition ?? 0n) : StreamSpan.end(last);
+    const done = new Promise<void>((resolve, reject) => {
+      state.replay = { until, resolve, reject };
+    });
+    if (state.writePosition !== undefined && state.writePosition >= until) finishReplay(state);
+    settle(state);
+    return done;
+  }
+
+  function finishReplay(state: StreamState) {
+    const { resolve, reject } = state.replay!;
+    state.replay = undefined;
+    const remove = (attempt: number): void => {
+      deadLetters!.remove(name, state.stream).then(
+        () => {
+          replays--;
+          resolve();
+          changed();
+        },
+        (error) => {
+          if (attempt >= 5) {
+            replays--;
+            reject(error);
+            changed();
+            return;
+          }
+          setTimeout(() => remove(attempt + 1), retryDelay(retry, attempt));
+        },
+      );
+    };
+    remove(1);
+  }
+
+  // ---- leases, waiting, stats -----------------------------------------------------------------------------
+
+  function revoke(leaseToken: string) {
+    leasesChecked.delete(leaseToken);
+    revocations.set(leaseToken, (revocations.get(leaseToken) ?? 0) + 1);
+    for (const page of outstanding) {
+      if (page.leaseToken !== leaseToken) continue;
+      page.revoked = true;
+      outstanding.delete(page);
+    }
+    for (const state of streams.values()) {
+      if (state.leaseToken !== leaseToken) continue;
+      if (state.phase === 'active') state.forget = true;
+      else if (state.phase === 'idle' || state.phase === 'queued' || state.phase === 'delayed') remove(state);
+    }
+    pump();
+    changed();
+  }
+
+  function remove(state: StreamState) {
+    cancelTimer(state);
+    buffered -= state.buffered;
+    if (state.malformed.length > 0) heldByMalformed--;
+    if (state.gapSince !== 0) openGaps--;
+    state.phase = 'removed';
+    streams.delete(state.stream);
+    if (state.versionWaiters.length > 0) stateOf(state.stream).versionWaiters = state.versionWaiters;
+  }
+
+  function isComplete() {
+    return outstanding.size === 0 && active === 0 && buffered === 0 && parkingWrites === 0 && replays === 0;
+  }
+
+  function changed() {
+    if (roomWaiters.length > 0 && hasRoom()) {
+      const waiting = roomWaiters;
+      roomWaiters = [];
+      for (const waiter of waiting) waiter.resolve();
+    }
+    if (completionWaiters.length > 0 && isComplete()) {
+      const waiting = completionWaiters;
+      completionWaiters = [];
+      for (const resolve of waiting) resolve();
+    }
+  }
+
+  function stats(): SchedulerStats {
+    const now = performance.now();
+    const counts = { known: streams.size, active, queued: 0, waiting: 0, failing: 0, stalled: 0, parked: 0 };
+    const failing: StreamAttention[] = [];
+    const stalled: StreamAttention[] = [];
+    const parkedStreams: string[] = [];
+    let staleGaps = 0;
+    let oldestGap = 0;
+    for (const state of streams.values()) {
+      if (state.phase === 'queued') counts.queued++;
+      if (state.phase === 'parked' || state.phase === 'parking') {
+        counts.parked++;
+        parkedStreams.push(state.stream);
+        continue;
+      }
+      if (state.lastError !== undefined) {
+        counts.failing++;
+        failing.push({
+          stream: state.stream,
+          attempts: state.attempts,
+          error: DeadLetter.errorToJson(state.lastError),
+          forMs: now - state.failingSince,
+        });
+      } else if (state.notYetCount > 0) counts.waiting++;
+      const hasWork = state.pending.length > 0 || state.phase === 'active';
+      if (hasWork && now - state.progressAt >= settings.stallAfterMs) {
+        counts.stalled++;
+        stalled.push({ stream: state.stream, attempts: state.attempts, forMs: now - state.progressAt });
+      }
+      if (state.gapSince !== 0) {
+        const age = now - state.gapSince;
+        if (age >= settings.gapWarningAfterMs) staleGaps++;
+        if (age > oldestGap) oldestGap = age;
+      }
+    }
+    const worst = (a: StreamAttention, b: StreamAttention) => b.forMs - a.forMs;
+    return {
+      name,
+      streams: counts,
+      handled: { events: totals.events, spans: totals.spans },
+      failures: totals.failures,
+      notYet: totals.notYet,
+      duplicates: totals.duplicates,
+      eventsPerSecond: rate.perSecond(now),
+      latencyMs: latency.percentiles(),
+      buffered: { events: buffered, pages: outstanding.size },
+      gaps: { open: openGaps, stale: staleGaps, oldestMs: oldestGap },
+      failing: failing.sort(worst).slice(0, maxListed),
+      stalled: stalled.sort(worst).slice(0, maxListed),
+      parked: parkedStreams.sort(),
+    };
+  }
+
+  return {
+    ingest,
+    ingestSpans: (leaseToken, spans) => accept(leaseToken, spans, []),
+    revoke,
+    stats,
+    awaitCompletion() {
+      if (isComplete()) return Promise.resolve();
+      return new Promise<void>((resolve) => completionWaiters.push(resolve));
+    },
+    waitFor(stream, version) {
+      const until = version + 1n;
+      const state = stateOf(stream);
+      if (state.writePosition !== undefined && state.writePosition >= until) return Promise.resolve('handled');
+      const last = state.parkedSpans[state.parkedSpans.length - 1];
+      if (state.phase === 'parked' && last !== undefined && StreamSpan.end(last) >= until)
+        return Promise.resolve('parked');
+      return new Promise((resolve) => state.versionWaiters.push({ until, resolve }));
+    },
+    waitForFailure(stream, attempts = 1) {
+      const state = streams.get(stream);
+      const failures = state === undefined ? 0 : Math.max(state.attempts, state.malformed.length > 0 ? 1 : 0);
+      if (state !== undefined && state.lastError !== undefined && failures >= attempts)
+        return Promise.resolve(state.lastError);
+      return new Promise((resolve) => failureWaiters.push({ stream, attempts, resolve }));
+    },
+    parked: {
+      list: () => (deadLetters === undefined ? Promise.resolve([]) : deadLetters.list(name)),
+      replay,
+    },
+    close() {
+      closed = true;
+      for (const state of streams.values()) cancelTimer(state);
+      metrics.close();
+      const waiting = roomWaiters;
+      roomWaiters = [];
+      for (const waiter of waiting) waiter.reject(new SchedulerClosed(name));
+    },
+  };
+}
+
+function toStore(deadLetters: NonNullable<StreamSchedulerOptions['parking']>['deadLetters']): DeadLetterStore {
+  return 'items' in deadLetters ? cosmosDeadLetters(deadLetters) : deadLetters;
+}
+
+function lettersToSpans(letter: DeadLetter): Span[] {
+  return letter.events.map((event) => ({
+    stream: letter.stream,
+    index: BigInt(event.index),
+    events: [DeadLetter.eventFromJson(event)],
+  }));
+}

@@ -1,0 +1,41 @@
+import type { z } from 'zod';
+
+/**
+ * A published summary's contract: a stable, versioned, schema-checked shape on its own topic. A compatible change
+ * bumps `version`; a breaking change goes to a new contract name and a new topic (consumers subscribe explicitly).
+ */
+export interface SummaryContract<T = unknown> {
+  readonly name: string;
+  /** the contract's version (an integer ≥ 1), carried in every message's headers */
+  readonly version: number;
+  readonly schema: z.ZodType<T>;
+  /** the Kafka topic = the event hub the summaries go to */
+  readonly topic: string;
+}
+
+const namePattern = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+// Kafka topic names: at most 249 of [a-zA-Z0-9._-]; Event Hubs names: letters, digits, ".", "_", "-".
+const topicPattern = /^[A-Za-z0-9._-]{1,249}$/;
+
+export function defineSummaryContract<S extends z.ZodType>(definition: {
+  name: string;
+  version: number;
+  schema: S;
+  topic: string;
+}): SummaryContract<z.output<S>> {
+  const { name, version, schema, topic } = definition;
+  if (!namePattern.test(name)) {
+    throw new TypeError(
+      `Summary contract name ${JSON.stringify(name)} must start with a letter and hold only letters, digits, ".", "_" or "-".`,
+    );
+  }
+  if (!Number.isInteger(version) || version < 1) {
+    throw new TypeError(`Summary contract ${name} has version ${version}; expected an integer ≥ 1.`);
+  }
+  if (!topicPattern.test(topic)) {
+    throw new TypeError(
+      `Summary contract ${name} has topic ${JSON.stringify(topic)}; expected 1-249 of letters, digits, ".", "_", "-".`,
+    );
+  }
+  return Object.freeze({ name, version, schema: schema as z.ZodType<z.output<S>>, topic });
+}

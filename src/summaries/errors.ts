@@ -1,0 +1,46 @@
+import { TributaryError } from '../core/index.ts';
+
+/** The Kafka / Event Hubs settings were rejected. The message never repeats a connection string or a secret. */
+export class InvalidKafkaConfig extends TributaryError {
+  readonly code = 'InvalidKafkaConfig';
+}
+
+/** A rendered summary does not match its contract's schema: a bug in `render`, not a transient failure. */
+export class SummaryRejected extends TributaryError {
+  readonly code = 'SummaryRejected';
+  constructor(
+    readonly contract: string,
+    readonly stream: string,
+    readonly issues: readonly string[],
+  ) {
+    super(`Summary ${contract} for stream ${stream} does not match its schema: ${issues.join('; ')}. Fix render().`);
+  }
+}
+
+/** A serialized summary is larger than the broker accepts; it is never truncated. */
+export class SummaryTooLarge extends TributaryError {
+  readonly code = 'SummaryTooLarge';
+  constructor(
+    readonly contract: string,
+    readonly stream: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(
+      `Summary ${contract} for stream ${stream} is ${bytes} bytes serialized, over the ${limit}-byte limit ` +
+        '(Event Hubs accepts at most 1 MB per message). Render a smaller summary; it is never truncated.',
+    );
+  }
+}
+
+/** The broker did not acknowledge a summary after the client's retries. */
+export class SummaryPublishFailed extends TributaryError {
+  readonly code = 'SummaryPublishFailed';
+  constructor(
+    readonly topic: string,
+    readonly stream: string,
+    reason: string,
+  ) {
+    super(`Publishing the summary of stream ${stream} to topic ${topic} failed: ${reason}. It will be retried.`);
+  }
+}

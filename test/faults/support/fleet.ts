@@ -1,0 +1,72 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FaultChildConfig } from './processor-child.ts';
+
+const childScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'processor-child.ts');
+
+/** A set of processor instances in child processes that a scenario can SIGKILL and restart at will. */
+export interface Fleet {
+  /** starts instance `slot` (again) and resolves once it runs */
+  start(slot: number): Promise<void>;
+  /** SIGKILL: no graceful stop, no checkpoint written, leases left to expire */
+  kill(slot: number): Promise<void>;
+  running(): number[];
+  /** graceful stop of every running instance */
+  stopAll(): Promise<void>;
+}
+
+export function createFleet(base: Omit<FaultChildConfig, 'instanceId'>): Fleet {
+  const children = new Map<number, ChildProcess>();
+  const generation = new Map<number, number>();
+  const all = new Set<ChildProcess>();
+  const killAll = () => {
+    for (const child of all) child.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
+
+  const exited = (child: ChildProcess) =>
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  return {
+    async start(slot) {
+      const next = (generation.get(slot) ?? 0) + 1;
+      generation.set(slot, next);
+      const config: FaultChildConfig = { ...base, instanceId: `faults-${slot}-g${next}` };
+      const child = fork(childScript, [], {
+        env: { ...process.env, TRIBUTARY_FAULT_CHILD: JSON.stringify(config) },
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      all.add(child);
+      child.once('exit', () => all.delete(child));
+      children.set(slot, child);
+      await new Promise<void>((resolve, reject) => {
+        child.once('message', () => resolve());
+        child.once('exit', (code, signal) => reject(new Error(`instance ${slot} exited (${code ?? signal}) before it ran`)));
+      });
+    },
+    async kill(slot) {
+      const child = children.get(slot);
+      if (!child) return;
+      children.delete(slot);
+      child.kill('SIGKILL');
+      await exited(child);
+    },
+    running: () => [...children.keys()],
+    async stopAll() {
+      await Promise.all(
+        [...children.entries()].map(async ([slot, child]) => {
+          children.delete(slot);
+          child.send('stop');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          await exited(child);
+          clearTimeout(timer);
+        }),
+      );
+      process.off('exit', killAll);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * One processor instance of the fault scenarios, in its own process so that it can be killed with SIGKILL: a
+ * change-feed processor feeding a stream scheduler feeding the checksum projection. Configured by the
+ * TRIBUTARY_FAULT_CHILD environment variable (JSON); says `ready` over IPC once started.
+ */
+import { CosmosClient } from '@azure/cosmos';
+import { createChangeFeedProcessor } from '../../../src/feed/index.ts';
+import { createProjection } from '../../../src/projections/index.ts';
+import { createStreamScheduler } from '../../../src/streams/index.ts';
+import { applyToChecksumView, type ChecksumView } from './checksum-view.ts';
+
+export interface FaultChildConfig {
+  readonly endpoint: string;
+  readonly key: string;
+  readonly databaseId: string;
+  readonly instanceId: string;
+  readonly projection: string;
+}
+
+const config = JSON.parse(process.env.TRIBUTARY_FAULT_CHILD ?? '{}') as FaultChildConfig;
+const client = new CosmosClient({
+  endpoint: config.endpoint,
+  key: config.key,
+  connectionPolicy: { enableEndpointDiscovery: false },
+});
+const database = client.database(config.databaseId);
+const projection = createProjection<ChecksumView>({
+  name: config.projection,
+  version: 1,
+  container: database.container('views'),
+  apply: (view, events) => applyToChecksumView(view, events),
+});
+const scheduler = createStreamScheduler({ name: projection.processorName, handle: projection.handle });
+const processor = createChangeFeedProcessor({
+  name: projection.processorName,
+  instanceId: config.instanceId,
+  monitored: database.container('events'),
+  leases: database.container('leases'),
+  sink: scheduler,
+  startFrom: 'beginning',
+  leaseTimings: { acquireIntervalMs: 300, renewIntervalMs: 250, expiryMs: 1_500 },
+  pollIntervalMs: 50,
+  checkpointIntervalMs: 200,
+  onError: (error, where) => {
+    if (process.env.TRIBUTARY_FAULT_DEBUG) console.error(`[${config.instanceId}] ${where}:`, error);
+  },
+});
+process.on('message', async (message) => {
+  if (message !== 'stop') return;
+  await processor.stop();
+  scheduler.close();
+  client.dispose();
+  process.exit(0);
+});
+await processor.start();
+process.send?.({ type: 'ready' });

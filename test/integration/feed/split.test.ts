@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChangeFeedProcessor, listCheckpoints } from '../../../src/feed/index.ts';
+import { requireLocal, startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import {
+  createLedger,
+  createLedgerSink,
+  createWriter,
+  fastTimings,
+  feedContainers,
+  streamNames,
+  waitUntil,
+} from './fixtures.ts';
+
+let cosmos: TestCosmos;
+beforeAll(async () => {
+  cosmos = await startTestCosmos({ partitions: 4 });
+});
+afterAll(async () => {
+  await cosmos?.close();
+});
+
+describe('a partition split during processing', () => {
+  it('is followed through the lease’s continuation: nothing lost, nothing repeated, no extra lease', async (test) => {
+    const local = requireLocal(cosmos, test);
+    const { database, events, leases } = await feedContainers(cosmos);
+    const writer = createWriter(events);
+    const streams = streamNames(40);
+    await writer.appendToAll(streams, 2);
+    const ledger = createLedger();
+    const processor = createChangeFeedProcessor({
+      name: 'splitter',
+      monitored: events,
+      leases,
+      sink: createLedgerSink(ledger),
+      instanceId: 'only',
+      ...fastTimings,
+    });
+    await processor.start();
+    await waitUntil('some events are handled', () => ledger.stats().handled > 20);
+
+    const writing = writer.appendToAll(streams, 3);
+    await local.split(database.id, events.id);
+    await writing;
+    expect(await events.getFeedRanges()).toHaveLength(5);
+    await waitUntil('every event is handled', () => ledger.caughtUpWith(writer.next));
+    const cycles = processor.stats().acquireCycles;
+    await waitUntil(
+      'the processor has re-listed the feed ranges twice',
+      () => processor.stats().acquireCycles >= cycles + 2,
+    );
+    await processor.stop();
+
+    expect(ledger.gaps).toEqual([]);
+    expect(ledger.stats().duplicates).toBe(0);
+    expect(processor.stats().leasesLost).toBe(0);
+    expect(processor.stats().leasesCreated).toBe(4);
+    const checkpoints = await listCheckpoints({ leases, name: 'splitter' });
+    expect(checkpoints).toHaveLength(4);
+    // the lease of the split range now checkpoints a position per child
+    expect(checkpoints.map((checkpoint) => checkpoint.positions.length).sort()).toEqual([1, 1, 1, 2]);
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/run.ts';
+import { captureIo } from './capture-io.ts';
+
+// These command lines are wrong before any connection is made, so they run without a Cosmos server.
+describe('tributary validates command lines before connecting', () => {
+  it('refuses checkpoints rewind without --processor', async () => {
+    const { io, out } = captureIo();
+    expect(await runCli(['checkpoints', 'rewind', '--to', 'beginning'], io)).toBe(2);
+    expect(out.stderr).toContain('Missing --processor <name>');
+    expect(out.stderr).toContain('Run "tributary checkpoints rewind --help" for usage.');
+  });
+
+  it('refuses checkpoints rewind to something that is neither a time nor "beginning"', async () => {
+    const { io, out } = captureIo();
+    expect(await runCli(['checkpoints', 'rewind', '--processor', 'balances', '--to', 'yesterday'], io)).toBe(2);
+    expect(out.stderr).toContain('--to "yesterday" is neither "beginning" nor an ISO 8601 time.');
+  });
+
+  it('refuses an --option that needs a value when given none', async () => {
+    const { io, out } = captureIo();
+    expect(await runCli(['checkpoints', 'rewind', '--processor', 'balances', '--to'], io)).toBe(2);
+    expect(out.stderr).toContain("Option '--to <value>' argument missing");
+  });
+
+  it('refuses replay --from with an unreadable time', async () => {
+    const { io, out } = captureIo();
+    expect(await runCli(['replay', 'balances', '--from', 'last tuesday'], io)).toBe(2);
+    expect(out.stderr).toContain('--from "last tuesday" is neither "beginning" nor an ISO 8601 time.');
+  });
+
+  it('refuses a port that is not a number', async () => {
+    const { io, out } = captureIo();
+    expect(await runCli(['cosmos', '--port', 'eighty'], io)).toBe(2);
+    expect(out.stderr).toContain('port');
+  });
+
+  it('refuses an endpoint that is not a URL', async () => {
+    const { io, out } = captureIo();
+    expect(await runCli(['streams', 'Account', '--endpoint', 'not a url'], io)).toBe(2);
+    expect(out.stderr).toContain('Invalid connection settings');
+  });
+
+  it('refuses a remote endpoint without COSMOS_KEY, and says where the key comes from', async () => {
+    const { io, out } = captureIo({});
+    const code = await runCli(['streams', 'Account', '--endpoint', 'https://myaccount.documents.azure.com:443/'], io);
+    expect(code).toBe(1);
+    expect(out.stderr).toContain('set COSMOS_KEY');
+  });
+});

@@ -1,0 +1,112 @@
+import type { ChangeFeedStartFrom, Container } from '@azure/cosmos';
+import { describe, expect, it } from 'vitest';
+import { createCheckpointTracker } from '../../../src/feed/checkpoint-tracker.ts';
+import type { FeedPage, FeedSink } from '../../../src/feed/index.ts';
+import { createRangeReader } from '../../../src/feed/range-reader.ts';
+
+interface Scripted {
+  statusCode: 200 | 304;
+  documents: Record<string, unknown>[];
+  continuation: string;
+}
+
+/** A container whose change feed answers from a script, then "nothing new" at the last continuation forever. */
+function scriptedContainer(script: Scripted[], gate?: () => Promise<void>) {
+  const reads = { count: 0 };
+  const container = {
+    items: {
+      getChangeFeedIterator: () => ({
+        async readNext() {
+          reads.count += 1;
+          await gate?.();
+          const next = script.shift() ?? { statusCode: 304, documents: [], continuation: 'end' };
+          if (script.length === 0) script.push({ statusCode: 304, documents: [], continuation: next.continuation });
+          return { statusCode: next.statusCode, result: next.documents, continuationToken: next.continuation };
+        },
+      }),
+    },
+  };
+  return { container: container as unknown as Container, reads };
+}
+
+function recordingSink(accept: (page: FeedPage) => Promise<void> = async () => {}) {
+  const pages: FeedPage[] = [];
+  const sink: FeedSink = {
+    async ingest(page) {
+      pages.push(page);
+      await accept(page);
+      return { handled: Promise.resolve() };
+    },
+    revoke() {},
+  };
+  return { sink, pages };
+}
+
+const reader = (container: Container, sink: FeedSink, tracker = createCheckpointTracker(undefined)) =>
+  createRangeReader({
+    monitored: container,
+    leaseToken: 'lease-1',
+    start: {} as ChangeFeedStartFrom,
+    sink,
+    tracker,
+    pollIntervalMs: 1,
+    maxItemsPerPage: 10,
+    onError: () => {},
+    onFailed: () => {},
+  });
+
+async function until(condition: () => boolean) {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
+describe('reading a lease’s range', () => {
+  it('hands pages to the sink in read order and checkpoints past reads that found nothing new', async () => {
+    const { container } = scriptedContainer([
+      { statusCode: 200, documents: [{ id: 'a' }], continuation: 'c1' },
+      { statusCode: 304, documents: [], continuation: 'c2' },
+      { statusCode: 200, documents: [{ id: 'b' }, { id: 'c' }], continuation: 'c3' },
+      { statusCode: 304, documents: [], continuation: 'c4' },
+    ]);
+    const { sink, pages } = recordingSink();
+    const tracker = createCheckpointTracker(undefined);
+    const running = reader(container, sink, tracker);
+    await until(() => tracker.position() === 'c4');
+    await running.stop();
+    expect(pages.map((page) => page.documents.map((d) => d.id))).toEqual([['a'], ['b', 'c']]);
+    expect(pages.map((page) => page.continuation)).toEqual(['c1', 'c3']);
+    expect(running.stats).toMatchObject({ pages: 2, documents: 3 });
+  });
+
+  it('reads no further while the sink has not accepted the last page (back-pressure)', async () => {
+    const { container, reads } = scriptedContainer([
+      { statusCode: 200, documents: [{ id: 'a' }], continuation: 'c1' },
+      { statusCode: 200, documents: [{ id: 'b' }], continuation: 'c2' },
+    ]);
+    let accept = () => {};
+    const { sink, pages } = recordingSink(() => new Promise<void>((resolve) => (accept = resolve)));
+    const running = reader(container, sink);
+    await until(() => pages.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(reads.count).toBe(1);
+    accept();
+    await until(() => pages.length === 2);
+    accept();
+    await running.stop();
+  });
+
+  it('abandons a read in flight when stopped, without handing its page to the sink', async () => {
+    let release = () => {};
+    const gate = () => new Promise<void>((resolve) => (release = resolve));
+    const { container, reads } = scriptedContainer(
+      [{ statusCode: 200, documents: [{ id: 'a' }], continuation: 'c1' }],
+      gate,
+    );
+    const { sink, pages } = recordingSink();
+    const running = reader(container, sink);
+    await until(() => reads.count === 1);
+    await running.stop();
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(pages).toEqual([]);
+  });
+});
