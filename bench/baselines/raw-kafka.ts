@@ -27,7 +27,9 @@ export async function produceRaw(
         topic,
         acks: -1,
         compression: CompressionTypes.GZIP,
-        messages: messages.slice(from, from + batchSize).map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+        messages: messages
+          .slice(from, from + batchSize)
+          .map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
       });
     }
     return messages.length / ((performance.now() - started) / 1000);

@@ -1,7 +1,7 @@
 /**
  * A change-feed processor instance in its own process, for the RSS and scale-out benchmarks. Configured by the
  * TRIBUTARY_BENCH_CHILD environment variable (JSON). Reports `ready` once loaded, starts its processor on a `start`
- * message (so process start-up stays out of the timings), reports progress and memory over IPC every 200 ms, and
+ * message (so process start-up stays out of the timings), reports progress and memory over IPC every 100 ms, and
  * stops on a `stop` message.
  */
 import { readFileSync } from 'node:fs';
@@ -17,11 +17,21 @@ export interface ProcessorChildConfig {
   readonly leases: string;
   readonly name: string;
   readonly instanceId: string;
+  /** page size asked of the change feed */
+  readonly maxItemsPerPage: number;
+  /** handlers wait for a `go` message: instances can start and balance their leases before the clock runs */
+  readonly gated?: boolean;
 }
 
 export type ProcessorChildMessage =
   | { readonly type: 'ready'; readonly handled: number; readonly peakRssMb: number }
-  | { readonly type: 'progress'; readonly handled: number; readonly rssMb: number; readonly peakRssMb: number }
+  | {
+      readonly type: 'progress';
+      readonly handled: number;
+      readonly rssMb: number;
+      readonly peakRssMb: number;
+      readonly leases: number;
+    }
   | { readonly type: 'stopped'; readonly handled: number; readonly peakRssMb: number };
 
 /** Peak resident set size of this process (VmHWM), in MB; falls back to the current RSS off Linux. */
@@ -45,9 +55,16 @@ async function main(): Promise<void> {
   });
   const database = client.database(config.databaseId);
   let handled = 0;
+  let open: () => void = () => {};
+  const gate = config.gated
+    ? new Promise<void>((resolve) => {
+        open = resolve;
+      })
+    : undefined;
   const scheduler = createStreamScheduler({
     name: config.name,
     handle: async (span) => {
+      if (gate) await gate;
       handled += span.events.length;
       return undefined;
     },
@@ -59,15 +76,29 @@ async function main(): Promise<void> {
     leases: database.container(config.leases),
     sink: scheduler,
     startFrom: 'beginning',
+    maxItemsPerPage: config.maxItemsPerPage,
+    // quick lease balancing, so that instances share the ranges within a second or two
+    leaseTimings: { acquireIntervalMs: 250, renewIntervalMs: 200, expiryMs: 3_000 },
   });
   const send = (message: ProcessorChildMessage) => process.send?.(message);
   const timer = setInterval(
-    () => send({ type: 'progress', handled, rssMb: process.memoryUsage.rss() / 2 ** 20, peakRssMb: peakRssMb() }),
-    200,
+    () =>
+      send({
+        type: 'progress',
+        handled,
+        rssMb: process.memoryUsage.rss() / 2 ** 20,
+        peakRssMb: peakRssMb(),
+        leases: processor.stats().leases.length,
+      }),
+    100,
   );
   process.on('message', async (message) => {
     if (message === 'start') {
       await processor.start();
+      return;
+    }
+    if (message === 'go') {
+      open();
       return;
     }
     if (message !== 'stop') return;

@@ -10,6 +10,10 @@ export interface ProcessorChild {
   readonly pid: number;
   /** events handled so far, as last reported */
   handled(): number;
+  /** leases the instance owned at its last report */
+  leases(): number;
+  /** opens a gated instance's handlers */
+  go(): void;
   /** highest peak RSS (VmHWM) reported so far, in MB */
   peakRssMb(): number;
   /** resolves once the child has reported at least `events` handled; rejects if it exits first or on timeout */
@@ -22,7 +26,10 @@ export interface ProcessorChild {
   stop(): Promise<void>;
 }
 
-export function startProcessorChild(config: ProcessorChildConfig, options: { maxOldSpaceMb?: number } = {}): ProcessorChild {
+export function startProcessorChild(
+  config: ProcessorChildConfig,
+  options: { maxOldSpaceMb?: number } = {},
+): ProcessorChild {
   const child: ChildProcess = fork(childScript, [], {
     env: { ...process.env, TRIBUTARY_BENCH_CHILD: JSON.stringify(config) },
     execArgv: ['--import', 'tsx', ...(options.maxOldSpaceMb ? [`--max-old-space-size=${options.maxOldSpaceMb}`] : [])],
@@ -30,6 +37,7 @@ export function startProcessorChild(config: ProcessorChildConfig, options: { max
   });
   let handled = 0;
   let peak = 0;
+  let leases = 0;
   let exited = false;
   const listeners = new Set<() => void>();
   let markReady: () => void = () => {};
@@ -40,6 +48,7 @@ export function startProcessorChild(config: ProcessorChildConfig, options: { max
     if (message.type === 'ready') markReady();
     handled = Math.max(handled, message.handled);
     peak = Math.max(peak, message.peakRssMb);
+    if (message.type === 'progress') leases = message.leases;
     for (const listener of listeners) listener();
   });
   const exit = new Promise<void>((resolve) =>
@@ -55,7 +64,10 @@ export function startProcessorChild(config: ProcessorChildConfig, options: { max
   return {
     pid: child.pid ?? -1,
     handled: () => handled,
-    ready: () => Promise.race([ready, exit.then(() => Promise.reject(new Error('processor child exited before ready')))]),
+    leases: () => leases,
+    go: () => child.send('go'),
+    ready: () =>
+      Promise.race([ready, exit.then(() => Promise.reject(new Error('processor child exited before ready')))]),
     start: () => child.send('start'),
     peakRssMb: () => peak,
     waitForHandled: (events, timeoutMs) =>

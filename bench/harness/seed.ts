@@ -24,7 +24,11 @@ export async function seedStreams(
       const s = next++;
       if (s >= options.streams) return;
       const stream = `${category}-${s}`;
-      const events = Array.from({ length: options.eventsPerStream }, (_, k) => ({ t: timestamp, c: 'Deposited', d: data(s, k) }));
+      const events = Array.from({ length: options.eventsPerStream }, (_, k) => ({
+        t: timestamp,
+        c: 'Deposited',
+        d: data(s, k),
+      }));
       const tip = { id: '-1', p: stream, i: 0, n: options.eventsPerStream, e: events, u: [] };
       await container.items.create(tip);
     }

@@ -1,6 +1,6 @@
 import os from 'node:os';
-import { ensureContainers } from '../../src/store/index.ts';
 import { createChangeFeedProcessor } from '../../src/feed/index.ts';
+import { ensureContainers } from '../../src/store/index.ts';
 import { createStreamScheduler } from '../../src/streams/index.ts';
 import { readChangeFeedRaw } from '../baselines/raw-change-feed.ts';
 import { startProcessorChild } from '../harness/child.ts';
@@ -24,6 +24,7 @@ async function throughputRatio(context: BenchContext): Promise<void> {
   const streams = context.quick ? 400 : 2_000;
   const eventsPerStream = 50;
   const total = streams * eventsPerStream;
+  const pageSize = 100;
   const cosmos = await startBenchCosmos({ partitions: 4 });
   try {
     const databaseId = 'bench-feed';
@@ -56,6 +57,7 @@ async function throughputRatio(context: BenchContext): Promise<void> {
           leases,
           sink: scheduler,
           startFrom: 'beginning',
+          maxItemsPerPage: pageSize,
         });
         const started = performance.now();
         await processor.start();
@@ -66,7 +68,7 @@ async function throughputRatio(context: BenchContext): Promise<void> {
       },
       async () => {
         const started = performance.now();
-        await readChangeFeedRaw(events, total);
+        await readChangeFeedRaw(events, total, undefined, { maxItemCount: pageSize });
         return total / ((performance.now() - started) / 1000);
       },
     );
@@ -74,7 +76,7 @@ async function throughputRatio(context: BenchContext): Promise<void> {
       measured('feed.throughput.ratio', result.tributary, 'events/s', {
         goal: atLeast(0.8),
         baseline: result.baseline,
-        note: `${total.toLocaleString('en-US')} events on ${streams} streams, 4 ranges, from the beginning, no-op handler; Tributary = processor with leases + checkpoints + scheduler, baseline = raw getChangeFeedIterator loop per range; medians of ${context.rounds} interleaved rounds`,
+        note: `${total.toLocaleString('en-US')} events on ${streams} streams, 4 ranges, from the beginning, pages of ${pageSize} documents on both sides, no-op handler; Tributary = processor with leases + checkpoints + scheduler, baseline = raw getChangeFeedIterator loop per range; medians of ${context.rounds} interleaved rounds`,
       }),
     );
   } finally {
@@ -95,6 +97,7 @@ async function instancesSeries(context: BenchContext): Promise<void> {
     const rows: (string | number)[][] = [];
     for (const instances of [1, 2, 3]) {
       const rates: number[] = [];
+      const shares: string[] = [];
       for (let round = 0; round < (context.quick ? 1 : 2); round++) {
         const name = `scale-${instances}-${round}`;
         const children = Array.from({ length: instances }, (_, k) =>
@@ -106,28 +109,35 @@ async function instancesSeries(context: BenchContext): Promise<void> {
             leases: 'leases',
             name,
             instanceId: `${name}-i${k}`,
+            maxItemsPerPage: 100,
+            gated: true,
           }),
         );
         try {
           await Promise.all(children.map((c) => c.ready()));
-          const started = performance.now();
           for (const child of children) child.start();
-          await waitForTotal(() => children.reduce((sum, c) => sum + c.handled(), 0), total, 300_000);
+          // Let the instances balance the 4 leases (handlers held) before the clock starts.
+          await waitFor(() => balanced(children.map((c) => c.leases()), 4), 30_000, 'leases to balance');
+          const started = performance.now();
+          for (const child of children) child.go();
+          await waitFor(() => children.reduce((sum, c) => sum + c.handled(), 0) >= total, 300_000, `${total} events`);
           rates.push(total / ((performance.now() - started) / 1000));
+          shares.push(children.map((c) => c.leases()).join('/'));
         } finally {
           await Promise.all(children.map((c) => c.stop()));
         }
       }
-      rows.push([instances, 4, Math.round(median(rates))]);
+      rows.push([instances, 4, shares.at(-1) ?? '', Math.round(median(rates))]);
       context.log(`${instances} instance(s): ${Math.round(median(rates))} events/s`);
     }
     context.addSeries({
       name: 'feed.instances',
       title: `Throughput vs processor instances (${total.toLocaleString('en-US')} events, 4 ranges)`,
-      columns: ['instances', 'ranges', 'events/s (no-op handler)'],
+      columns: ['instances', 'ranges', 'leases per instance', 'events/s (no-op handler)'],
       rows,
       note:
-        'Each instance is a child process; all of them read from the one in-process local Cosmos server on a ' +
+        'Each instance is a child process with its handlers held until the 4 leases are balanced; the clock runs from ' +
+        'then until the backlog is handled. All instances read from the one in-process local Cosmos server on a ' +
         `${os.availableParallelism()}-core machine, so the server, not the processor, bounds the total here. The figure shows that leases ` +
         'balance and instances share the work without loss; on Cosmos DB each range is served independently.',
     });
@@ -136,10 +146,16 @@ async function instancesSeries(context: BenchContext): Promise<void> {
   }
 }
 
-async function waitForTotal(read: () => number, total: number, timeoutMs: number): Promise<void> {
+/** Every range owned, and no instance owns more than one range above another. */
+function balanced(owned: readonly number[], ranges: number): boolean {
+  const sum = owned.reduce((a, b) => a + b, 0);
+  return sum === ranges && Math.max(...owned) - Math.min(...owned) <= 1;
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (read() < total) {
-    if (Date.now() > deadline) throw new Error(`instances handled ${read()} of ${total} events within ${timeoutMs} ms`);
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -39,6 +39,7 @@ async function dispatch(pages: readonly FeedPage[], total: number): Promise<numb
   for (const page of pages) done.push((await scheduler.ingest(page)).handled);
   await Promise.all(done);
   const seconds = (performance.now() - started) / 1000;
+  scheduler.close();
   if (handled !== total) throw new Error(`the scheduler handled ${handled} events, expected ${total}`);
   return total / seconds;
 }

@@ -12,8 +12,8 @@ param autoscaleMaxThroughput int
 var serverless = capacityMode == 'serverless'
 
 // Index policies: Cosmos indexes every path by default, which costs RU on every write. The events container indexes
-// only what the store queries (i, n, p; event bodies never), the leases only what the processor queries; views and
-// dead letters keep the default so that applications can query views freely.
+// only what the store queries (i, n, p; event bodies never). Leases (a handful of small documents, also read by the
+// Functions trigger), views and dead letters keep the default, so that applications can query views freely.
 var containers = [
   {
     name: 'events'
@@ -28,12 +28,7 @@ var containers = [
   {
     name: 'leases'
     partitionKeyPath: '/id'
-    indexingPolicy: {
-      indexingMode: 'consistent'
-      automatic: true
-      includedPaths: [{ path: '/processor/?' }, { path: '/owner/?' }]
-      excludedPaths: [{ path: '/*' }]
-    }
+    indexingPolicy: { indexingMode: 'consistent', automatic: true }
   }
   {
     name: 'views'

@@ -8,3 +8,4 @@ export { azureHttpHandler, type HttpAnswer, type HttpCall } from './http.ts';
 export { createLagTimerHandler, type LagTimerOptions, type ProcessorLag } from './lag-timer.ts';
 export { triggerRetry } from './retry.ts';
 export { createStreamPositions, type StreamPositions } from './stream-positions.ts';
+export { estimateTriggerLag, type TriggerLagOptions, type TriggerRangeLag } from './trigger-lag.ts';

@@ -44,7 +44,10 @@ export function parseCommandArgs(command: Command, path: string, rest: readonly 
     parsed = parseArgs({
       args: [...rest],
       options: Object.fromEntries(
-        Object.entries(options).map(([name, spec]) => [name, spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }]),
+        Object.entries(options).map(([name, spec]) => [
+          name,
+          spec.short ? { type: spec.type, short: spec.short } : { type: spec.type },
+        ]),
       ),
       allowPositionals: true,
       strict: true,

@@ -1,5 +1,5 @@
-import { createChangeFeedProcessor, estimateLag } from '../feed/index.ts';
 import type { HostedAppContext, HostedProcessorDefinition } from '../dev/index.ts';
+import { createChangeFeedProcessor, estimateLag } from '../feed/index.ts';
 import { createStreamScheduler } from '../streams/index.ts';
 import type { TextSink } from './context.ts';
 import { createProgressBar } from './progress.ts';

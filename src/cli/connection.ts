@@ -12,9 +12,14 @@ export const connectionOptions: Readonly<Record<string, OptionSpec>> = {
   endpoint: {
     type: 'string',
     valueName: '<url>',
-    description: 'Cosmos DB endpoint (default: $COSMOS_ENDPOINT, else the local dev data). The key comes from $COSMOS_KEY.',
+    description:
+      'Cosmos DB endpoint (default: $COSMOS_ENDPOINT, else the local dev data). The key comes from $COSMOS_KEY.',
   },
-  database: { type: 'string', valueName: '<id>', description: 'Database id (default: $COSMOS_DATABASE or "tributary").' },
+  database: {
+    type: 'string',
+    valueName: '<id>',
+    description: 'Database id (default: $COSMOS_DATABASE or "tributary").',
+  },
   'data-dir': { type: 'string', valueName: '<dir>', description: 'Local dev data directory (default: .tributary).' },
 };
 
@@ -62,8 +67,6 @@ async function runningDevHostEndpoint(dataDir: string): Promise<string | undefin
   }
 }
 
-const isLoopback = (endpoint: string) => /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?/.test(endpoint);
-
 /**
  * Connects as the options and environment say: `--endpoint`/`COSMOS_ENDPOINT` with `COSMOS_KEY`; otherwise the
  * local dev data — through the running dev host's server when there is one, else a local server started in this
@@ -82,10 +85,11 @@ export async function openConnection(args: ParsedArgs, context: CliContext): Pro
   }
   const settings = parsed.data;
   const { WELL_KNOWN_EMULATOR_KEY, startLocalCosmos } = await import('../emulator/index.ts');
+  const { isLoopbackEndpoint } = await import('../dev/index.ts');
   const dataDir = resolve(io.cwd, settings.dataDir);
   const remote = settings.endpoint ?? (await runningDevHostEndpoint(dataDir));
   if (remote) {
-    const local = isLoopback(remote);
+    const local = isLoopbackEndpoint(remote);
     const key = settings.key ?? (local ? WELL_KNOWN_EMULATOR_KEY : undefined);
     if (!key) throw new MissingCosmosKey(remote);
     const client = new CosmosClient({

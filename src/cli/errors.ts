@@ -4,7 +4,7 @@ export class UnknownProcessorName extends TributaryError {
   readonly code = 'UnknownProcessorName';
   constructor(processor: string, known: readonly string[], where: string) {
     super(
-      `No processor named "${processor}" has leases in ${where}. ` +
+      `No processor named "${processor}" in ${where}. ` +
         (known.length > 0 ? `Processors: ${known.join(', ')}.` : 'No processor has run there yet.'),
     );
   }

@@ -36,7 +36,11 @@ export function renderHelp(command: Command, path: string): string {
     lines.push('', 'Arguments:', ...table(command.positionals.map((p) => [`<${p.name}>`, p.description])));
   }
   const options = { ...command.options, ...globalOptions };
-  lines.push('', 'Options:', ...table(Object.entries(options).map(([name, spec]) => [flag(name, spec), spec.description])));
+  lines.push(
+    '',
+    'Options:',
+    ...table(Object.entries(options).map(([name, spec]) => [flag(name, spec), spec.description])),
+  );
   if (command.examples?.length) {
     lines.push('', 'Examples:', ...command.examples.map((example) => `  ${example}`));
   }

@@ -8,7 +8,12 @@ export async function withHostedApp<T>(
   io: CliIo,
   work: (app: HostedApp, context: HostedAppContext) => Promise<T>,
 ): Promise<T> {
-  const opened = await openHostedApp({ client: connection.client, databaseId: connection.databaseId, env: io.env, cwd: io.cwd });
+  const opened = await openHostedApp({
+    client: connection.client,
+    databaseId: connection.databaseId,
+    env: io.env,
+    cwd: io.cwd,
+  });
   try {
     return await work(opened.app, opened.context);
   } finally {

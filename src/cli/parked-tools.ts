@@ -52,11 +52,19 @@ export async function replayParked(
   const letters = (await parkedLetters(connection, options.processor)).filter((letter) => letter.stream === stream);
   const [letter, ...others] = letters;
   if (letter === undefined) throw new NotParked(stream, options.processor, connection.description);
-  if (others.length > 0) throw new ParkedForSeveralProcessors(stream, letters.map((l) => l.processor));
+  if (others.length > 0)
+    throw new ParkedForSeveralProcessors(
+      stream,
+      letters.map((l) => l.processor),
+    );
   return withHostedApp(connection, options.io, async (app, context) => {
     const definition = app.processors.find((candidate) => candidate.name === letter.processor);
     if (definition === undefined) {
-      throw new UnknownProcessorName(letter.processor, app.processors.map((p) => p.name), 'the sample app');
+      throw new UnknownProcessorName(
+        letter.processor,
+        app.processors.map((p) => p.name),
+        'the sample app',
+      );
     }
     const scheduler = createStreamScheduler({
       name: definition.name,
@@ -68,7 +76,9 @@ export async function replayParked(
     } finally {
       scheduler.close();
     }
-    options.out.write(`Replayed ${letter.events.length} event(s) of ${stream} through ${definition.name}; it is no longer parked.\n`);
+    options.out.write(
+      `Replayed ${letter.events.length} event(s) of ${stream} through ${definition.name}; it is no longer parked.\n`,
+    );
     return 0;
   });
 }

@@ -22,7 +22,8 @@ export async function processorNames(connection: CosmosConnection): Promise<stri
 async function selectedProcessors(connection: CosmosConnection, processor: string | undefined): Promise<string[]> {
   const known = await processorNames(connection);
   if (processor === undefined) return known;
-  if (!known.includes(processor)) throw new UnknownProcessorName(processor, known, connection.description);
+  if (!known.includes(processor))
+    throw new UnknownProcessorName(processor, known, `the leases of ${connection.description}`);
   return [processor];
 }
 
@@ -106,6 +107,8 @@ export async function rewind(
 export async function reset(connection: CosmosConnection, processor: string, out: TextSink): Promise<number> {
   await selectedProcessors(connection, processor);
   const count = await resetCheckpoints({ leases: containers(connection).leases, name: processor });
-  out.write(`Reset ${count} lease(s) of ${processor}: it starts from its configured start position when it next starts.\n`);
+  out.write(
+    `Reset ${count} lease(s) of ${processor}: it starts from its configured start position when it next starts.\n`,
+  );
   return 0;
 }

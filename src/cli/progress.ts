@@ -14,7 +14,14 @@ export interface ProgressSnapshot {
 const formatCount = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** One line: `rebuild balances [#########-----------]  45%  450/1,000 events  120/s`. */
-export function renderProgress({ label, done, total, ratePerSecond, unit = 'events', width = 24 }: ProgressSnapshot): string {
+export function renderProgress({
+  label,
+  done,
+  total,
+  ratePerSecond,
+  unit = 'events',
+  width = 24,
+}: ProgressSnapshot): string {
   const rate = `${formatCount(ratePerSecond)}/s`;
   if (total === undefined || total <= 0) return `${label}  ${formatCount(done)} ${unit}  ${rate}`;
   const ratio = Math.min(1, Math.max(0, done / total));

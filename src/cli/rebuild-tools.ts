@@ -1,5 +1,5 @@
-import { deleteProcessor, rewindCheckpoints } from '../feed/index.ts';
 import type { HostedApp } from '../dev/index.ts';
+import { deleteProcessor, rewindCheckpoints } from '../feed/index.ts';
 import { runUntilCaughtUp } from './catch-up.ts';
 import type { CosmosConnection } from './connection.ts';
 import type { CliIo } from './context.ts';
@@ -12,9 +12,10 @@ function refuseWhileDevHostRuns(connection: CosmosConnection) {
 
 function definitionOf(app: HostedApp, name: string, kind?: string) {
   const candidates = app.processors.filter((p) => kind === undefined || p.kind === kind);
-  const definition = candidates.find((p) => p.name === name);
+  const definition = candidates.find((p) => p.name === name || p.aliases?.includes(name));
   if (definition === undefined) {
-    throw new UnknownProcessorName(name, candidates.map((p) => p.name), kind ? `the sample app's ${kind}s` : 'the sample app');
+    const known = candidates.flatMap((p) => [p.name, ...(p.aliases ?? [])]);
+    throw new UnknownProcessorName(name, known, kind ? `the sample app's ${kind}s` : 'the sample app');
   }
   return definition;
 }

@@ -19,7 +19,10 @@ export async function dumpStream(
   options: { json: boolean; from: string | undefined; out: TextSink; commandPath: string },
 ): Promise<void> {
   if (options.from !== undefined && !/^\d+$/.test(options.from)) {
-    throw new UsageError(`--from ${JSON.stringify(options.from)} is not a version (a whole number ≥ 0).`, options.commandPath);
+    throw new UsageError(
+      `--from ${JSON.stringify(options.from)} is not a version (a whole number ≥ 0).`,
+      options.commandPath,
+    );
   }
   const from = BigInt(options.from ?? '0');
   const dump = await storeOf(connection).dumpStream(stream);
@@ -32,9 +35,13 @@ export async function dumpStream(
     options.out.write(`${stream} has no events (in ${connection.description}).\n`);
     return;
   }
-  options.out.write(`${stream}  version ${dump.version}  (${dump.events.length} events, ${dump.batches.length} batch document(s))\n`);
+  options.out.write(
+    `${stream}  version ${dump.version}  (${dump.events.length} events, ${dump.batches.length} batch document(s))\n`,
+  );
   for (const event of events) {
-    options.out.write(`  #${event.index}  ${event.timestamp.toISOString()}  ${event.type}  ${JSON.stringify(event.data)}\n`);
+    options.out.write(
+      `  #${event.index}  ${event.timestamp.toISOString()}  ${event.type}  ${JSON.stringify(event.data)}\n`,
+    );
   }
   for (const unfold of dump.unfolds) {
     options.out.write(`  unfold ${unfold.type} (at version ${unfold.index})  ${JSON.stringify(unfold.data)}\n`);

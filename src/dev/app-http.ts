@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApiRoute, apiPrefix, serveApiRequest } from '../../functions/http/api.ts';
-import type { AppRequestHandler } from './http-server.ts';
 import { maxRequestBodyBytes, RequestBodyTooLarge, readBody, sendJson } from './http-exchange.ts';
+import type { AppRequestHandler } from './http-server.ts';
 
 /**
  * Serves the app's framework-agnostic routes (the same ones the Functions app registers) over node:http, under

@@ -1,21 +1,22 @@
-import { hostname } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
 import { type LocalCosmos, startLocalCosmos } from '../emulator/index.ts';
 import { ContainerNames, createCosmosStore, ensureContainers } from '../store/index.ts';
 import type { StreamHandler } from '../streams/index.ts';
-import type { DevHostConfig } from './config.ts';
 import { appRequestHandler } from './app-http.ts';
+import type { DevHostConfig } from './config.ts';
 import type { DashboardSources, DashboardStatus } from './dashboard-model.ts';
-import { type HostedApp, type HostedAppFactory, bankApp } from './hosted-app.ts';
+import { UnknownProcessor } from './errors.ts';
+import { bankApp, type HostedApp, type HostedAppFactory } from './hosted-app.ts';
 import { type HostedProcessor, startHostedProcessor } from './hosted-processors.ts';
 import { startDevHttpServer } from './http-server.ts';
 import { createLagHistory } from './lag-history.ts';
+import { isLoopbackEndpoint } from './loopback.ts';
 import { createRecentSummaries } from './recent-summaries.ts';
 import { streamView } from './stream-browser.ts';
 import { createDevSummarySink, type SummarySinkDescription } from './summary-sink.ts';
-import { UnknownProcessor } from './errors.ts';
 
 export interface DevHostOptions {
   /** base of relative paths (the data directory); default `process.cwd()` */
@@ -64,7 +65,9 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const close of closers.splice(0).reverse()) {
-      await close().catch((error: unknown) => log(`while stopping: ${error instanceof Error ? error.message : String(error)}`));
+      await close().catch((error: unknown) =>
+        log(`while stopping: ${error instanceof Error ? error.message : String(error)}`),
+      );
     }
   };
   try {
@@ -85,7 +88,7 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
     const client = new CosmosClient({
       endpoint,
       key,
-      ...(local ? { connectionPolicy: { enableEndpointDiscovery: false } } : {}),
+      ...(isLoopbackEndpoint(endpoint) ? { connectionPolicy: { enableEndpointDiscovery: false } } : {}),
     });
     closers.push(async () => client.dispose());
     await ensureContainers(client, { databaseId: config.databaseId });
@@ -189,7 +192,11 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
       },
       async replayParked(processorName, stream) {
         const processor = processors.find((candidate) => candidate.name === processorName);
-        if (!processor) throw new UnknownProcessor(processorName, processors.map((p) => p.name));
+        if (!processor)
+          throw new UnknownProcessor(
+            processorName,
+            processors.map((p) => p.name),
+          );
         await processor.scheduler.parked.replay(stream);
         return `Replayed ${stream} through ${processorName}: it is flowing again.`;
       },

@@ -11,6 +11,8 @@ export interface HostedProcessorDefinition {
   /** what it runs, shown on the dashboard: `projection`, `reactor`, `summaries` */
   readonly kind: string;
   readonly handle: StreamHandler;
+  /** other names tools accept for it, e.g. the projection's name `account-balance` */
+  readonly aliases?: readonly string[];
   /** a projection's: deletes its views, so that a rebuild from the beginning writes them afresh */
   readonly clearViews?: () => Promise<number>;
 }
@@ -69,7 +71,8 @@ export async function startHostedProcessor(
     leaseTimings: { acquireIntervalMs: 2_000, renewIntervalMs: 2_000, expiryMs: 10_000 },
     pollIntervalMs: 200,
     checkpointIntervalMs: 1_000,
-    onError: (error, context) => options.log(`[${name}] ${context}: ${error instanceof Error ? error.message : String(error)}`),
+    onError: (error, context) =>
+      options.log(`[${name}] ${context}: ${error instanceof Error ? error.message : String(error)}`),
   });
   await processor.start();
 
@@ -120,7 +123,12 @@ export async function startHostedProcessor(
           error: s.error?.message,
           attempts: s.attempts,
         })),
-        stalled: stats.stalled.map((s) => ({ processor: name, stream: s.stream, since: since(s.forMs), error: s.error?.message })),
+        stalled: stats.stalled.map((s) => ({
+          processor: name,
+          stream: s.stream,
+          since: since(s.forMs),
+          error: s.error?.message,
+        })),
         parked: letters.map((letter) => ({
           processor: name,
           stream: letter.stream,

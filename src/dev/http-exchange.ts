@@ -31,7 +31,12 @@ export function toJson(value: unknown): string {
   });
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const text = toJson(body);
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',

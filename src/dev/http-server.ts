@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serveDashboardAsset } from './dashboard-assets.ts';
 import { handleDashboardApi } from './dashboard-api.ts';
+import { serveDashboardAsset } from './dashboard-assets.ts';
 import type { DashboardSources } from './dashboard-model.ts';
 import { sendJson } from './http-exchange.ts';
 
@@ -31,9 +31,14 @@ export async function startDevHttpServer(options: {
   };
   const server: Server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      log(`HTTP ${request.method} ${request.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      log(
+        `HTTP ${request.method} ${request.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       if (!response.headersSent) {
-        sendJson(response, 500, { code: 'InternalError', message: 'The dev host failed to handle the request; see its log.' });
+        sendJson(response, 500, {
+          code: 'InternalError',
+          message: 'The dev host failed to handle the request; see its log.',
+        });
       } else {
         response.destroy();
       }

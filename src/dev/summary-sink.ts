@@ -37,7 +37,10 @@ export function createDevSummarySink(
     inner = createKafkaSummaryPublisher({
       config: kafkaConfigFromEventHubsConnectionString(config.eventHubsConnectionString),
     });
-    description = { kind: 'event-hubs', target: `${eventHubsNamespace(config.eventHubsConnectionString)} (Kafka endpoint)` };
+    description = {
+      kind: 'event-hubs',
+      target: `${eventHubsNamespace(config.eventHubsConnectionString)} (Kafka endpoint)`,
+    };
   } else if (config.kafkaBrokers) {
     const brokers = config.kafkaBrokers.split(',').map((broker) => broker.trim());
     inner = createKafkaSummaryPublisher({ config: kafkaConfigFromBrokers(brokers) });

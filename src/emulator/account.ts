@@ -1,39 +1,11 @@
 import { ContainerState, type Json, type PartitionKeyDefinition, type StoredDocument } from './container.ts';
 import { badRequest, conflict, notFound } from './errors.ts';
-import type { PartitionKeyComponent } from './partition-key-hash.ts';
+import type { AccountRecord, WrittenDocument } from './records.ts';
+import { journalKey } from './records.ts';
 
 export interface DatabaseState {
   body: Json;
   containers: Map<string, ContainerState>;
-}
-
-/** A change to the account, as journaled on disk and replayed on start. */
-export type AccountRecord =
-  | { t: 'db'; body: Json; rid: number }
-  | { t: 'dropdb'; id: string }
-  | {
-      t: 'coll';
-      db: string;
-      body: Json;
-      rid: number;
-      ranges: { id: string; min: string; max: string; parents: string[] }[];
-      gone?: string[];
-      nextRangeId: number;
-      lsn?: number;
-      at?: number;
-      seq?: number;
-    }
-  | { t: 'collput'; db: string; body: Json }
-  | { t: 'dropcoll'; db: string; id: string }
-  | { t: 'split'; db: string; c: string; range: string; at: string }
-  | { t: 'w'; db: string; c: string; lsn: number; now: number; seq: number; docs: WrittenDocument[] };
-
-export interface WrittenDocument {
-  k: PartitionKeyComponent[];
-  id: string;
-  b: Json | null;
-  /** Write time in ms (snapshots only; journal writes use the record's `now`). */
-  at?: number;
 }
 
 function ridOf(prefix: Buffer, value: number): string {
@@ -63,6 +35,14 @@ export class AccountState {
     private readonly defaultPartitions: number,
     private readonly journal: (record: AccountRecord) => void,
   ) {}
+
+  documentCount(): number {
+    let count = 0;
+    for (const database of this.databases.values()) {
+      for (const container of database.containers.values()) count += container.documentCount;
+    }
+    return count;
+  }
 
   database(id: string): DatabaseState {
     const database = this.databases.get(id);
@@ -267,7 +247,7 @@ export class AccountState {
             docs.push({
               k: journalKey(document.partition.components),
               id: document.id,
-              b: document.body,
+              json: document.json,
               at: document.writtenAt,
             });
           }
@@ -284,11 +264,6 @@ export class AccountState {
       }
     }
   }
-}
-
-/** Partition key components as journaled: `undefined` ("none") becomes `{}`, which JSON can hold. */
-export function journalKey(components: readonly PartitionKeyComponent[]): PartitionKeyComponent[] {
-  return components.map((component) => (component === undefined ? ({} as never) : component));
 }
 
 function splitAt(container: ContainerState, rangeId: string): string {
@@ -309,9 +284,26 @@ function replayWrite(container: ContainerState, lsn: number, now: number, docs: 
       component !== null && typeof component === 'object' ? undefined : component,
     );
     const partition = container.partition(components);
-    const document: StoredDocument | null = written.b
-      ? { id: written.id, partition, body: written.b, lsn, writtenAt: written.at ?? now, superseded: false }
-      : null;
+    let document: StoredDocument | null = null;
+    if (written.json !== null) {
+      const { etag, rid } =
+        written.etag !== undefined && written.rid !== undefined
+          ? { etag: written.etag, rid: written.rid }
+          : (() => {
+              const body = JSON.parse(written.json) as Json;
+              return { etag: body._etag as string, rid: body._rid as string };
+            })();
+      document = {
+        id: written.id,
+        partition,
+        json: written.json,
+        etag,
+        rid,
+        lsn,
+        writtenAt: written.at ?? now,
+        superseded: false,
+      };
+    }
     changes.set(`${partition.key}\u0000${written.id}`, { partition, id: written.id, document });
   }
   container.apply(changes);

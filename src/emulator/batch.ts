@@ -1,4 +1,4 @@
-import type { WrittenDocument } from './account.ts';
+import type { Reply } from './api.ts';
 import type { ContainerState } from './container.ts';
 import {
   createDocument,
@@ -12,10 +12,12 @@ import {
 } from './documents.ts';
 import { badRequest, CosmosError, notFound } from './errors.ts';
 import type { PartitionKeyComponent } from './partition-key-hash.ts';
-import type { Reply } from './routes.ts';
+import type { WrittenDocument } from './records.ts';
 
 /** Cosmos DB's limit on operations in one transactional batch. */
 export const MAX_BATCH_OPERATIONS = 100;
+
+const operationTypes = new Set(['Create', 'Upsert', 'Replace', 'Delete', 'Patch', 'Read']);
 
 interface BatchOperation {
   operationType?: string;
@@ -88,9 +90,10 @@ function execute(
     case 'Patch':
       return patchDocument(session, validateId(operation.id), operation.resourceBody, key, conditions);
     case 'Read': {
-      const document = session.current(session.container.partition(key), validateId(operation.id));
+      const partition = session.container.findPartition(key);
+      const document = partition && session.current(partition, validateId(operation.id));
       if (!document) throw notFound();
-      if (operation.ifNoneMatch !== undefined && operation.ifNoneMatch === document.body._etag) {
+      if (operation.ifNoneMatch !== undefined && operation.ifNoneMatch === document.etag) {
         return { status: 304, read: true };
       }
       return { status: 200, document, read: true };
@@ -100,13 +103,12 @@ function execute(
   }
 }
 
-function resultOf(outcome: WriteResult, minimal: boolean, read: boolean): OperationResult {
-  const result: OperationResult = { statusCode: outcome.status, requestCharge: 1 };
-  if (outcome.document) {
-    result.eTag = outcome.document.body._etag as string;
-    if (!minimal || read) result.resourceBody = outcome.document.body;
-  }
-  return result;
+/** One operation's result, serialized (a document goes in as the JSON it is stored as). */
+function resultOf(outcome: WriteResult, minimal: boolean, read: boolean): string {
+  const { document } = outcome;
+  if (!document) return `{"statusCode":${outcome.status},"requestCharge":1}`;
+  const resource = !minimal || read ? `,"resourceBody":${document.json}` : '';
+  return `{"statusCode":${outcome.status},"requestCharge":1,"eTag":${JSON.stringify(document.etag)}${resource}}`;
 }
 
 function failureOf(error: unknown): OperationResult {
@@ -131,9 +133,16 @@ export function executeBatch(request: { body: Buffer }, container: ContainerStat
   }
   if (request.body.length > 2 * 1024 * 1024)
     throw new CosmosError(413, 'Request size is too large: batches are limited to 2 MB.');
+  for (const operation of operations as BatchOperation[]) {
+    if (operation === null || typeof operation !== 'object' || !operationTypes.has(operation.operationType as string)) {
+      throw badRequest(
+        `Unknown batch operation ${JSON.stringify(operation)}: operationType must be one of ${[...operationTypes].join(', ')}.`,
+      );
+    }
+  }
   if (!options.atomic) return executeBulk(container, operations as BatchOperation[], options);
   const session = new WriteSession(container);
-  const results: OperationResult[] = [];
+  const results: string[] = [];
   let documentsRead = 0;
   for (const [index, operation] of (operations as BatchOperation[]).entries()) {
     try {
@@ -152,16 +161,16 @@ export function executeBatch(request: { body: Buffer }, container: ContainerStat
   }
   const written = session.size;
   if (written > 0) {
-    const committed = session.commit();
-    options.journal(committed.documents.map(({ key, id, body }) => ({ k: key, id, b: body })));
+    options.journal(session.commit().documents);
   }
-  return { status: 200, body: JSON.stringify(results), documentsRead, documentsWritten: written };
+  return { status: 200, body: `[${results.join(',')}]`, documentsRead, documentsWritten: written };
 }
 
 function executeBulk(container: ContainerState, operations: BatchOperation[], options: BatchOptions): Reply {
-  const results: OperationResult[] = [];
+  const results: string[] = [];
   let documentsRead = 0;
   let documentsWritten = 0;
+  let anyFailed = false;
   for (const operation of operations) {
     const session = new WriteSession(container);
     try {
@@ -170,13 +179,13 @@ function executeBulk(container: ContainerState, operations: BatchOperation[], op
       if (session.size > 0) {
         const committed = session.commit();
         documentsWritten += committed.documents.length;
-        options.journal(committed.documents.map(({ key, id, body }) => ({ k: key, id, b: body })));
+        options.journal(committed.documents);
       }
       results.push(resultOf(outcome, options.minimal, outcome.read === true));
     } catch (error) {
-      results.push(failureOf(error));
+      anyFailed = true;
+      results.push(JSON.stringify(failureOf(error)));
     }
   }
-  const anyFailed = results.some((result) => result.statusCode >= 400);
-  return { status: anyFailed ? 207 : 200, body: JSON.stringify(results), documentsRead, documentsWritten };
+  return { status: anyFailed ? 207 : 200, body: `[${results.join(',')}]`, documentsRead, documentsWritten };
 }

@@ -1,7 +1,6 @@
-import { journalKey } from './account.ts';
 import {
   type ContainerState,
-  documentJson,
+  documentBody,
   type Json,
   type LogicalPartition,
   type StoredDocument,
@@ -10,6 +9,7 @@ import { badRequest, CosmosError, conflict, notFound, preconditionFailed } from 
 import type { PartitionKeyComponent } from './partition-key-hash.ts';
 import { applyPatch, type PatchOperation } from './patch.ts';
 import { matchesCondition } from './query.ts';
+import { journalKey, type WrittenDocument } from './records.ts';
 
 /** Cosmos DB rejects documents over 2 MB. */
 export const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
@@ -54,7 +54,7 @@ export class WriteSession {
 
   put(partition: LogicalPartition, id: string, content: Json, previous: StoredDocument | undefined): StoredDocument {
     const { container } = this;
-    const rid = (previous?.body._rid as string | undefined) ?? container.nextDocumentRid();
+    const rid = previous?.rid ?? container.nextDocumentRid();
     const etag = `"${this.lsn.toString(16).padStart(8, '0')}-${(this.versions++).toString(16).padStart(4, '0')}-0000-0000-000000000000"`;
     const body: Json = {
       ...content,
@@ -73,8 +73,9 @@ export class WriteSession {
     const document: StoredDocument = {
       id,
       partition,
-      body,
       json,
+      etag,
+      rid,
       lsn: this.lsn,
       writtenAt: this.now,
       superseded: false,
@@ -88,7 +89,7 @@ export class WriteSession {
   }
 
   /** Makes the staged writes visible; returns the journal record of what changed. */
-  commit(): { lsn: number; now: number; documents: { key: PartitionKeyComponent[]; id: string; body: Json | null }[] } {
+  commit(): { lsn: number; now: number; documents: WrittenDocument[] } {
     const { container } = this;
     container.lsn = this.lsn;
     container.lastWriteAt = this.now;
@@ -97,9 +98,9 @@ export class WriteSession {
       lsn: this.lsn,
       now: this.now,
       documents: [...this.changes.values()].map(({ partition, id, document }) => ({
-        key: journalKey(partition.components),
+        k: journalKey(partition.components),
         id,
-        body: document ? document.body : null,
+        json: document ? document.json : null,
       })),
     };
   }
@@ -114,7 +115,7 @@ export function validateId(id: unknown): string {
 
 function checkIfMatch(current: StoredDocument, preconditions: Preconditions): void {
   const { ifMatch } = preconditions;
-  if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== current.body._etag) throw preconditionFailed();
+  if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== current.etag) throw preconditionFailed();
 }
 
 function partitionForBody(
@@ -192,9 +193,9 @@ export function deleteDocument(
   key: PartitionKeyComponent[],
   preconditions: Preconditions,
 ): WriteResult {
-  const partition = session.container.partition(key);
-  const current = session.current(partition, id);
-  if (!current) throw notFound();
+  const partition = session.container.findPartition(key);
+  const current = partition && session.current(partition, id);
+  if (!partition || !current) throw notFound();
   checkIfMatch(current, preconditions);
   session.remove(partition, id);
   return { status: 204 };
@@ -212,14 +213,15 @@ export function patchDocument(
     throw badRequest('A patch request needs a non-empty "operations" array.');
   }
   if (request.operations.length > 10) throw badRequest('A patch request allows at most 10 operations.');
-  const partition = session.container.partition(key);
-  const current = session.current(partition, id);
-  if (!current) throw notFound();
+  const partition = session.container.findPartition(key);
+  const current = partition && session.current(partition, id);
+  if (!partition || !current) throw notFound();
   checkIfMatch(current, preconditions);
-  if (typeof request.condition === 'string' && !matchesCondition(request.condition, current.body)) {
+  const body = documentBody(current);
+  if (typeof request.condition === 'string' && !matchesCondition(request.condition, body)) {
     throw preconditionFailed('The patch condition was not met by the document.');
   }
-  const patched = applyPatch(current.body, request.operations as PatchOperation[]);
+  const patched = applyPatch(body, request.operations as PatchOperation[]);
   const protectedPaths = ['/id', ...session.container.partitionKey.paths];
   for (const operation of request.operations as PatchOperation[]) {
     if (protectedPaths.includes(operation.path)) {
@@ -238,8 +240,6 @@ export function readDocument(
 ): StoredDocument | undefined {
   const document = container.findPartition(key)?.documents.get(id);
   if (!document) throw notFound();
-  if (ifNoneMatch !== undefined && (ifNoneMatch === '*' || ifNoneMatch === document.body._etag)) return undefined;
+  if (ifNoneMatch !== undefined && (ifNoneMatch === '*' || ifNoneMatch === document.etag)) return undefined;
   return document;
 }
-
-export { documentJson };

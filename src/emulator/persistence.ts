@@ -1,6 +1,39 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AccountRecord } from './account.ts';
+import { type AccountRecord, parseRecord, serializeRecord } from './records.ts';
+
+const LOCK_FILE = 'LOCK';
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const lockedHere = new Set<string>();
+
+/** One server per directory: two would interleave their journals. A lock left by a dead process is taken over. */
+function lock(directory: string): void {
+  const file = path.join(directory, LOCK_FILE);
+  const key = path.resolve(directory);
+  if (lockedHere.has(key)) throw new Error(`The data directory ${directory} is already open in this process.`);
+  try {
+    fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+    lockedHere.add(key);
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const owner = Number(fs.readFileSync(file, 'utf8'));
+  if (owner !== process.pid && Number.isInteger(owner) && owner > 0 && isRunning(owner)) {
+    throw new Error(`The data directory ${directory} is in use by another local Cosmos server (pid ${owner}).`);
+  }
+  fs.writeFileSync(file, String(process.pid));
+  lockedHere.add(key);
+}
 
 /**
  * Persistence as generations of (snapshot, journal): `snapshot-<g>.jsonl` holds the state at the start of generation
@@ -17,8 +50,9 @@ export class Journal {
   ) {}
 
   /** Opens the directory and returns the records to replay (latest snapshot, then its journal). */
-  static open(directory: string): { journal: Journal; records: AccountRecord[] } {
+  static open(directory: string): { journal: Journal; records: AccountRecord[]; journalRecords: number } {
     fs.mkdirSync(directory, { recursive: true });
+    lock(directory);
     const generations = fs
       .readdirSync(directory)
       .map((name) => /^snapshot-(\d+)\.jsonl$/.exec(name)?.[1])
@@ -27,25 +61,33 @@ export class Journal {
       .sort((a, b) => b - a);
     const generation = generations[0] ?? 0;
     const records: AccountRecord[] = [];
+    let journalRecords = 0;
     for (const file of [`snapshot-${generation}.jsonl`, `journal-${generation}.jsonl`]) {
       const full = path.join(directory, file);
       if (!fs.existsSync(full)) continue;
+      let offset = 0;
       for (const line of fs.readFileSync(full, 'utf8').split('\n')) {
-        if (line.trim() === '') continue;
-        try {
-          records.push(JSON.parse(line) as AccountRecord);
-        } catch {
-          // A torn last line from a crash mid-append: everything before it is intact.
-          break;
+        const end = offset + Buffer.byteLength(line) + 1;
+        if (line.trim() !== '') {
+          try {
+            records.push(parseRecord(line));
+            if (file.startsWith('journal')) journalRecords++;
+          } catch {
+            // A torn last line from a crash mid-append: everything before it is intact. Cut it off, or the records
+            // appended after it would be unreadable on the next start.
+            fs.truncateSync(full, offset);
+            break;
+          }
         }
+        offset = end;
       }
     }
     const fd = fs.openSync(path.join(directory, `journal-${generation}.jsonl`), 'a');
-    return { journal: new Journal(directory, generation, fd), records };
+    return { journal: new Journal(directory, generation, fd), records, journalRecords };
   }
 
   append(record: AccountRecord): void {
-    this.pending.push(JSON.stringify(record));
+    this.pending.push(serializeRecord(record));
   }
 
   /** Writes appended records to the journal file (called before each response, so acknowledged writes are on disk). */
@@ -64,7 +106,7 @@ export class Journal {
     const out = fs.openSync(temporary, 'w');
     let chunk: string[] = [];
     for (const record of snapshot) {
-      chunk.push(JSON.stringify(record));
+      chunk.push(serializeRecord(record));
       if (chunk.length >= 1000) {
         fs.writeSync(out, `${chunk.join('\n')}\n`);
         chunk = [];
@@ -86,5 +128,7 @@ export class Journal {
   close(): void {
     this.flush();
     fs.closeSync(this.fd);
+    fs.rmSync(path.join(this.directory, LOCK_FILE), { force: true });
+    lockedHere.delete(path.resolve(this.directory));
   }
 }

@@ -1,5 +1,6 @@
 // The SQL engine is @zeit/cosmosdb-query (a CommonJS module with a default export); it stays behind this module.
-import * as engineModule from '@zeit/cosmosdb-query';
+// It is loaded on the first query: it pulls in Babel, which would otherwise dominate the server's start-up time.
+import { createRequire } from 'node:module';
 import { badRequest } from './errors.ts';
 
 interface CompiledQuery {
@@ -31,13 +32,17 @@ interface AstNode {
 
 type Compile = (text: string) => CompiledQuery;
 
-const imported = engineModule as unknown as { default?: Compile | { default?: Compile } };
-const compile: Compile = (() => {
-  const candidate = imported.default;
-  if (typeof candidate === 'function') return candidate;
-  if (candidate && typeof candidate.default === 'function') return candidate.default;
-  throw new Error('@zeit/cosmosdb-query did not export a query compiler.');
-})();
+let compileQuery: Compile | undefined;
+
+function engine(): Compile {
+  if (!compileQuery) {
+    const loaded = createRequire(import.meta.url)('@zeit/cosmosdb-query') as { default?: Compile } | Compile;
+    const candidate = typeof loaded === 'function' ? loaded : loaded.default;
+    if (typeof candidate !== 'function') throw new Error('@zeit/cosmosdb-query did not export a query compiler.');
+    compileQuery = candidate;
+  }
+  return compileQuery;
+}
 
 export interface QuerySpec {
   query: string;
@@ -50,7 +55,7 @@ function compiledQuery(text: string): CompiledQuery {
   let query = compiled.get(text);
   if (!query) {
     try {
-      query = compile(text);
+      query = engine()(text);
     } catch (error) {
       throw badRequest(`Syntax error in query "${text}": ${(error as Error).message.split('\n')[0]}`);
     }

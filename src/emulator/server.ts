@@ -2,13 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccountState } from './account.ts';
+import type { Reply, RequestContext } from './api.ts';
 import { isAuthorized, signedResource } from './auth.ts';
+import type { ContainerState, PhysicalRange } from './container.ts';
 import { MAX_DOCUMENT_BYTES } from './documents.ts';
 import { CosmosError, SubStatus } from './errors.ts';
 import { FaultInjector, parseFaultRule } from './faults.ts';
 import { MetricsRecorder } from './metrics.ts';
+import { effectivePartitionKey, type PartitionKeyComponent } from './partition-key-hash.ts';
 import { Journal } from './persistence.ts';
-import { type Reply, type RequestContext, route } from './routes.ts';
+import { route } from './routes.ts';
 import type { FaultRule, LocalCosmos, LocalCosmosOptions, OperationKind } from './types.ts';
 import { WELL_KNOWN_EMULATOR_KEY } from './types.ts';
 
@@ -69,14 +72,24 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
 
   let journal: Journal | undefined;
   let replaying = true;
+  /** Journal records since the last snapshot; the journal is folded into a new snapshot when it outgrows the data. */
+  let journaled = 0;
   const account = new AccountState(partitions, (record) => {
-    if (!replaying) journal?.append(record);
+    if (replaying || !journal) return;
+    journal.append(record);
+    journaled++;
   });
+  const compactIfLarge = () => {
+    if (!journal || journaled < Math.max(50_000, 2 * account.documentCount())) return;
+    journal.compact(account.snapshot());
+    journaled = 0;
+  };
   if (options.dataDir) {
     const opened = Journal.open(options.dataDir);
     for (const record of opened.records) account.applyRecord(record);
     journal = opened.journal;
-    journal.compact(account.snapshot());
+    journaled = opened.journalRecords;
+    compactIfLarge();
   }
   replaying = false;
 
@@ -138,25 +151,27 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
     if (segments[0] !== 'dbs' || segments[2] !== 'colls' || segments.length < 4) return;
     try {
       const container = account.container(segments[1]!, segments[3]!);
-      const named = request.headers['x-ms-documentdb-partitionkeyrangeid'];
-      const rangeId = typeof named === 'string' && container.rangesById.has(named) ? named : container.ranges[0]!.id;
-      account.split(segments[1]!, segments[3]!, rangeId);
+      account.split(segments[1]!, segments[3]!, involvedRange(container, request).id);
     } catch {
       // Nothing to split (unknown container or a range too narrow): the request proceeds unfaulted.
     }
   }
 
-  function send(response: ServerResponse, reply: Reply, kind: OperationKind, bytesIn: number): void {
+  /** Answers a request; `kind` undefined (admin routes) keeps it out of the metrics. */
+  function send(response: ServerResponse, reply: Reply, kind: OperationKind | undefined, bytesIn: number): void {
     journal?.flush();
+    compactIfLarge();
     const body = reply.status === 304 || reply.status === 204 ? undefined : reply.body;
     const bytesOut = body ? Buffer.byteLength(body) : 0;
-    metrics.record(kind, {
-      requests: 1,
-      bytesIn,
-      bytesOut,
-      documentsRead: reply.documentsRead ?? 0,
-      documentsWritten: reply.documentsWritten ?? 0,
-    });
+    if (kind) {
+      metrics.record(kind, {
+        requests: 1,
+        bytesIn,
+        bytesOut,
+        documentsRead: reply.documentsRead ?? 0,
+        documentsWritten: reply.documentsWritten ?? 0,
+      });
+    }
     response.writeHead(reply.status, {
       'content-type': 'application/json',
       'x-ms-request-charge': '1',
@@ -170,7 +185,7 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    let kind: OperationKind = 'metadata';
+    let kind: OperationKind | undefined = 'metadata';
     let bytesIn = 0;
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
@@ -181,7 +196,8 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
       }
       bytesIn = body.length;
       if (segments[0] === '_emulator') {
-        send(response, await handleAdmin(request, segments, body), 'metadata', bytesIn);
+        kind = undefined;
+        send(response, await handleAdmin(request, segments, body), undefined, bytesIn);
         return;
       }
       const verb = (request.method ?? 'GET').toUpperCase();
@@ -306,4 +322,22 @@ function classify(verb: string, segments: string[], request: IncomingMessage): O
     String(headers['x-ms-documentdb-isquery'] ?? '').toLowerCase() === 'true' ||
     String(headers['content-type'] ?? '').startsWith('application/query+json');
   return isQuery ? 'query' : 'write';
+}
+
+/** The physical range a request involves: the one it names, the one holding its partition key, or the first. */
+function involvedRange(container: ContainerState, request: IncomingMessage): PhysicalRange {
+  const named = request.headers['x-ms-documentdb-partitionkeyrangeid'];
+  if (typeof named === 'string' && container.rangesById.has(named)) return container.rangesById.get(named)!;
+  const key = request.headers['x-ms-documentdb-partitionkey'];
+  if (typeof key === 'string') {
+    try {
+      const components = (JSON.parse(key) as unknown[]).map((component) =>
+        component !== null && typeof component === 'object' ? undefined : component,
+      ) as PartitionKeyComponent[];
+      return container.rangeForEpk(effectivePartitionKey(components, container.partitionKey.version));
+    } catch {
+      // An unparsable key: the request will be refused anyway; split the first range.
+    }
+  }
+  return container.ranges[0]!;
 }

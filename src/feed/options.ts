@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
+import type { LeaseLost } from './errors.ts';
 import type { FeedSink } from './sink.ts';
 
 const positiveMs = z.number().int().positive();
@@ -48,6 +49,8 @@ export const processorOptionsSchema = z.object({
   onError: z
     .custom<(error: unknown, context: string) => void>((value) => typeof value === 'function')
     .default(() => (error: unknown, context: string) => console.warn(`[tributary processor] ${context}:`, error)),
+  /** called when this instance finds that a lease it was reading is owned by another instance now */
+  onLeaseLost: z.custom<(lost: LeaseLost) => void>((value) => typeof value === 'function').optional(),
 });
 
 export type ProcessorOptions = z.input<typeof processorOptionsSchema>;

@@ -7,44 +7,11 @@ import { Lease, type LeaseDocument } from './lease.ts';
 import { createLeaseStore } from './lease-store.ts';
 import { type ProcessorOptions, processorOptionsSchema } from './options.ts';
 import { createOwnedLease, type OwnedLease } from './owned-lease.ts';
-import { createRangeReader, type RangeReader, type RangeReaderStats } from './range-reader.ts';
+import type { ChangeFeedProcessor, ProcessorStats } from './processor-stats.ts';
+import { createRangeReader, type RangeReader } from './range-reader.ts';
 import { startPositionOf } from './start-position.ts';
 
-export interface OwnedLeaseStats extends RangeReaderStats {
-  readonly leaseId: string;
-  readonly feedRange: EpkRange;
-  readonly acquiredAt: Date;
-  /** pages read but not yet covered by the checkpoint */
-  readonly pendingPages: number;
-  /** a page's handled promise rejected: the checkpoint of this lease no longer moves */
-  readonly held: boolean;
-  readonly checkpointedAt: Date | undefined;
-}
-
-export interface ProcessorStats {
-  readonly name: string;
-  readonly instanceId: string;
-  readonly state: 'idle' | 'running' | 'stopping' | 'stopped';
-  readonly leases: readonly OwnedLeaseStats[];
-  readonly leasesAcquired: number;
-  readonly leasesStolen: number;
-  readonly leasesLost: number;
-  readonly leasesCreated: number;
-  /** acquire cycles run (each lists the leases and the feed ranges) */
-  readonly acquireCycles: number;
-  readonly checkpointsWritten: number;
-  readonly errors: number;
-}
-
-export interface ChangeFeedProcessor {
-  /** creates missing leases, runs a first acquire cycle, then keeps acquiring, renewing and checkpointing */
-  start(): Promise<void>;
-  /** stops reading, waits for pages in flight, writes checkpoints and releases every lease */
-  stop(): Promise<void>;
-  stats(): ProcessorStats;
-  /** ids of the leases this instance is reading */
-  ownedLeases(): string[];
-}
+const maxDecisionRounds = 3;
 
 interface Running {
   readonly owned: OwnedLease;
@@ -78,20 +45,31 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
   let acquiring: AbortController | undefined;
   let maintaining: AbortController | undefined;
   let loops: Promise<void>[] = [];
+  let starting: Promise<void> = Promise.resolve();
 
   const report = (context: string) => (error: unknown) => {
     counters.errors += 1;
     settings.onError(error, context);
   };
 
-  const drop = (id: string, reason: unknown) => {
+  const drop = (id: string, reason: LeaseLost) => {
     const lease = running.get(id);
     if (lease === undefined) return;
     running.delete(id);
     counters.leasesLost += 1;
-    if (!(reason instanceof LeaseLost)) report(`lease ${id}`)(reason);
+    settings.onLeaseLost?.(reason);
     void lease.reader.stop();
     sink.revoke(id);
+  };
+
+  /**
+   * A failed lease write: only `LeaseLost` gives the range up. Anything else (a timeout, a 503) is reported and the
+   * write is tried again next cycle; should it keep failing past the expiry, another instance takes the lease over
+   * and the next write here finds out.
+   */
+  const writeFailed = (id: string, context: string) => (error: unknown) => {
+    if (error instanceof LeaseLost) drop(id, error);
+    else report(`${context} lease ${id}`)(error);
   };
 
   /** The sink refused a page: give the lease up (checkpoint kept) so that its range is read again from there. */
@@ -122,17 +100,18 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
     running.set(lease.id, { owned, tracker, reader, acquiredAt: new Date() });
   };
 
-  const take = async (lease: LeaseDocument): Promise<boolean> => {
+  /** Takes a lease with an ETag-guarded write; undefined when another instance changed it first. */
+  const take = async (lease: LeaseDocument): Promise<LeaseDocument | undefined> => {
     const now = new Date().toISOString();
     const taken = await store.replace({ ...lease, owner: me, acquiredAt: now, renewedAt: now });
-    if (taken === undefined) return false; // another instance was faster
+    if (taken === undefined) return undefined;
     if (state !== 'running') {
       await store.replace({ ...taken, owner: null, renewedAt: null });
-      return false;
+      return undefined;
     }
     await startReading(taken);
     counters.leasesAcquired += 1;
-    return true;
+    return taken;
   };
 
   /** Leases for EPK space that no lease covers yet: a new processor, or (rarely) space no lease document holds. */
@@ -147,38 +126,57 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
     return missing.length > 0;
   };
 
+  const viewOf = (lease: LeaseDocument, now: Date): LeaseView => {
+    // A lease naming this instance that it is not reading (a restart with the same instanceId) is free to retake.
+    const owner = lease.owner === me && !running.has(lease.id) ? undefined : (lease.owner ?? undefined);
+    return { id: lease.id, owner, expired: owner === me ? false : Lease.expired(lease, now, leaseTimings.expiryMs) };
+  };
+
   const acquireCycle = async () => {
     counters.acquireCycles += 1;
     let leases = await store.list();
     if (await createMissingLeases(leases)) leases = await store.list();
-    const now = new Date();
-    const views: LeaseView[] = [];
     for (const lease of leases) {
-      const mine = running.has(lease.id);
-      if (mine && lease.owner !== me) {
+      if (running.has(lease.id) && lease.owner !== me) {
         drop(lease.id, new LeaseLost(lease.id, me, `it is now owned by ${lease.owner ?? 'nobody'}`));
       }
-      // A lease naming this instance that it is not reading (a restart with the same instanceId) is free to retake.
-      const owner = lease.owner === me && !running.has(lease.id) ? undefined : (lease.owner ?? undefined);
-      views.push({
-        id: lease.id,
-        owner,
-        expired: owner === me ? false : Lease.expired(lease, now, leaseTimings.expiryMs),
-      });
     }
-    const decision = decideLeases(me, views);
     const byId = new Map(leases.map((lease) => [lease.id, lease]));
-    for (const id of decision.acquire) {
-      const lease = byId.get(id);
-      if (lease !== undefined && state === 'running') await take(lease);
+    let stolen = false;
+    // When another instance wins a race for a lease, re-read it and decide again within the same cycle, so that
+    // instances starting (or taking over) together settle in one cycle rather than one lease per cycle.
+    for (let round = 0; round < maxDecisionRounds && state === 'running'; round += 1) {
+      const now = new Date();
+      const decision = decideLeases(
+        me,
+        [...byId.values()].map((lease) => viewOf(lease, now)),
+      );
+      const steal = stolen ? undefined : decision.steal;
+      let lostRace = false;
+      for (const id of steal === undefined ? decision.acquire : [...decision.acquire, steal]) {
+        const lease = byId.get(id);
+        if (lease === undefined || state !== 'running') continue;
+        const taken = await take(lease);
+        if (taken !== undefined) {
+          byId.set(id, taken);
+          if (id === steal) {
+            stolen = true;
+            counters.leasesStolen += 1;
+          }
+          continue;
+        }
+        lostRace = true;
+        const fresh = await store.read(id);
+        if (fresh === undefined) byId.delete(id);
+        else byId.set(id, fresh);
+      }
+      if (!lostRace) return;
     }
-    const victim = decision.steal === undefined ? undefined : byId.get(decision.steal);
-    if (victim !== undefined && state === 'running' && (await take(victim))) counters.leasesStolen += 1;
   };
 
   const renewCycle = async () => {
     await Promise.all(
-      [...running.entries()].map(([id, lease]) => lease.owned.renew().catch((error: unknown) => drop(id, error))),
+      [...running.entries()].map(([id, lease]) => lease.owned.renew().catch(writeFailed(id, 'renewing'))),
     );
   };
 
@@ -189,7 +187,7 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
       await lease.owned.checkpoint(position);
       counters.checkpointsWritten += 1;
     } catch (error) {
-      drop(id, error);
+      writeFailed(id, 'checkpointing')(error);
     }
   };
 
@@ -201,7 +199,17 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
     async start() {
       if (state !== 'idle') throw new InvalidProcessorOptions(`processor ${name} (${me}) was already started`);
       state = 'running';
-      await acquireCycle();
+      starting = acquireCycle();
+      try {
+        await starting;
+      } catch (error) {
+        // e.g. a missing leases container: leave nothing running, so that start() can be called again
+        state = 'idle';
+        await Promise.all([...running.values()].map((lease) => lease.reader.stop()));
+        for (const id of running.keys()) sink.revoke(id);
+        running.clear();
+        throw error;
+      }
       acquiring = new AbortController();
       maintaining = new AbortController();
       loops = [
@@ -214,6 +222,7 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
     async stop() {
       if (state !== 'running') return;
       state = 'stopping';
+      await starting.catch(() => undefined);
       acquiring?.abort();
       await loops[0];
       const leases = [...running.entries()];

@@ -1,7 +1,7 @@
 import type { Container, SqlParameter } from '@azure/cosmos';
 import type { StreamSpan, TimelineEvent } from '../core/index.ts';
 import type { HandlerOutcome, StreamHandler } from '../streams/index.ts';
-import { activeVersionPointer } from './active-version.ts';
+import { type ActiveVersionPointer, activeVersionPointer } from './active-version.ts';
 import { InvalidProjection, ViewWriteConflicts } from './errors.ts';
 import { isCosmosStatus, partitionKeys } from './partition-key.ts';
 import { unappliedEvents, type ViewDocument, versionAfter, viewId, viewSet } from './view-document.ts';
@@ -52,6 +52,10 @@ export interface Projection<V> {
   activeVersion(): Promise<number>;
   /** makes this version the one readers use */
   activate(): Promise<void>;
+  /** the projection's active-version document */
+  readonly pointer: ActiveVersionPointer;
+  /** counters of this process: views written, ETag conflicts retried, spans found already applied */
+  stats(): { readonly writes: number; readonly conflicts: number; readonly alreadyApplied: number };
 }
 
 const namePattern = /^[A-Za-z][A-Za-z0-9_.-]*$/;
@@ -72,6 +76,7 @@ export function createProjection<V>(definition: ProjectionDefinition<V>): Projec
   const keyOf = partitionKeys(container);
   const pointer = activeVersionPointer(container, name);
   const set = viewSet(name, version);
+  const counters = { writes: 0, conflicts: 0, alreadyApplied: 0 };
 
   const readDocumentIn = async (atVersion: number, key: string): Promise<ViewDocument<V> | undefined> => {
     const id = viewId(name, atVersion, key);
@@ -94,6 +99,7 @@ export function createProjection<V>(definition: ProjectionDefinition<V>): Projec
       const current = await readDocumentIn(version, key);
       const events = unappliedEvents(current?.versions, span);
       if (events.length === 0) {
+        counters.alreadyApplied += 1;
         const applied = BigInt(current?.versions[span.stream] ?? 0);
         return { kind: 'handled', nextIndex: applied > span.index ? applied : span.index + BigInt(span.events.length) };
       }
@@ -115,10 +121,12 @@ export function createProjection<V>(definition: ProjectionDefinition<V>): Projec
         } else {
           await container.items.create(next);
         }
+        counters.writes += 1;
         return { kind: 'handled', nextIndex: BigInt(next.versions[span.stream] ?? 0) };
       } catch (error) {
         // 412: the view changed since it was read; 409: another writer created it first. Read again and re-apply.
         if (!isCosmosStatus(error, 409, 412)) throw error;
+        counters.conflicts += 1;
       }
     }
     throw new ViewWriteConflicts(name, key, maxWriteAttempts);
@@ -150,5 +158,7 @@ export function createProjection<V>(definition: ProjectionDefinition<V>): Projec
     },
     activeVersion,
     activate: () => pointer.switchTo(version),
+    pointer,
+    stats: () => ({ ...counters }),
   };
 }

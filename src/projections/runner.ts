@@ -1,7 +1,11 @@
 import type { Container } from '@azure/cosmos';
-import { type ChangeFeedProcessor, createChangeFeedProcessor, estimateLag, type ProcessorOptions } from '../feed/index.ts';
+import {
+  type ChangeFeedProcessor,
+  createChangeFeedProcessor,
+  estimateLag,
+  type ProcessorOptions,
+} from '../feed/index.ts';
 import { createStreamScheduler, type StreamScheduler, type StreamSchedulerOptions } from '../streams/index.ts';
-import { activeVersionPointer } from './active-version.ts';
 import type { Projection } from './projection.ts';
 
 export interface ProjectionRunOptions {
@@ -48,7 +52,10 @@ export interface RunningProjection {
  * The first version ever run becomes the active one at once; a later version rebuilds beside it and switches over
  * when caught up (see `switchOver`).
  */
-export async function runProjection<V>(projection: Projection<V>, options: ProjectionRunOptions): Promise<RunningProjection> {
+export async function runProjection<V>(
+  projection: Projection<V>,
+  options: ProjectionRunOptions,
+): Promise<RunningProjection> {
   const pointer = projection.pointer;
   await pointer.initialize(projection.version);
   const scheduler = createStreamScheduler({
@@ -86,7 +93,8 @@ export async function runProjection<V>(projection: Projection<V>, options: Proje
   };
 
   let timer: NodeJS.Timeout | undefined;
-  const switchOver = options.switchOver === false ? undefined : { whenBehindMs: 5_000, checkEveryMs: 2_000, ...options.switchOver };
+  const switchOver =
+    options.switchOver === false ? undefined : { whenBehindMs: 5_000, checkEveryMs: 2_000, ...options.switchOver };
   if (switchOver && (await pointer.read()) !== projection.version) {
     const check = async () => {
       timer = undefined;
@@ -119,5 +127,3 @@ export async function runProjection<V>(projection: Projection<V>, options: Proje
     },
   };
 }
-
-export { activeVersionPointer };

@@ -23,7 +23,7 @@ export interface ReactorDefinition {
     stream: StreamName,
     events: readonly TimelineEvent[],
     context: ReactorContext,
-  ) => Promise<HandlerOutcome | undefined | void>;
+  ) => Promise<HandlerOutcome | undefined>;
 }
 
 export interface Reactor {

@@ -1,6 +1,11 @@
 import type { Container } from '@azure/cosmos';
 import { type ChangeFeedProcessor, createChangeFeedProcessor, type ProcessorOptions } from '../feed/index.ts';
-import { createStreamScheduler, type StreamHandler, type StreamScheduler, type StreamSchedulerOptions } from '../streams/index.ts';
+import {
+  createStreamScheduler,
+  type StreamHandler,
+  type StreamScheduler,
+  type StreamSchedulerOptions,
+} from '../streams/index.ts';
 
 /** Anything the runner can drive: a reactor, a projection, a summary reactor. */
 export interface RunnableHandler {

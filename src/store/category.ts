@@ -1,27 +1,17 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Container } from '@azure/cosmos';
-import { type AnyEvent, type Codec, encodeBody } from '../codec/index.ts';
+import type { AnyEvent, Codec } from '../codec/index.ts';
 import { StreamName, type TimelineEvent } from '../core/index.ts';
 import { type Fold, fold } from '../decider/index.ts';
 import { type Access, type AccessStrategy, accessOf } from './access.ts';
+import { prepareAppend, type WriteLimits } from './append.ts';
 import { LruCache } from './cache.ts';
-import { planAppend, type TipLimits } from './calving.ts';
-import { type CommandRecord, commandsUnfoldData, commandsUnfoldType, rememberCommand } from './commands.ts';
-import type { EventDocument, UnfoldDocument } from './documents.ts';
-import { AppendTooLarge, EventTooLarge, MaxResyncsExhausted, WrongExpectedVersion } from './errors.ts';
+import type { TipLimits } from './calving.ts';
+import { MaxResyncsExhausted, WrongExpectedVersion } from './errors.ts';
 import { LoadOption } from './load-option.ts';
-import { appendToStream, batchesBackward, documentsInRange, readTip } from './requests.ts';
-import { eventsOf } from './span.ts';
+import { type ReadRange, readStreamEvents } from './reading.ts';
+import { appendToStream, batchesBackward, readTip } from './requests.ts';
 import { emptyStream, type Rebuild, rebuildFromTip, type StreamState } from './stream-state.ts';
-
-/** Size limits of Cosmos DB that an append is checked against before anything is sent. */
-export interface WriteLimits {
-  /** the largest JSON an event may have (a Cosmos DB document is at most 2 MB, envelope included) */
-  readonly maxEventBytes: number;
-  /** the largest transactional batch request (Cosmos DB: 2 MB) */
-  readonly maxRequestBytes: number;
-}
-
-export const defaultWriteLimits: WriteLimits = { maxEventBytes: 2_000_000, maxRequestBytes: 2_000_000 };
 
 export interface CategoryOptions<E extends AnyEvent, S> {
   /** the category: stream names are `${name}-${id}` */
@@ -35,6 +25,18 @@ export interface CategoryOptions<E extends AnyEvent, S> {
   readonly cache?: false | { readonly maxEntries?: number };
   /** attempts of a transact (first try included) before `MaxResyncsExhausted`; default 3 */
   readonly maxAttempts?: number;
+  /**
+   * After a conflict, wait a random time up to `min(maxMs, baseMs × 2^(attempt-1))` before reloading, so that
+   * writers racing on one stream spread out instead of colliding again; default `{ baseMs: 4, maxMs: 100 }`.
+   * `{ baseMs: 0 }` retries at once.
+   */
+  readonly resyncBackoff?: { readonly baseMs: number; readonly maxMs?: number };
+  /**
+   * Run this process's transacts on one stream one at a time (default true): concurrent commands for the same
+   * stream in one process would otherwise race each other and pay for conflicts. Writers in other processes are
+   * still reconciled by the tip's etag.
+   */
+  readonly queueWrites?: boolean;
   /** default load option of transact/query/load; default RequireLoad */
   readonly load?: LoadOption;
   /** how many command ids the tip remembers for idempotency; default 100 */
@@ -85,24 +87,26 @@ export interface StoredEvent<E> {
   readonly timestamp: Date;
 }
 
-export interface ReadRange {
-  /** first version to read (inclusive); default 0 */
-  readonly fromVersion?: bigint;
-  /** last version to read (exclusive); default: the end */
-  readonly toVersion?: bigint;
-  /** default forward (oldest first) */
-  readonly direction?: 'forward' | 'backward';
+/** What a decision may know about the stream besides its state. */
+export interface DecisionContext {
+  readonly stream: StreamName;
+  /** the version the state reflects (a resync decides again with the newer version) */
+  readonly version: bigint;
 }
 
 /** The streams of one category: commands in, state out. */
 export interface Category<E extends AnyEvent, S> {
   readonly name: string;
   /** Loads `id`'s state, decides, appends (one request); on a conflict reloads and decides again. */
-  transact(id: string, decide: (state: S) => readonly E[], options?: TransactOptions): Promise<TransactOutcome>;
+  transact(
+    id: string,
+    decide: (state: S, context: DecisionContext) => readonly E[],
+    options?: TransactOptions,
+  ): Promise<TransactOutcome>;
   /** As `transact`, for decisions that return a result alongside their events; resolves to the result. */
   transactResult<R>(
     id: string,
-    decide: (state: S) => readonly [result: R, events: readonly E[]],
+    decide: (state: S, context: DecisionContext) => readonly [result: R, events: readonly E[]],
     options?: TransactOptions,
   ): Promise<R>;
   /** Loads `id`'s state and renders it. */
@@ -114,8 +118,6 @@ export interface Category<E extends AnyEvent, S> {
   streamName(id: string): StreamName;
 }
 
-const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
-
 export function createCategory<E extends AnyEvent, S>(
   options: CategoryOptions<E, S>,
   context: CategoryContext,
@@ -125,14 +127,34 @@ export function createCategory<E extends AnyEvent, S>(
   const cache = new LruCache<StreamState<S>>(options.cache === false ? 0 : (options.cache?.maxEntries ?? 10_000));
   const maxAttempts = options.maxAttempts ?? 3;
   const defaultLoad = options.load ?? LoadOption.RequireLoad;
-  const maxCommandIds = options.maxCommandIds ?? 100;
+  const settings = { ...context, maxCommandIds: options.maxCommandIds ?? 100 };
+  const backoff = { baseMs: 4, maxMs: 100, ...options.resyncBackoff };
   const { container } = context;
+  const writeQueues = new Map<string, Promise<unknown>>();
+
+  /** Runs `write` after the previous queued write of `stream` in this category has settled. */
+  function queued<T>(stream: string, write: () => Promise<T>): Promise<T> {
+    if (options.queueWrites === false) return write();
+    const previous = writeQueues.get(stream) ?? Promise.resolve();
+    const next = previous.then(write);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    writeQueues.set(stream, settled);
+    void settled.then(() => {
+      if (writeQueues.get(stream) === settled) writeQueues.delete(stream);
+    });
+    return next;
+  }
 
   const streamName = (id: string) => StreamName.create(name, id);
   const rebuildFor = (stream: string): Rebuild<E, S> => ({
     fold: model,
     isOrigin: access.isOrigin,
     decode: (event: TimelineEvent) => codec.decode(event, stream),
+    decodeUnfold: (unfold: TimelineEvent) =>
+      codec.eventTypes.includes(unfold.type) ? codec.decode(unfold, stream) : undefined,
     batchesBefore: (before) => batchesBackward(container, stream, before),
   });
   const remember = (stream: string, state: StreamState<S>) =>
@@ -164,17 +186,20 @@ export function createCategory<E extends AnyEvent, S>(
     return cache.singleFlight(stream, () => fetch(stream, cached?.value));
   }
 
-  function encodeUnfold(type: string, data: unknown, version: number, at: string): UnfoldDocument {
-    const body = encodeBody(data, context.compressUnfolds);
-    return { i: version, t: at, c: type, d: body.value, ...(body.encoding === 0 ? {} : { D: body.encoding }) };
-  }
-
-  async function run<R>(
+  function run<R>(
     id: string,
-    decide: (state: S) => readonly [R, readonly E[]],
+    decide: (state: S, context: DecisionContext) => readonly [R, readonly E[]],
     options: TransactOptions,
   ): Promise<{ result: R; outcome: TransactOutcome }> {
     const stream = streamName(id);
+    return queued(stream, () => attempt(stream, decide, options));
+  }
+
+  async function attempt<R>(
+    stream: StreamName,
+    decide: (state: S, context: DecisionContext) => readonly [R, readonly E[]],
+    options: TransactOptions,
+  ): Promise<{ result: R; outcome: TransactOutcome }> {
     let current = await loadState(stream, options.load ?? defaultLoad);
     for (let attempt = 1; ; attempt++) {
       const repeat =
@@ -182,56 +207,19 @@ export function createCategory<E extends AnyEvent, S>(
       if (repeat !== undefined) {
         return { result: repeat.r as R, outcome: { version: BigInt(repeat.v), appended: 0, duplicate: true } };
       }
-      const [result, decided] = decide(current.state);
+      const [result, decided] = decide(current.state, { stream, version: current.version });
       if (decided.length === 0) return { result, outcome: { version: current.version, appended: 0, duplicate: false } };
 
       const stateAfter = fold(model.evolve, current.state, decided);
-      const { events, unfolds } = access.transmute(decided, stateAfter);
-      const at = new Date().toISOString();
-      const eventDocuments = events.map((event, offset) => {
-        const version = current.version + BigInt(offset);
-        const encoded = codec.encode(event, { stream, version });
-        const document: EventDocument = {
-          t: at,
-          c: encoded.type,
-          d: encoded.data,
-          ...(options.meta === undefined ? {} : { m: options.meta }),
-          ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
-          ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
-        };
-        const bytes = jsonBytes(document);
-        if (bytes > context.writeLimits.maxEventBytes) {
-          throw new EventTooLarge(stream, version, encoded.type, bytes, context.writeLimits.maxEventBytes);
-        }
-        return document;
-      });
-      const nextVersion = current.version + BigInt(events.length);
-      const commands: readonly CommandRecord[] =
-        options.commandId === undefined
-          ? current.commands
-          : rememberCommand(
-              current.commands,
-              { id: options.commandId, v: Number(nextVersion), ...(result === undefined ? {} : { r: result }) },
-              maxCommandIds,
-            );
-      const unfoldDocuments = unfolds.map((unfold) => {
-        const encoded = codec.encode(unfold, { stream, version: nextVersion });
-        return encodeUnfold(encoded.type, encoded.data, Number(nextVersion), at);
-      });
-      if (commands.length > 0) {
-        unfoldDocuments.push(encodeUnfold(commandsUnfoldType, commandsUnfoldData(commands), Number(nextVersion), at));
-      }
-      const plan = planAppend(stream, current.tip, eventDocuments, unfoldDocuments, context.tipLimits);
-      const requestBytes = jsonBytes(plan.tip) + (plan.calved ? jsonBytes(plan.calved) : 0);
-      if (requestBytes > context.writeLimits.maxRequestBytes) {
-        throw new AppendTooLarge(
-          stream,
-          current.version,
-          events.length,
-          requestBytes,
-          context.writeLimits.maxRequestBytes,
-        );
-      }
+      const transmuted = access.transmute(decided, stateAfter);
+      const { plan, version, commands } = prepareAppend(
+        stream,
+        current,
+        { ...transmuted, result },
+        codec,
+        options,
+        settings,
+      );
 
       let etag: string;
       try {
@@ -239,6 +227,8 @@ export function createCategory<E extends AnyEvent, S>(
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion)) throw error;
         if (attempt >= maxAttempts) throw new MaxResyncsExhausted(stream, attempt, current.version);
+        const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** (attempt - 1));
+        if (ceiling > 0) await delay(Math.random() * ceiling);
         // Resync: read the tip again (never joining a load that may predate the conflicting write).
         current = await fetch(stream, { ...current, etag: undefined });
         continue;
@@ -246,12 +236,12 @@ export function createCategory<E extends AnyEvent, S>(
       cache.forgetInflight(stream);
       remember(stream, {
         state: stateAfter,
-        version: nextVersion,
+        version,
         etag,
         tip: { i: plan.tip.i, n: plan.tip.n, e: plan.tip.e },
         commands,
       });
-      return { result, outcome: { version: nextVersion, appended: events.length, duplicate: false } };
+      return { result, outcome: { version, appended: transmuted.events.length, duplicate: false } };
     }
   }
 
@@ -259,7 +249,7 @@ export function createCategory<E extends AnyEvent, S>(
     name,
     streamName,
     async transact(id, decide, options = {}) {
-      const { outcome } = await run(id, (state) => [undefined, decide(state)] as const, options);
+      const { outcome } = await run(id, (state, context) => [undefined, decide(state, context)] as const, options);
       return outcome;
     },
     async transactResult(id, decide, options = {}) {
@@ -285,21 +275,4 @@ export function createCategory<E extends AnyEvent, S>(
       return decoded;
     },
   };
-}
-
-/** A stream's stored events in a version range (one partition-scoped query; bodies decompressed). */
-export async function readStreamEvents(
-  container: Container,
-  stream: string,
-  range: ReadRange,
-): Promise<TimelineEvent[]> {
-  const from = range.fromVersion ?? 0n;
-  const to = range.toVersion ?? BigInt(Number.MAX_SAFE_INTEGER);
-  const direction = range.direction ?? 'forward';
-  const documents = await documentsInRange(container, stream, Number(from), Number(to), direction);
-  const events = documents.flatMap((document) => {
-    const inRange = eventsOf(document).filter((event) => event.index >= from && event.index < to);
-    return direction === 'forward' ? inRange : inRange.reverse();
-  });
-  return events;
 }

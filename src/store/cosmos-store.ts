@@ -1,19 +1,13 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
 import type { AnyEvent } from '../codec/index.ts';
 import { StreamName, type TimelineEvent } from '../core/index.ts';
+import { defaultWriteLimits, type WriteLimits } from './append.ts';
 import { defaultTipLimits, type TipLimits } from './calving.ts';
-import {
-  type Category,
-  type CategoryOptions,
-  createCategory,
-  defaultWriteLimits,
-  type ReadRange,
-  readStreamEvents,
-  type WriteLimits,
-} from './category.ts';
+import { type Category, type CategoryOptions, createCategory } from './category.ts';
 import { ContainerNames } from './containers.ts';
 import type { BatchDocument, TipDocument } from './documents.ts';
 import { isTip } from './documents.ts';
+import { type ReadRange, readStreamEvents } from './reading.ts';
 import { documentsInRange, tipsWithPrefix } from './requests.ts';
 import { eventsOf, timelineUnfold } from './span.ts';
 

@@ -1,15 +1,14 @@
 export { AccessStrategy, type Transmuted } from './access.ts';
+export { defaultWriteLimits, type WriteLimits } from './append.ts';
 export { type AppendPlan, defaultTipLimits, planAppend, type TipLimits, type TipPosition } from './calving.ts';
-export {
-  type Category,
-  type CategoryOptions,
-  defaultWriteLimits,
-  type Loaded,
-  type ReadRange,
-  type StoredEvent,
-  type TransactOptions,
-  type TransactOutcome,
-  type WriteLimits,
+export type {
+  Category,
+  CategoryOptions,
+  DecisionContext,
+  Loaded,
+  StoredEvent,
+  TransactOptions,
+  TransactOutcome,
 } from './category.ts';
 export { ContainerNames, type EnsureContainersOptions, ensureContainers, eventsIndexingPolicy } from './containers.ts';
 export {
@@ -36,4 +35,5 @@ export {
   WrongExpectedVersion,
 } from './errors.ts';
 export { LoadOption } from './load-option.ts';
+export type { ReadRange } from './reading.ts';
 export { eventsOf, spanFromDocument } from './span.ts';

@@ -34,6 +34,11 @@ export interface Rebuild<E, S> {
   readonly isOrigin: (event: E) => boolean;
   /** decodes a stored event; `undefined` when the codec skipped it */
   readonly decode: (event: TimelineEvent) => E | undefined;
+  /**
+   * decodes an unfold; `undefined` for unfold types this reader does not declare (unfolds are derived data that
+   * other writers, or other versions of this one, may add: ignoring one loses no event)
+   */
+  readonly decodeUnfold: (unfold: TimelineEvent) => E | undefined;
   /** batches before version `before`, newest first */
   readonly batchesBefore: (before: number) => AsyncIterable<BatchDocument>;
 }
@@ -70,7 +75,10 @@ export async function rebuildFromTip<E, S>(
   const commandsUnfold = tip.u.find((unfold) => unfold.c === commandsUnfoldType);
   const commands = commandsUnfold ? readCommands(timelineUnfold(commandsUnfold).data) : [];
   const tipEvents = decodeAll(eventsOf(tip), decode);
-  const unfolds = decodeAll(tip.u.filter((unfold) => unfold.c !== commandsUnfoldType).map(timelineUnfold), decode);
+  const unfolds = decodeAll(
+    tip.u.filter((unfold) => unfold.c !== commandsUnfoldType).map(timelineUnfold),
+    rebuild.decodeUnfold,
+  );
   // An unfold taken at version i reflects every event before i, so it sorts after the events with index < i;
   // at equal index, unfolds go after events (as Equinox orders them).
   const items = [...tipEvents, ...unfolds].sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));

@@ -45,7 +45,7 @@ export function cosmosDeadLetters(container: Container): DeadLetterStore {
   };
 }
 
+/** drops Cosmos's system properties (`_rid`, `_etag`, `_ts`, `_lsn`, …) */
 function withoutSystemFields(document: DeadLetter & Record<string, unknown>): DeadLetter {
-  const { _rid, _self, _etag, _attachments, _ts, ...letter } = document;
-  return letter as DeadLetter;
+  return Object.fromEntries(Object.entries(document).filter(([key]) => !key.startsWith('_'))) as unknown as DeadLetter;
 }

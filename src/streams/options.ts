@@ -44,6 +44,12 @@ const schema = z.object({
       afterAttempts: positiveInt.default(5),
     })
     .optional(),
+  /**
+   * how many streams' write positions are remembered; beyond it, idle streams are forgotten (oldest first). A
+   * forgotten stream starts again at the first version it receives, so a tip re-delivering events it had handled
+   * hands them to the handler once more (delivery is at least once anyway)
+   */
+  maxTrackedStreams: positiveInt.default(100_000),
   /** a stream with work that has not moved for this long is reported as stalled */
   stallAfterMs: nonNegative.default(30_000),
   /** a gap in a stream's versions open for this long is reported (stats `gaps.stale`, metric `gaps.stale`) */

@@ -1,4 +1,4 @@
-import type { StreamSpan as Span } from '../core/index.ts';
+import type { StreamSpan as Span, TimelineEvent } from '../core/index.ts';
 import type { FeedPage, FeedSink } from '../feed/sink.ts';
 import { cosmosDeadLetters } from './cosmos-dead-letters.ts';
 import { DeadLetter, type DeadLetterStore, type MalformedDocumentRecord } from './dead-letter-store.ts';
@@ -39,7 +39,7 @@ export interface StreamScheduler extends FeedSink {
 }
 
 // Only parking releases a page that carried a malformed document: no write position ever reaches this.
-const heldUntilParked = 2n ** 80n;
+const heldUntilParked = Number.POSITIVE_INFINITY;
 const maxListed = 20;
 
 interface Malformed {
@@ -123,6 +123,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     for (const span of spans) addSpan(stateOf(span.stream), span, page, now);
     for (const { stream, record } of malformed) addMalformed(stateOf(stream), record, page, now);
     pump();
+    if (streams.size > settings.maxTrackedStreams) forgetIdleStreams();
     if (page.remaining === 0) return { handled: Promise.resolve() };
     outstanding.add(page);
     return { handled: new Promise<void>((resolve) => (page.resolve = resolve)) };
@@ -131,24 +132,50 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
   function addSpan(state: StreamState, given: Span, page: PageProgress, now: number) {
     state.leaseToken = page.leaseToken;
     state.forget = false;
-    let span: Span | undefined = given;
-    if (state.writePosition !== undefined) {
-      span = StreamSpan.dropBeforeIndex(given, state.writePosition);
-      totals.duplicates += given.events.length - (span?.events.length ?? 0);
-      if (span === undefined) return;
+    let span = given;
+    let start = Number(given.index);
+    const end = start + given.events.length;
+    const position = state.writePosition;
+    if (position > start) {
+      totals.duplicates += Math.min(end, position) - start;
+      if (end <= position) return;
+      span = { stream: given.stream, index: BigInt(position), events: given.events.slice(position - start) };
+      start = position;
     }
-    if (span.events.length === 0) return;
-    const before = state.buffered;
-    if (state.pending.length === 0) {
-      state.pending = [span];
-      state.buffered = span.events.length;
-      state.progressAt = now;
+    if (end === start) return;
+    const pending = state.pending;
+    const last = pending[pending.length - 1];
+    const lastEnd = last === undefined ? -1 : Number(last.index) + last.events.length;
+    if (last === undefined || start > lastEnd) {
+      if (last === undefined) state.progressAt = now;
+      pending.push(span);
+      state.openTail = false;
+      state.buffered += end - start;
+      buffered += end - start;
+    } else if (start === lastEnd) {
+      // The usual case: the stream's next events. Appending in place saves a copy per page, but only to an array
+      // the scheduler made itself and has not handed to a handler (a span a handler holds never changes).
+      if (state.openTail) {
+        const events = last.events as TimelineEvent[];
+        for (const event of span.events) events.push(event);
+      } else {
+        pending[pending.length - 1] = {
+          stream: last.stream,
+          index: last.index,
+          events: last.events.concat(span.events),
+        };
+        state.openTail = true;
+      }
+      state.buffered += end - start;
+      buffered += end - start;
     } else {
-      state.pending = StreamSpan.insert(state.pending, span);
+      const before = state.buffered;
+      state.pending = StreamSpan.insert(pending, span);
+      state.openTail = false;
       state.buffered = StreamSpan.count(state.pending);
+      buffered += state.buffered - before;
     }
-    buffered += state.buffered - before;
-    claim(state, page, StreamSpan.end(span));
+    claim(state, page, end);
     if (state.phase === 'idle') {
       if (isReady(state)) enqueue(state);
       else trackGap(state, now);
@@ -172,7 +199,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     }
   }
 
-  function claim(state: StreamState, page: PageProgress, until: bigint) {
+  function claim(state: StreamState, page: PageProgress, until: number) {
     const last = state.pageClaims[state.pageClaims.length - 1];
     if (last !== undefined && last.page === page) {
       if (until > last.until) last.until = until;
@@ -193,7 +220,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
   function isReady(state: StreamState) {
     const first = state.pending[0];
     if (first === undefined || state.malformed.length > 0) return false;
-    return state.writePosition === undefined || first.index === state.writePosition;
+    return state.writePosition < 0 || Number(first.index) === state.writePosition;
   }
 
   function enqueue(state: StreamState) {
@@ -239,9 +266,10 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
   function dispatch(state: StreamState) {
     const span = state.pending[0]!;
     // The first span of a stream we know nothing about sets its base: the processor may have started mid-stream.
-    if (state.writePosition === undefined) state.writePosition = span.index;
+    if (state.writePosition < 0) state.writePosition = Number(span.index);
     state.phase = 'active';
     state.inFlight = span;
+    if (state.pending.length === 1) state.openTail = false;
     active++;
     state.startedAt = performance.now();
     let result: Promise<HandlerOutcome | undefined>;
@@ -260,9 +288,10 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     if (outcome !== undefined && outcome.kind === 'notYet') {
       waitNotYet(state, outcome.reason, now);
     } else {
-      const next = outcome?.nextIndex ?? StreamSpan.end(span);
-      if (next > span.index) advance(state, span, next, now);
-      else failure(state, new HandlerMadeNoProgress(state.stream, span.index, next), now);
+      const start = Number(span.index);
+      const next = outcome?.nextIndex === undefined ? start + span.events.length : Number(outcome.nextIndex);
+      if (next > start) advance(state, start, span.events.length, next, now);
+      else failure(state, new HandlerMadeNoProgress(state.stream, span.index, BigInt(next)), now);
     }
     settle(state);
   }
@@ -284,9 +313,8 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     return now;
   }
 
-  function advance(state: StreamState, span: Span, next: bigint, now: number) {
-    const end = StreamSpan.end(span);
-    const count = Number((next < end ? next : end) - span.index);
+  function advance(state: StreamState, start: number, length: number, next: number, now: number) {
+    const count = Math.min(next, start + length) - start;
     totals.events += count;
     totals.spans++;
     rate.add(count, now);
@@ -299,11 +327,11 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     state.progressAt = now;
     const before = state.buffered;
     const only = state.pending[0];
-    if (state.pending.length === 1 && only !== undefined && StreamSpan.end(only) <= next) {
-      state.pending = [];
+    if (state.pending.length === 1 && only !== undefined && Number(only.index) + only.events.length <= next) {
+      state.pending.length = 0;
       state.buffered = 0;
     } else {
-      state.pending = StreamSpan.dropListBeforeIndex(state.pending, next);
+      state.pending = StreamSpan.dropListBeforeIndex(state.pending, BigInt(next));
       state.buffered = StreamSpan.count(state.pending);
     }
     buffered -= before - state.buffered;
@@ -312,7 +340,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     if (state.replay !== undefined && next >= state.replay.until) finishReplay(state);
   }
 
-  function releaseClaims(state: StreamState, position: bigint) {
+  function releaseClaims(state: StreamState, position: number) {
     const claims = state.pageClaims;
     if (claims.length === 0) return;
     let kept = 0;
@@ -330,7 +358,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     }
   }
 
-  function releaseVersionWaiters(state: StreamState, position: bigint, outcome: 'handled' | 'parked') {
+  function releaseVersionWaiters(state: StreamState, position: number, outcome: 'handled' | 'parked') {
     if (state.versionWaiters.length === 0) return;
     const waiting = state.versionWaiters;
     state.versionWaiters = [];
@@ -467,7 +495,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     state.parkedSpans = spans;
     for (const claim of claims) releasePage(claim.page);
     const last = spans[spans.length - 1];
-    const end = last === undefined ? (state.writePosition ?? 0n) : StreamSpan.end(last);
+    const end = last === undefined ? state.writePosition : endOf(last);
     releaseVersionWaiters(state, end, 'parked');
     if (state.replay !== undefined) {
       const { reject } = state.replay;
@@ -487,12 +515,22 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
 
   async function loadParked() {
     const letters = await deadLetters!.list(name);
+    const inStore = new Set<string>();
     for (const letter of letters) {
+      inStore.add(letter.stream);
       const state = stateOf(letter.stream);
       if (state.phase !== 'idle' || state.pending.length > 0 || state.parked !== undefined) continue;
       state.phase = 'parked';
       state.parked = letter;
       state.parkedSpans = StreamSpan.merge(lettersToSpans(letter));
+    }
+    // Parked here but gone from the store: another instance replayed it while it held the lease.
+    for (const state of streams.values()) {
+      if (state.phase !== 'parked' || inStore.has(state.stream)) continue;
+      state.phase = 'idle';
+      state.parked = undefined;
+      state.parkedSpans = [];
+      state.writePosition = -1;
     }
   }
 
@@ -521,16 +559,17 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     state.lastError = undefined;
     state.failingSince = 0;
     state.pending =
-      state.writePosition === undefined ? spans : StreamSpan.dropListBeforeIndex(spans, state.writePosition);
+      state.writePosition < 0 ? spans : StreamSpan.dropListBeforeIndex(spans, BigInt(state.writePosition));
+    state.openTail = false;
     state.buffered = StreamSpan.count(state.pending);
     state.progressAt = performance.now();
     buffered += state.buffered;
     replays++;
-    const until = last === undefined ? (state.writePosition ?? 0n) : StreamSpan.end(last);
+    const until = last === undefined ? state.writePosition : endOf(last);
     const done = new Promise<void>((resolve, reject) => {
       state.replay = { until, resolve, reject };
     });
-    if (state.writePosition !== undefined && state.writePosition >= until) finishReplay(state);
+    if (state.writePosition >= until) finishReplay(state);
     settle(state);
     return done;
   }
@@ -557,6 +596,25 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
       );
     };
     remove(1);
+  }
+
+  /** Forgets idle streams, oldest first, down to 90% of `maxTrackedStreams`: memory stays bounded. */
+  function forgetIdleStreams() {
+    let excess = streams.size - Math.floor(settings.maxTrackedStreams * 0.9);
+    for (const state of streams.values()) {
+      if (excess <= 0) break;
+      const idle =
+        state.phase === 'idle' &&
+        state.pending.length === 0 &&
+        state.pageClaims.length === 0 &&
+        state.versionWaiters.length === 0 &&
+        state.malformed.length === 0 &&
+        state.lastError === undefined;
+      if (!idle) continue;
+      streams.delete(state.stream);
+      state.phase = 'removed';
+      excess--;
+    }
   }
 
   // ---- leases, waiting, stats -----------------------------------------------------------------------------
@@ -668,12 +726,11 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
       return new Promise<void>((resolve) => completionWaiters.push(resolve));
     },
     waitFor(stream, version) {
-      const until = version + 1n;
+      const until = Number(version) + 1;
       const state = stateOf(stream);
-      if (state.writePosition !== undefined && state.writePosition >= until) return Promise.resolve('handled');
+      if (state.writePosition >= until) return Promise.resolve('handled');
       const last = state.parkedSpans[state.parkedSpans.length - 1];
-      if (state.phase === 'parked' && last !== undefined && StreamSpan.end(last) >= until)
-        return Promise.resolve('parked');
+      if (state.phase === 'parked' && last !== undefined && endOf(last) >= until) return Promise.resolve('parked');
       return new Promise((resolve) => state.versionWaiters.push({ until, resolve }));
     },
     waitForFailure(stream, attempts = 1) {
@@ -700,6 +757,10 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
 
 function toStore(deadLetters: NonNullable<StreamSchedulerOptions['parking']>['deadLetters']): DeadLetterStore {
   return 'items' in deadLetters ? cosmosDeadLetters(deadLetters) : deadLetters;
+}
+
+function endOf(span: Span): number {
+  return Number(span.index) + span.events.length;
 }
 
 function lettersToSpans(letter: DeadLetter): Span[] {

@@ -26,31 +26,36 @@ export class PageProgress {
 export class PageClaim {
   constructor(
     readonly page: PageProgress,
-    public until: bigint,
+    public until: number,
   ) {}
 }
 
 /** Someone waiting (`waitFor`) for the stream to be handled (or parked) past a version. */
 export interface VersionWaiter {
   /** the write position that satisfies the wait (the awaited version + 1) */
-  readonly until: bigint;
+  readonly until: number;
   readonly resolve: (outcome: 'handled' | 'parked') => void;
 }
 
 export interface ReplayInProgress {
-  readonly until: bigint;
+  readonly until: number;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
 
-/** Everything the scheduler knows about one stream. Mutable on purpose: it is the scheduler's hot path. */
+/**
+ * Everything the scheduler knows about one stream. Mutable on purpose: it is the scheduler's hot path. Positions
+ * are numbers here (versions stay far below 2^53) because bigint arithmetic allocates; spans keep bigint indexes.
+ */
 export class StreamState {
   phase: StreamPhase = 'idle';
   leaseToken: string | undefined;
-  /** the next version to handle; unknown until the first span is dispatched (then that span's index is the base) */
-  writePosition: bigint | undefined;
+  /** the next version to handle; -1 until the first span is dispatched (then that span's index is the base) */
+  writePosition = -1;
   /** spans waiting, sorted and coalesced (see `StreamSpan.merge`), all at or after the write position */
   pending: StreamSpan[] = [];
+  /** the last pending span's events array was made by the scheduler and no handler holds it: appends may push */
+  openTail = false;
   /** events in `pending` */
   buffered = 0;
   pageClaims: PageClaim[] = [];

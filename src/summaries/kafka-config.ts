@@ -38,6 +38,8 @@ export interface KafkaConfigOverrides {
   /** ms after which cached metadata is refreshed; ≤ 180,000 for Event Hubs (it closes idle connections at 240 s) */
   metadataMaxAge?: number;
   retry?: RetryOptions;
+  /** how long a consumer's fetch waits for new data at the broker; default 5,000 ms (kafkajs's default) */
+  maxWaitTimeInMs?: number;
   /** kafkajs's idempotent producer (supported by Event Hubs, not by the local mock cluster); default false */
   idempotent?: boolean;
   /** receives kafkajs log entries with secrets removed; default: errors and warnings to stderr */
@@ -79,6 +81,7 @@ const overridesSchema = z.object({
   metadataMaxAge: z.number().int().positive().optional(),
   retry: retrySchema.optional(),
   idempotent: z.boolean().optional(),
+  maxWaitTimeInMs: z.number().int().positive().optional(),
 });
 
 const eventHubsOverridesSchema = overridesSchema
@@ -223,6 +226,7 @@ function buildConfig(
       rebalanceTimeout: 60_000,
       metadataMaxAge,
       maxBytesPerPartition: 1_048_576,
+      maxWaitTimeInMs: options.maxWaitTimeInMs ?? 5_000,
       allowAutoTopicCreation: !eventHubs,
       retry,
     },

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineCodec } from '../../src/codec/index.ts';
+import { defineCodec, type EventOf } from '../../src/codec/index.ts';
 import { AccessStrategy, createCosmosStore } from '../../src/store/index.ts';
 import { openLedger, scaled } from './support/ledger.ts';
 import { replayEvents } from './support/replay.ts';
@@ -18,7 +18,9 @@ const codec = defineCodec({
   Incremented: z.object({ writer: z.number(), seq: z.number(), seen: z.number() }),
   Snapshotted: z.object({ count: z.number() }),
 });
-type Event = { type: 'Incremented'; data: { writer: number; seq: number; seen: number } } | { type: 'Snapshotted'; data: { count: number } };
+type Event =
+  | { type: 'Incremented'; data: { writer: number; seq: number; seen: number } }
+  | { type: 'Snapshotted'; data: { count: number } };
 
 describe('concurrent writers on hot streams', () => {
   it('keeps every hot stream linearizable with contiguous versions and no lost or phantom update', async () => {

@@ -19,6 +19,7 @@ export interface ChildSettings {
   instanceId: string;
   log: string;
   handleDelayMs: number;
+  maxItemsPerPage: number;
   expiryMs: number;
 }
 
@@ -56,7 +57,7 @@ async function main(settings: ChildSettings) {
     leaseTimings: { acquireIntervalMs: 100, renewIntervalMs: 200, expiryMs: settings.expiryMs },
     pollIntervalMs: 25,
     checkpointIntervalMs: 100,
-    maxItemsPerPage: 5,
+    maxItemsPerPage: settings.maxItemsPerPage,
     sink: {
       async ingest(page) {
         const handled = (chains.get(page.leaseToken) ?? Promise.resolve()).then(() => handle(page));

@@ -8,7 +8,7 @@ const processorOption: Readonly<Record<string, OptionSpec>> = {
 
 function requiredProcessor(values: Readonly<Record<string, string | boolean | undefined>>, path: string): string {
   if (typeof values.processor !== 'string' || values.processor === '') {
-    throw new UsageError('Missing --processor <name>: which processor\'s checkpoints to change.', path);
+    throw new UsageError("Missing --processor <name>: which processor's checkpoints to change.", path);
   }
   return values.processor;
 }
@@ -35,7 +35,7 @@ const listCommand: Command = {
 
 const rewindCommand: Command = {
   name: 'rewind',
-  summary: 'Move a processor\'s checkpoints back to a time or to the beginning.',
+  summary: "Move a processor's checkpoints back to a time or to the beginning.",
   description:
     'Moves every checkpoint of a processor back so that it handles events again from --to onwards.\n' +
     'Handlers must be idempotent (projections are). Takes effect when the processor next acquires its leases:\n' +
@@ -43,11 +43,15 @@ const rewindCommand: Command = {
   options: {
     ...connectionOptions,
     ...processorOption,
-    to: { type: 'string', valueName: '<time|beginning>', description: 'An ISO 8601 time (2026-01-31T12:00:00Z) or "beginning".' },
+    to: {
+      type: 'string',
+      valueName: '<time|beginning>',
+      description: 'An ISO 8601 time (2026-01-31T12:00:00Z) or "beginning".',
+    },
   },
   examples: [
-    'tributary checkpoints rewind --processor account-balances --to beginning',
-    'tributary checkpoints rewind --processor statement-lines --to 2026-01-31T12:00:00Z',
+    'tributary checkpoints rewind --processor projection-account-balance@1 --to beginning',
+    'tributary checkpoints rewind --processor reactor-statement-lines --to 2026-01-31T12:00:00Z',
   ],
   async run(args, context) {
     const processor = requiredProcessor(args.values, context.commandPath);
@@ -55,7 +59,10 @@ const rewindCommand: Command = {
     if (typeof to !== 'string') throw new UsageError('Missing --to <time|beginning>.', context.commandPath);
     const position = to === 'beginning' ? 'beginning' : new Date(to);
     if (position !== 'beginning' && Number.isNaN(position.getTime())) {
-      throw new UsageError(`--to ${JSON.stringify(to)} is neither "beginning" nor an ISO 8601 time.`, context.commandPath);
+      throw new UsageError(
+        `--to ${JSON.stringify(to)} is neither "beginning" nor an ISO 8601 time.`,
+        context.commandPath,
+      );
     }
     const { rewind } = await import('../processor-tools.ts');
     return withConnection(args, context, (connection) => rewind(connection, processor, position, context.io.stdout));
@@ -64,9 +71,9 @@ const rewindCommand: Command = {
 
 const resetCommand: Command = {
   name: 'reset',
-  summary: 'Forget a processor\'s checkpoints: it starts again from its configured start position.',
+  summary: "Forget a processor's checkpoints: it starts again from its configured start position.",
   options: { ...connectionOptions, ...processorOption },
-  examples: ['tributary checkpoints reset --processor account-statements'],
+  examples: ['tributary checkpoints reset --processor projection-account-statement@1'],
   async run(args, context) {
     const processor = requiredProcessor(args.values, context.commandPath);
     const { reset } = await import('../processor-tools.ts');

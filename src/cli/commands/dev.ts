@@ -6,8 +6,8 @@ export const devCommand: Command = {
   name: 'dev',
   summary: 'Run the local dev host: Cosmos server, the bank app API, processors, dashboard (= npm start).',
   description:
-    'Runs everything in one process: the local Cosmos DB server (data in .tributary/), the sample bank app\'s HTTP\n' +
-    'API, its projections and reactors on Tributary\'s change-feed processor, summaries (Kafka when configured,\n' +
+    "Runs everything in one process: the local Cosmos DB server (data in .tributary/), the sample bank app's HTTP\n" +
+    "API, its projections and reactors on Tributary's change-feed processor, summaries (Kafka when configured,\n" +
     'else JSON lines under .tributary/summaries/) and the dashboard. Stops cleanly on Ctrl-C.\n\n' +
     'Environment:\n' +
     '  PORT                          HTTP port of the API and dashboard (default 7071)\n' +
@@ -17,8 +17,16 @@ export const devCommand: Command = {
     '  KAFKA_BROKERS                 publish summaries to these Kafka brokers\n' +
     '  EVENTHUBS_CONNECTION_STRING   publish summaries to Event Hubs (its Kafka endpoint)',
   options: {
-    port: { type: 'string', valueName: '<port>', description: 'HTTP port (default: $PORT or 7071; 0 picks a free one).' },
-    'cosmos-port': { type: 'string', valueName: '<port>', description: 'Port of the local Cosmos server (default 8081).' },
+    port: {
+      type: 'string',
+      valueName: '<port>',
+      description: 'HTTP port (default: $PORT or 7071; 0 picks a free one).',
+    },
+    'cosmos-port': {
+      type: 'string',
+      valueName: '<port>',
+      description: 'Port of the local Cosmos server (default 8081).',
+    },
     'data-dir': { type: 'string', valueName: '<dir>', description: 'Local data directory (default .tributary).' },
   },
   examples: ['npm start', 'PORT=8080 tributary dev', 'KAFKA_BROKERS=localhost:9092 tributary dev'],
@@ -30,7 +38,8 @@ export const devCommand: Command = {
       ...(args.values['data-dir'] !== undefined ? { dataDir: args.values['data-dir'] } : {}),
     };
     const parsed = DevHostConfig.safeParse({ ...devHostConfigFromEnv(context.io.env), ...flags });
-    if (!parsed.success) throw new UsageError(`Invalid settings: ${z.prettifyError(parsed.error)}`, context.commandPath);
+    if (!parsed.success)
+      throw new UsageError(`Invalid settings: ${z.prettifyError(parsed.error)}`, context.commandPath);
     const host = await startDevHost(parsed.data, {
       cwd: context.io.cwd,
       log: (line) => context.io.stderr.write(`${line}\n`),

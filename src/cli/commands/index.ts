@@ -28,5 +28,9 @@ export const rootCommand: Command = {
     replayCommand,
     parkedCommand,
   ],
-  examples: ['tributary dev', 'tributary dump Account-42', 'tributary checkpoints rewind --processor balances --to beginning'],
+  examples: [
+    'tributary dev',
+    'tributary dump Account-42',
+    'tributary checkpoints rewind --processor projection-account-balance@1 --to beginning',
+  ],
 };

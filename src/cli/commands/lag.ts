@@ -9,7 +9,7 @@ export const lagCommand: Command = {
     processor: { type: 'string', valueName: '<name>', description: 'Only this processor (default: all).' },
     json: { type: 'boolean', description: 'Print JSON.' },
   },
-  examples: ['tributary lag', 'tributary lag --processor account-balances --json'],
+  examples: ['tributary lag', 'tributary lag --processor projection-account-balance@1 --json'],
   async run(args, context) {
     const { printLag } = await import('../processor-tools.ts');
     return withConnection(args, context, (connection) =>

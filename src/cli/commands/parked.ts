@@ -23,13 +23,20 @@ const listCommand: Command = {
 
 const replayCommand: Command = {
   name: 'replay',
-  summary: 'Run a parked stream\'s events through its handler again (after a fix) and unpark it.',
+  summary: "Run a parked stream's events through its handler again (after a fix) and unpark it.",
   positionals: [{ name: 'stream', required: true, description: 'the parked stream, e.g. Account-42' }],
   options: {
     ...connectionOptions,
-    processor: { type: 'string', valueName: '<name>', description: 'The processor it is parked for (needed when several).' },
+    processor: {
+      type: 'string',
+      valueName: '<name>',
+      description: 'The processor it is parked for (needed when several).',
+    },
   },
-  examples: ['tributary parked replay Account-42', 'tributary parked replay Account-42 --processor account-balances'],
+  examples: [
+    'tributary parked replay Account-42',
+    'tributary parked replay Account-42 --processor projection-account-balance@1',
+  ],
   async run(args, context) {
     const { replayParked } = await import('../parked-tools.ts');
     return withConnection(args, context, (connection) =>

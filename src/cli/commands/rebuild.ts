@@ -4,13 +4,15 @@ import { UsageError } from '../usage-error.ts';
 
 export const rebuildCommand: Command = {
   name: 'rebuild',
-  summary: 'Rebuild a projection\'s views from the beginning of the change feed, with a progress bar.',
+  summary: "Rebuild a projection's views from the beginning of the change feed, with a progress bar.",
   description:
     'Runs the projection from the beginning of the events under a fresh processor name and writes its views\n' +
     'again; progress goes to stderr. Stop the dev host first so the two do not write the same views at once.',
-  positionals: [{ name: 'projection', required: true, description: 'the projection name (see `tributary rebuild --help`)' }],
+  positionals: [
+    { name: 'projection', required: true, description: 'the projection name (see `tributary rebuild --help`)' },
+  ],
   options: connectionOptions,
-  examples: ['tributary rebuild account-balances'],
+  examples: ['tributary rebuild account-balance'],
   async run(args, context) {
     const { rebuildProjection } = await import('../rebuild-tools.ts');
     return withConnection(args, context, (connection) =>
@@ -23,19 +25,27 @@ export const replayCommand: Command = {
   name: 'replay',
   summary: 'Run a processor over the events again from a time or the beginning, with a progress bar.',
   description:
-    'Rewinds the processor\'s checkpoints to --from and runs it in this process until it has caught up with the\n' +
+    "Rewinds the processor's checkpoints to --from and runs it in this process until it has caught up with the\n" +
     'change feed; progress goes to stderr. Handlers must be idempotent. Stop the dev host first.',
-  positionals: [{ name: 'processor', required: true, description: 'the processor name (see `tributary checkpoints list`)' }],
+  positionals: [
+    { name: 'processor', required: true, description: 'the processor name (see `tributary checkpoints list`)' },
+  ],
   options: {
     ...connectionOptions,
     from: { type: 'string', valueName: '<time|beginning>', description: 'Where to start (default: beginning).' },
   },
-  examples: ['tributary replay statement-lines', 'tributary replay transfers --from 2026-01-31T12:00:00Z'],
+  examples: [
+    'tributary replay reactor-statement-lines',
+    'tributary replay reactor-transfer-process --from 2026-01-31T12:00:00Z',
+  ],
   async run(args, context) {
     const from = typeof args.values.from === 'string' ? args.values.from : 'beginning';
     const position = from === 'beginning' ? 'beginning' : new Date(from);
     if (position !== 'beginning' && Number.isNaN(position.getTime())) {
-      throw new UsageError(`--from ${JSON.stringify(from)} is neither "beginning" nor an ISO 8601 time.`, context.commandPath);
+      throw new UsageError(
+        `--from ${JSON.stringify(from)} is neither "beginning" nor an ISO 8601 time.`,
+        context.commandPath,
+      );
     }
     const { replayProcessor } = await import('../rebuild-tools.ts');
     return withConnection(args, context, (connection) =>

@@ -115,7 +115,7 @@ function renderProblems(status) {
           el('td', {}, item.processor),
           el('td', { class: 'mono' }, el('a', { onclick: () => showStream(item.stream) }, item.stream)),
           el('td', {}, time(item.since)),
-          el('td', {}, item.error ?? ''),
+          el('td', { class: 'wrap' }, item.error ?? ''),
           el('td', {}, action),
         ),
       );
@@ -133,7 +133,7 @@ function renderSummaries(status) {
       el('td', {}, s.topic),
       el('td', { class: 'mono' }, s.key),
       el('td', {}, s.version ?? ''),
-      el('td', {}, el('pre', {}, JSON.stringify(s.value))),
+      el('td', { class: 'wrap' }, el('pre', {}, JSON.stringify(s.value))),
     ),
   );
   fillRows($('summaries'), rows, 5, 'No summaries published yet.');
@@ -172,8 +172,9 @@ function renderLagChart(status) {
     nodes.push(path);
   });
   svg.replaceChildren(...nodes);
+  const seconds = Math.round(span / 1000);
   $('lag-legend').replaceChildren(
-    el('span', { style: '--swatch: transparent' }, `max ${number(max)}`),
+    el('span', { style: '--swatch: transparent' }, `last ${seconds} s, top = ${number(max)} changes`),
     ...series.map((name, i) => el('span', { style: `--swatch: ${palette[i % palette.length]}` }, name)),
   );
 }
@@ -209,13 +210,17 @@ async function showStream(name) {
         el('td', {}, e.index),
         el('td', {}, e.type),
         el('td', {}, time(e.timestamp)),
-        el('td', {}, el('pre', {}, JSON.stringify(e.data))),
+        el('td', { class: 'wrap' }, el('pre', {}, JSON.stringify(e.data))),
       ),
     );
     const table = el(
       'table',
       {},
-      el('thead', {}, el('tr', {}, el('th', {}, '#'), el('th', {}, 'Type'), el('th', {}, 'Time'), el('th', {}, 'Data'))),
+      el(
+        'thead',
+        {},
+        el('tr', {}, el('th', {}, '#'), el('th', {}, 'Type'), el('th', {}, 'Time'), el('th', {}, 'Data')),
+      ),
       el('tbody', {}, ...rows),
     );
     view.replaceChildren(

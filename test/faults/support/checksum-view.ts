@@ -37,3 +37,37 @@ export function applyToChecksumView(view: ChecksumView | undefined, events: read
   }
   return { count, checksum, disorder };
 }
+
+/** How a set of views compares with the replay of the streams they project. */
+export interface ViewComparison {
+  /** events in the replay */
+  readonly checked: number;
+  /** events of the replay that no view reflects */
+  readonly lost: number;
+  /** streams whose view differs from the replay's fold (count, checksum or any disorder) */
+  readonly mismatched: readonly string[];
+}
+
+export function compareWithReplay(
+  replay: ReadonlyMap<string, readonly ChecksumEvent[]>,
+  views: ReadonlyMap<string, ChecksumView>,
+): ViewComparison {
+  let checked = 0;
+  let lost = 0;
+  const mismatched: string[] = [];
+  for (const [stream, events] of replay) {
+    checked += events.length;
+    const expected = applyToChecksumView(undefined, events);
+    const view = views.get(stream);
+    lost += Math.max(0, events.length - (view?.count ?? 0));
+    if (
+      view === undefined ||
+      view.count !== expected.count ||
+      view.checksum !== expected.checksum ||
+      view.disorder !== 0
+    ) {
+      mismatched.push(stream);
+    }
+  }
+  return { checked, lost, mismatched };
+}

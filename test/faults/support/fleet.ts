@@ -11,6 +11,7 @@ export interface Fleet {
   start(slot: number): Promise<void>;
   /** SIGKILL: no graceful stop, no checkpoint written, leases left to expire */
   kill(slot: number): Promise<void>;
+  /** slots whose instance has started and not been killed or stopped */
   running(): number[];
   /** graceful stop of every running instance */
   stopAll(): Promise<void>;
@@ -19,6 +20,7 @@ export interface Fleet {
 export function createFleet(base: Omit<FaultChildConfig, 'instanceId'>): Fleet {
   const children = new Map<number, ChildProcess>();
   const generation = new Map<number, number>();
+  const ready = new Set<number>();
   const all = new Set<ChildProcess>();
   const killAll = () => {
     for (const child of all) child.kill('SIGKILL');
@@ -45,22 +47,26 @@ export function createFleet(base: Omit<FaultChildConfig, 'instanceId'>): Fleet {
       children.set(slot, child);
       await new Promise<void>((resolve, reject) => {
         child.once('message', () => resolve());
-        child.once('exit', (code, signal) => reject(new Error(`instance ${slot} exited (${code ?? signal}) before it ran`)));
+        child.once('exit', (code, signal) =>
+          reject(new Error(`instance ${slot} exited (${code ?? signal}) before it ran`)),
+        );
       });
     },
     async kill(slot) {
       const child = children.get(slot);
       if (!child) return;
       children.delete(slot);
+      ready.delete(slot);
       child.kill('SIGKILL');
       await exited(child);
     },
-    running: () => [...children.keys()],
+    running: () => [...ready],
     async stopAll() {
       await Promise.all(
         [...children.entries()].map(async ([slot, child]) => {
           children.delete(slot);
-          child.send('stop');
+          ready.delete(slot);
+          if (child.connected) child.send('stop');
           const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
           await exited(child);
           clearTimeout(timer);

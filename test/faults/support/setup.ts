@@ -1,6 +1,6 @@
 import type { Database } from '@azure/cosmos';
-import { ensureContainers } from '../../../src/store/index.ts';
 import type { LocalCosmos } from '../../../src/emulator/index.ts';
+import { ensureContainers } from '../../../src/store/index.ts';
 import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
 
 /** A fresh database with Tributary's containers on the in-process emulator (the fault suite needs its faults). */

@@ -98,4 +98,31 @@ describe('checkpoint tools and the lag estimate', () => {
     expect(await deleteProcessor({ leases, name: 'tools' })).toBe(4);
     expect(await listCheckpoints({ leases, name: 'tools' })).toEqual([]);
   });
+
+  it('makes running owners give up and re-read their ranges from a rewind marker', async () => {
+    const { events, leases } = await feedContainers(cosmos);
+    const writer = createWriter(events);
+    await writer.appendToAll(streamNames(10), 2);
+    const ledger = createLedger();
+    const processor = createChangeFeedProcessor({
+      name: 'rewound',
+      monitored: events,
+      leases,
+      sink: createLedgerSink(ledger),
+      ...fastTimings,
+    });
+    await processor.start();
+    await waitUntil('everything is handled', () => ledger.caughtUpWith(writer.next));
+    await waitUntil('every lease has a checkpoint', async () =>
+      (await listCheckpoints({ leases, name: 'rewound' })).every((checkpoint) => checkpoint.continuation !== undefined),
+    );
+
+    await rewindCheckpoints({ leases, name: 'rewound' }, 'beginning');
+    const total = ledger.stats().handled;
+    await waitUntil('every event has been delivered again', () => ledger.stats().duplicates >= total);
+    expect(processor.stats().leasesLost).toBe(4);
+    await waitUntil('the instance reads all four ranges again', () => processor.ownedLeases().length === 4);
+    await processor.stop();
+    expect(ledger.gaps).toEqual([]);
+  });
 });

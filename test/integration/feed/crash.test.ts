@@ -81,7 +81,7 @@ describe('a processor killed mid-batch', () => {
   it('loses nothing when restarted, and re-delivers only events after its last checkpoint', async () => {
     const { database, events, leases } = await feedContainers(cosmos);
     const writer = createWriter(events);
-    const streams = streamNames(24);
+    const streams = streamNames(16);
     await writer.appendToAll(streams, 4);
     const log = join(mkdtempSync(join(tmpdir(), 'tributary-crash-')), 'handled.log');
     const settings = (instanceId: string): ChildSettings => ({
@@ -93,15 +93,16 @@ describe('a processor killed mid-batch', () => {
       name: 'crashy',
       instanceId,
       log,
-      handleDelayMs: 15,
+      handleDelayMs: 40,
+      maxItemsPerPage: 2,
       expiryMs: 1_000,
     });
     const total = streams.length * 4 * 2;
 
     const first = startChild(settings('first'));
     await waitUntil(
-      'the first instance has handled a third of the events',
-      () => readLog(log).length >= total / 3,
+      'the first instance has handled half of the events',
+      () => readLog(log).length >= total / 2,
       30_000,
     );
     first.kill('SIGKILL');
@@ -109,6 +110,8 @@ describe('a processor killed mid-batch', () => {
     const handledBeforeKill = readLog(log);
     expect(handledBeforeKill.length).toBeLessThan(total);
     const redeliverable = await afterCheckpoints(events, leases, 'crashy');
+    // the checkpoints had moved: some handled events lie before them and must not come again
+    expect(redeliverable.size).toBeLessThan(total);
 
     await writer.appendToAll(streams, 1);
     const second = startChild(settings('second'));

@@ -137,8 +137,8 @@ export async function waitUntil(
 
 /** Short lease timings so that tests see acquisition, expiry and hand-over in about a second. */
 export const fastTimings = {
-  leaseTimings: { acquireIntervalMs: 100, renewIntervalMs: 200, expiryMs: 1_500 },
-  pollIntervalMs: 25,
-  checkpointIntervalMs: 100,
+  leaseTimings: { acquireIntervalMs: 100, renewIntervalMs: 300, expiryMs: 2_000 },
+  pollIntervalMs: 50,
+  checkpointIntervalMs: 200,
   maxItemsPerPage: 10,
 } as const;

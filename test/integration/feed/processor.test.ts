@@ -70,6 +70,39 @@ describe('change-feed processor instances', () => {
     }
   });
 
+  it('gives an instance that joins later its share by stealing one lease per cycle, then keeps still', async () => {
+    const { events, leases } = await feedContainers(cosmos);
+    const writer = createWriter(events);
+    const streams = streamNames(30);
+    await writer.appendToAll(streams, 2);
+    const ledger = createLedger();
+    const start = (instanceId: string) =>
+      createChangeFeedProcessor({
+        name: 'joiner',
+        monitored: events,
+        leases,
+        sink: createLedgerSink(ledger),
+        instanceId,
+        ...fastTimings,
+      });
+    const first = start('first');
+    await first.start();
+    expect(first.ownedLeases()).toHaveLength(4);
+    const writing = writer.appendToAll(streams, 3);
+    const second = start('second');
+    await second.start();
+    await waitUntil('the two instances hold two leases each', () => ownedCounts([first, second]).join() === '2,2');
+    await writing;
+    await waitUntil('every event is handled', () => ledger.caughtUpWith(writer.next));
+    const cycles = second.stats().acquireCycles;
+    await waitUntil('a few more acquire cycles ran', () => second.stats().acquireCycles >= cycles + 3);
+    expect(ownedCounts([first, second]).join()).toBe('2,2');
+    expect(second.stats().leasesStolen).toBe(2);
+    expect(first.stats().leasesLost).toBe(2);
+    await Promise.all([first.stop(), second.stop()]);
+    expect(ledger.gaps).toEqual([]);
+  });
+
   it('lets a restarted instance continue from the checkpoints its predecessor wrote on a graceful stop', async () => {
     const { events, leases } = await feedContainers(cosmos);
     const writer = createWriter(events);

@@ -19,8 +19,8 @@ afterAll(async () => {
   await cosmos?.close();
 });
 
-describe('a partition split during processing', () => {
-  it('is followed through the lease’s continuation: nothing lost, nothing repeated, no extra lease', async (test) => {
+describe('reading through partition splits and faults', () => {
+  it('follows a live split through the lease’s continuation: nothing lost, nothing repeated, no extra lease', async (test) => {
     const local = requireLocal(cosmos, test);
     const { database, events, leases } = await feedContainers(cosmos);
     const writer = createWriter(events);
@@ -58,5 +58,35 @@ describe('a partition split during processing', () => {
     expect(checkpoints).toHaveLength(4);
     // the lease of the split range now checkpoints a position per child
     expect(checkpoints.map((checkpoint) => checkpoint.positions.length).sort()).toEqual([1, 1, 1, 2]);
+  });
+
+  it('keeps reading through throttling and unavailable replies without losing or repeating events', async (test) => {
+    const local = requireLocal(cosmos, test);
+    const { events, leases } = await feedContainers(cosmos);
+    const writer = createWriter(events);
+    const streams = streamNames(20);
+    await writer.appendToAll(streams, 2);
+    const ledger = createLedger();
+    const errors: unknown[] = [];
+    const processor = createChangeFeedProcessor({
+      name: 'flaky',
+      monitored: events,
+      leases,
+      sink: createLedgerSink(ledger),
+      instanceId: 'only',
+      onError: (error) => errors.push(error),
+      ...fastTimings,
+    });
+    local.faults.add({ operation: 'changefeed', status: 503, count: 12 });
+    local.faults.add({ operation: 'changefeed', status: 429, retryAfterMs: 5, probability: 0.3, count: 30 });
+    await processor.start();
+    await writer.appendToAll(streams, 2);
+    await waitUntil('every event is handled', () => ledger.caughtUpWith(writer.next));
+    await processor.stop();
+    local.faults.clear();
+    expect(local.metrics().faultsInjected['503']).toBe(12);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(ledger.gaps).toEqual([]);
+    expect(ledger.stats().duplicates).toBe(0);
   });
 });

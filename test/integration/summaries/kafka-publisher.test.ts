@@ -67,6 +67,7 @@ describe.skipIf(skipKafka)('publishing summaries to Kafka', () => {
       connectionTimeout: 1_000,
       retry: fastRetries,
       log: () => {},
+      maxWaitTimeInMs: 100,
     });
 
   it('delivers every summary to a consumer group, keyed by stream, in version order per stream, with its headers', async () => {

@@ -1,7 +1,7 @@
 import type { CliIo } from '../../../src/cli/context.ts';
 
 /** A CliIo whose output is kept in strings, and whose "Ctrl-C" is pressed by calling `interrupt()`. */
-export function captureIo(env: Record<string, string | undefined> = {}) {
+export function captureIo(env: Record<string, string | undefined> = {}, cwd = process.cwd()) {
   const out = { stdout: '', stderr: '' };
   let interrupt: (signal: string) => void = () => undefined;
   const interrupted = new Promise<string>((resolve) => {
@@ -11,7 +11,7 @@ export function captureIo(env: Record<string, string | undefined> = {}) {
     stdout: { write: (text: string) => (out.stdout += text) },
     stderr: { write: (text: string) => (out.stderr += text) },
     env,
-    cwd: process.cwd(),
+    cwd,
     waitForInterrupt: () => interrupted,
   };
   return { io, out, interrupt: (signal = 'SIGINT') => interrupt(signal) };

@@ -54,7 +54,7 @@ describe('tributary exit codes and error messages', () => {
     expect(out.stderr).toContain('Run "tributary --help" for usage.');
   });
 
-  it('exits 2 for an unknown option, naming it and the command\'s help', async () => {
+  it("exits 2 for an unknown option, naming it and the command's help", async () => {
     const { io, out } = captureIo();
     expect(await runCli(['echo', 'hi', '--loud'], io, root)).toBe(2);
     expect(out.stderr).toContain("Unknown option '--loud'");
@@ -80,7 +80,7 @@ describe('tributary exit codes and error messages', () => {
     expect(out.stdout).toBe('');
   });
 
-  it('exits 1 with the typed error\'s message and no stack trace', async () => {
+  it("exits 1 with the typed error's message and no stack trace", async () => {
     const { io, out } = captureIo();
     expect(await runCli(['fail-typed'], io, root)).toBe(1);
     expect(out.stderr).toBe('tributary: Account-42 does not exist; open it first.\n');

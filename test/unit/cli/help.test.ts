@@ -31,7 +31,7 @@ describe('tributary --help', () => {
     expect(out.stdout).toContain('Examples:');
   });
 
-  it('shows a group\'s subcommands when asked for its help', async () => {
+  it("shows a group's subcommands when asked for its help", async () => {
     const { io, out } = captureIo();
     expect(await runCli(['parked', '--help'], io)).toBe(0);
     expect(out.stdout).toContain('Usage: tributary parked <command> [options]');

@@ -11,13 +11,19 @@ import { readDocument, recorder, span } from './support.ts';
 const streamDelivery = fc.integer({ min: 1, max: 30 }).chain((length) =>
   fc
     .array(
-      fc.integer({ min: 0, max: length - 1 }).chain((from) => fc.integer({ min: 1, max: length - from }).map((count) => [from, count] as const)),
+      fc
+        .integer({ min: 0, max: length - 1 })
+        .chain((from) => fc.integer({ min: 1, max: length - from }).map((count) => [from, count] as const)),
       { maxLength: 8 },
     )
     .map((chunks) => ({ length, chunks })),
 );
 
-const deliveries = fc.tuple(fc.array(streamDelivery, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }));
+const deliveries = fc.tuple(
+  fc.array(streamDelivery, { minLength: 1, maxLength: 6 }),
+  fc.integer({ min: 1, max: 4 }),
+  fc.integer({ min: 1, max: 3 }),
+);
 
 describe('delivery through the scheduler (property)', () => {
   it('hands every stream each version exactly once, in order, however the feed splits and repeats them', async () => {

@@ -33,7 +33,11 @@ describe('a failing handler is retried with backoff', () => {
     await scheduler.ingestSpans('0', [span('Account-1', 0, 1)]);
     await scheduler.waitForFailure('Account-1');
     expect(scheduler.stats().streams.failing).toBe(1);
-    expect(scheduler.stats().failing[0]).toMatchObject({ stream: 'Account-1', attempts: 1, error: { name: 'TypeError', message: 'cannot read the view' } });
+    expect(scheduler.stats().failing[0]).toMatchObject({
+      stream: 'Account-1',
+      attempts: 1,
+      error: { name: 'TypeError', message: 'cannot read the view' },
+    });
     scheduler.close();
   });
 
@@ -53,7 +57,10 @@ describe('a failing handler is retried with backoff', () => {
   });
 
   it('treats a nextIndex that is not past the span as a failure', async () => {
-    const scheduler = createScheduler({ handle: async (given) => ({ kind: 'handled', nextIndex: given.index }), retry: { initialDelayMs: 60_000 } }, readDocument);
+    const scheduler = createScheduler(
+      { handle: async (given) => ({ kind: 'handled', nextIndex: given.index }), retry: { initialDelayMs: 60_000 } },
+      readDocument,
+    );
     await scheduler.ingestSpans('0', [span('Account-1', 3, 1)]);
     expect(await scheduler.waitForFailure('Account-1')).toBeInstanceOf(HandlerMadeNoProgress);
     scheduler.close();
@@ -80,7 +87,11 @@ describe('a handler that answers notYet', () => {
 
   it('counts as failing once it has answered notYet more times than allowed', async () => {
     const scheduler = createScheduler(
-      { handle: async () => ({ kind: 'notYet', reason: 'no customer' }), notYet: { delayMs: 0, maxAttempts: 3 }, retry: { initialDelayMs: 60_000 } },
+      {
+        handle: async () => ({ kind: 'notYet', reason: 'no customer' }),
+        notYet: { delayMs: 0, maxAttempts: 3 },
+        retry: { initialDelayMs: 60_000 },
+      },
       readDocument,
     );
     await scheduler.ingestSpans('0', [span('Order-1', 0, 1)]);

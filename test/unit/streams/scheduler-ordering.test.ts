@@ -75,7 +75,9 @@ describe('the stream scheduler delivers each stream in order', () => {
 
   it('resolves a page only when every stream in it is handled up to the version the page carried', async () => {
     const slow = gate();
-    const { handle } = recorder((given) => (given.stream === 'Account-2' ? slow.promise.then(() => undefined) : Promise.resolve(undefined)));
+    const { handle } = recorder((given) =>
+      given.stream === 'Account-2' ? slow.promise.then(() => undefined) : Promise.resolve(undefined),
+    );
     const scheduler = createScheduler({ handle }, readDocument);
     const { handled } = await scheduler.ingest(page([doc('Account-1', 0, 1), doc('Account-2', 0, 1)]));
     await scheduler.waitFor('Account-1', 0n);
@@ -127,7 +129,10 @@ describe('the stream scheduler runs streams in parallel, one handler per stream'
       },
       readDocument,
     );
-    await scheduler.ingestSpans('0', Array.from({ length: 10 }, (_, i) => span(`Account-${i}`, 0, 1)));
+    await scheduler.ingestSpans(
+      '0',
+      Array.from({ length: 10 }, (_, i) => span(`Account-${i}`, 0, 1)),
+    );
     expect(scheduler.stats().streams).toMatchObject({ active: 3, queued: 7 });
     release.open();
     await scheduler.awaitCompletion();
@@ -137,7 +142,10 @@ describe('the stream scheduler runs streams in parallel, one handler per stream'
 
   it('makes ingest wait while maxReadAhead pages are unhandled (back-pressure)', async () => {
     const release = gate();
-    const scheduler = createScheduler({ maxReadAhead: 2, handle: () => release.promise.then(() => undefined) }, readDocument);
+    const scheduler = createScheduler(
+      { maxReadAhead: 2, handle: () => release.promise.then(() => undefined) },
+      readDocument,
+    );
     await scheduler.ingestSpans('0', [span('Account-1', 0, 1)]);
     await scheduler.ingestSpans('0', [span('Account-2', 0, 1)]);
     const third = scheduler.ingestSpans('0', [span('Account-3', 0, 1)]);
@@ -148,7 +156,10 @@ describe('the stream scheduler runs streams in parallel, one handler per stream'
 
   it('makes ingest wait while maxBufferedEvents events are buffered', async () => {
     const release = gate();
-    const scheduler = createScheduler({ maxBufferedEvents: 5, handle: () => release.promise.then(() => undefined) }, readDocument);
+    const scheduler = createScheduler(
+      { maxBufferedEvents: 5, handle: () => release.promise.then(() => undefined) },
+      readDocument,
+    );
     await scheduler.ingestSpans('0', [span('Account-1', 0, 5)]);
     const next = scheduler.ingestSpans('0', [span('Account-2', 0, 1)]);
     expect(await isSettled(next)).toBe(false);
@@ -168,7 +179,9 @@ describe('the stream scheduler runs streams in parallel, one handler per stream'
 
 describe('a handler may report how far it got', () => {
   it('skips events below a nextIndex ahead of the span it was given', async () => {
-    const { handle, versionsOf } = recorder(async (given) => (given.index === 0n ? { kind: 'handled', nextIndex: 5n } : undefined));
+    const { handle, versionsOf } = recorder(async (given) =>
+      given.index === 0n ? { kind: 'handled', nextIndex: 5n } : undefined,
+    );
     const scheduler = createScheduler({ handle }, readDocument);
     await scheduler.ingestSpans('0', [span('Account-1', 0, 2)]);
     expect(await scheduler.waitFor('Account-1', 4n)).toBe('handled');
@@ -189,7 +202,9 @@ describe('a handler may report how far it got', () => {
 describe('losing a lease', () => {
   it('forgets read-ahead of a revoked lease, and starts the stream afresh when it is read again', async () => {
     const release = gate();
-    const { handle, versionsOf } = recorder((given) => (given.stream === 'Account-1' ? release.promise.then(() => undefined) : Promise.resolve(undefined)));
+    const { handle, versionsOf } = recorder((given) =>
+      given.stream === 'Account-1' ? release.promise.then(() => undefined) : Promise.resolve(undefined),
+    );
     const scheduler = createScheduler({ maxConcurrentStreams: 1, handle }, readDocument);
     await scheduler.ingestSpans('a', [span('Account-1', 0, 1)]);
     await scheduler.ingestSpans('b', [span('Account-2', 0, 1)]);
@@ -199,5 +214,38 @@ describe('losing a lease', () => {
     expect(versionsOf('Account-2')).toEqual([]);
     await (await scheduler.ingestSpans('b', [span('Account-2', 0, 2)])).handled;
     expect(versionsOf('Account-2')).toEqual([0, 1]);
+  });
+});
+
+describe('memory', () => {
+  it('forgets idle streams beyond maxTrackedStreams, starting them afresh if they come back', async () => {
+    const { handle, versionsOf } = recorder();
+    const scheduler = createScheduler({ handle, maxTrackedStreams: 10 }, readDocument);
+    await scheduler.ingestSpans(
+      '0',
+      Array.from({ length: 10 }, (_, i) => span(`Account-${i}`, 0, 1)),
+    );
+    await scheduler.awaitCompletion();
+    await scheduler.ingestSpans('0', [span('Account-10', 0, 1)]);
+    await scheduler.awaitCompletion();
+    expect(scheduler.stats().streams.known).toBeLessThanOrEqual(10);
+    await (await scheduler.ingestSpans('0', [span('Account-0', 0, 2)])).handled;
+    expect(versionsOf('Account-0')).toEqual([0, 0, 1]);
+  });
+});
+
+describe('a page whose lease is revoked while it waits for room', () => {
+  it('is not handled, and does not hold the read-ahead', async () => {
+    const release = gate();
+    const { handle, versionsOf } = recorder(() => release.promise.then(() => undefined));
+    const scheduler = createScheduler({ handle, maxReadAhead: 1 }, readDocument);
+    await scheduler.ingestSpans('a', [span('Account-1', 0, 1)]);
+    const waiting = scheduler.ingestSpans('a', [span('Account-2', 0, 1)]);
+    scheduler.revoke('a');
+    release.open();
+    await waiting;
+    await scheduler.awaitCompletion();
+    expect(versionsOf('Account-2')).toEqual([]);
+    expect(scheduler.stats().buffered).toEqual({ events: 0, pages: 0 });
   });
 });

@@ -21,7 +21,10 @@ function breakable(broken: Set<string>) {
 function setup(broken: Set<string>, afterAttempts = 2) {
   const deadLetters = createInMemoryDeadLetters();
   const { handle, handledOf } = breakable(broken);
-  const scheduler = createScheduler({ name: 'audit', handle, retry: quickRetry, parking: { deadLetters, afterAttempts } }, readDocument);
+  const scheduler = createScheduler(
+    { name: 'audit', handle, retry: quickRetry, parking: { deadLetters, afterAttempts } },
+    readDocument,
+  );
   return { scheduler, deadLetters, handledOf };
 }
 
@@ -67,13 +70,21 @@ describe('parking a stream that keeps failing', () => {
     const { handled } = await scheduler.ingest({ leaseToken: '0', continuation: 'c', documents: [broken] });
     await handled;
     const [letter] = await scheduler.parked.list();
-    expect(letter).toMatchObject({ reason: 'malformed', events: [], malformed: [{ document: broken, error: { message: 'document 0 is malformed' } }] });
+    expect(letter).toMatchObject({
+      reason: 'malformed',
+      events: [],
+      malformed: [{ document: broken, error: { message: 'document 0 is malformed' } }],
+    });
   });
 
   it('parks a stream that keeps answering notYet, with the reason', async () => {
     const deadLetters = createInMemoryDeadLetters();
     const scheduler = createScheduler(
-      { handle: async () => ({ kind: 'notYet', reason: 'no customer' }), notYet: { delayMs: 0, maxAttempts: 2 }, parking: { deadLetters } },
+      {
+        handle: async () => ({ kind: 'notYet', reason: 'no customer' }),
+        notYet: { delayMs: 0, maxAttempts: 2 },
+        parking: { deadLetters },
+      },
       readDocument,
     );
     await (await scheduler.ingestSpans('0', [span('Order-1', 0, 1)])).handled;
@@ -124,7 +135,13 @@ describe('replaying a parked stream', () => {
     const scheduler = createScheduler({ handle, parking: { deadLetters } }, (document) =>
       fixed ? span(String(document.p), 0, 2) : readDocument(document),
     );
-    await (await scheduler.ingest({ leaseToken: '0', continuation: 'c', documents: [{ id: '0', p: 'Account-1', i: 0, e: 'x' }] })).handled;
+    await (
+      await scheduler.ingest({
+        leaseToken: '0',
+        continuation: 'c',
+        documents: [{ id: '0', p: 'Account-1', i: 0, e: 'x' }],
+      })
+    ).handled;
     fixed = true;
     await scheduler.parked.replay('Account-1');
     expect(versionsOf('Account-1')).toEqual([0, 1]);
@@ -138,7 +155,15 @@ describe('replaying a parked stream', () => {
   it('remembers parked streams across restarts: later events join the dead letter until it is replayed', async () => {
     const broken = new Set(['Account-1']);
     const deadLetters = createInMemoryDeadLetters();
-    const first = createScheduler({ name: 'audit', handle: breakable(broken).handle, retry: quickRetry, parking: { deadLetters, afterAttempts: 1 } }, readDocument);
+    const first = createScheduler(
+      {
+        name: 'audit',
+        handle: breakable(broken).handle,
+        retry: quickRetry,
+        parking: { deadLetters, afterAttempts: 1 },
+      },
+      readDocument,
+    );
     await (await first.ingest({ leaseToken: '0', continuation: 'c', documents: [doc('Account-1', 0, 1)] })).handled;
     first.close();
 
@@ -148,5 +173,16 @@ describe('replaying a parked stream', () => {
     expect(handledOf('Account-1')).toEqual([]);
     await second.parked.replay('Account-1');
     expect(handledOf('Account-1')).toEqual([0, 1]);
+  });
+
+  it('lets a stream flow again when its dead letter was replayed elsewhere while another instance held its lease', async () => {
+    const broken = new Set(['Account-1']);
+    const { scheduler, deadLetters, handledOf } = setup(broken);
+    await (await scheduler.ingestSpans('0', [span('Account-1', 0, 1)])).handled;
+    scheduler.revoke('0');
+    broken.clear();
+    await deadLetters.remove('audit', 'Account-1');
+    await (await scheduler.ingestSpans('0', [span('Account-1', 5, 1)])).handled;
+    expect(handledOf('Account-1')).toEqual([5]);
   });
 });

@@ -3,7 +3,13 @@ import type { StreamHandler } from '../../../src/streams/handler.ts';
 import type { DocumentReader } from '../../../src/streams/scheduler.ts';
 
 export function event(index: bigint | number, type = 'Happened'): TimelineEvent {
-  return { index: BigInt(index), type, data: { n: Number(index) }, meta: undefined, timestamp: new Date(Date.UTC(2026, 0, 1)) };
+  return {
+    index: BigInt(index),
+    type,
+    data: { n: Number(index) },
+    meta: undefined,
+    timestamp: new Date(Date.UTC(2026, 0, 1)),
+  };
 }
 
 /** `count` events of `stream` from version `from` */
@@ -13,7 +19,13 @@ export function span(stream: string, from: number, count: number): StreamSpan {
 
 /** a tip/batch-shaped document for the simple reader below */
 export function doc(stream: string, from: number, count: number): Record<string, unknown> {
-  return { id: String(from), p: stream, i: from, n: from + count, e: Array.from({ length: count }, () => ({ c: 'Happened' })) };
+  return {
+    id: String(from),
+    p: stream,
+    i: from,
+    n: from + count,
+    e: Array.from({ length: count }, () => ({ c: 'Happened' })),
+  };
 }
 
 /**

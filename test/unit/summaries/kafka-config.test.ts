@@ -1,11 +1,14 @@
+import { Socket } from 'node:net';
 import { Partitioners } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import {
+  createKafkaSummaryPublisher,
   InvalidKafkaConfig,
   type KafkaLogEntry,
   kafkaConfigFromBrokers,
   kafkaConfigFromEventHubsConnectionString,
   kafkaConfigFromEventHubsCredential,
+  SummaryPublishFailed,
 } from '../../../src/summaries/index.ts';
 
 const secretKey = 'c2VjcmV0LWtleS10aGF0LW11c3Qtbm90LWxlYWs9PQ==';
@@ -56,6 +59,7 @@ describe('Kafka settings from an Event Hubs connection string', () => {
       rebalanceTimeout: 60_000,
       metadataMaxAge: 180_000,
       maxBytesPerPartition: 1_048_576,
+      maxWaitTimeInMs: 5_000,
       allowAutoTopicCreation: false,
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 30_000 },
     });
@@ -175,5 +179,43 @@ describe('Kafka settings for plain brokers', () => {
   it('rejects an empty broker list and malformed addresses', () => {
     expect(() => kafkaConfigFromBrokers([])).toThrow(InvalidKafkaConfig);
     expect(() => kafkaConfigFromBrokers(['localhost'])).toThrow(/host:port/);
+  });
+});
+
+describe('publishing with an Event Hubs connection string', () => {
+  it('never lets the connection string reach a publish error or a log entry, even when the client echoes it', async () => {
+    const entries: KafkaLogEntry[] = [];
+    const config = kafkaConfigFromEventHubsConnectionString(connectionString, {
+      retry: { retries: 0 },
+      connectionTimeout: 500,
+      log: (entry) => entries.push(entry),
+      socketFactory: () => {
+        const socket = new Socket();
+        process.nextTick(() => socket.destroy(new Error(`cannot reach broker with ${connectionString}`)));
+        return socket;
+      },
+    });
+    const publisher = createKafkaSummaryPublisher({ config });
+    const failure = await publisher
+      .publish({
+        topic: 'summaries',
+        body: {},
+        envelope: {
+          stream: 'Account-1',
+          version: 1n,
+          contract: 'C',
+          contractVersion: 1,
+          idempotencyKey: 'Account-1:1:C@1',
+        },
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    await publisher.close();
+    expect(failure).toBeInstanceOf(SummaryPublishFailed);
+    expect(errorText(failure)).not.toContain(secretKey);
+    expect(entries.length).toBeGreaterThan(0);
+    expect(JSON.stringify(entries)).not.toContain(secretKey);
   });
 });

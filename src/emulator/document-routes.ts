@@ -1,0 +1,240 @@
+import {
+  type ApiRequest,
+  feedBody,
+  header,
+  isQueryRequest,
+  isTrue,
+  json,
+  methodNotAllowed,
+  pageSize,
+  parseJson,
+  partitionKeyHeader,
+  preconditions,
+  type Reply,
+  type RequestContext,
+  requirePartitionKey,
+} from './api.ts';
+import { executeBatch } from './batch.ts';
+import { type FeedStart, readChangeFeed } from './change-feed.ts';
+import {
+  type ContainerState,
+  documentBody,
+  type Json,
+  type LogicalPartition,
+  type StoredDocument,
+} from './container.ts';
+import {
+  createDocument,
+  deleteDocument,
+  patchDocument,
+  readDocument,
+  replaceDocument,
+  upsertDocument,
+  type WriteResult,
+  WriteSession,
+} from './documents.ts';
+import { badRequest, CosmosError, rangeGone } from './errors.ts';
+import { effectivePartitionKey } from './partition-key-hash.ts';
+import { parseQuerySpec, queryPlan, runQuery } from './query.ts';
+
+/** Change-feed pages default to this many documents when the client does not say (`x-ms-max-item-count`). */
+const DEFAULT_FEED_PAGE = 1000;
+const DEFAULT_QUERY_PAGE = 100;
+
+function documentReply(status: number, document: StoredDocument, extra: Partial<Reply> = {}): Reply {
+  return {
+    status,
+    headers: { etag: document.etag, lsn: String(document.lsn), 'x-ms-item-lsn': String(document.lsn) },
+    body: document.json,
+    ...extra,
+  };
+}
+
+function commitWrite(
+  context: RequestContext,
+  databaseId: string,
+  session: WriteSession,
+  result: WriteResult,
+  request: ApiRequest,
+): Reply {
+  const committed = session.commit();
+  context.journalWrite(session.container, databaseId, committed.documents);
+  if (!result.document) return { status: result.status, documentsWritten: 1, headers: { lsn: String(committed.lsn) } };
+  const minimal = header(request, 'prefer') === 'return=minimal';
+  return documentReply(result.status, result.document, {
+    documentsWritten: 1,
+    ...(minimal ? { body: '' } : {}),
+  });
+}
+
+export function documentResource(
+  context: RequestContext,
+  request: ApiRequest,
+  databaseId: string,
+  container: ContainerState,
+  id: string,
+): Reply {
+  const key = requirePartitionKey(request, container);
+  switch (request.verb) {
+    case 'GET': {
+      const document = readDocument(container, id, key, header(request, 'if-none-match'));
+      if (!document) {
+        const current = container.findPartition(key)?.documents.get(id);
+        return { status: 304, headers: { etag: current?.etag ?? '' } };
+      }
+      return documentReply(200, document, { documentsRead: 1 });
+    }
+    case 'PUT': {
+      const session = new WriteSession(container);
+      const result = replaceDocument(session, id, parseJson(request), key, preconditions(request));
+      return commitWrite(context, databaseId, session, result, request);
+    }
+    case 'DELETE': {
+      const session = new WriteSession(container);
+      const result = deleteDocument(session, id, key, preconditions(request));
+      return commitWrite(context, databaseId, session, result, request);
+    }
+    case 'PATCH': {
+      const session = new WriteSession(container);
+      const result = patchDocument(session, id, parseJson(request), key, preconditions(request));
+      return commitWrite(context, databaseId, session, result, request);
+    }
+    default:
+      throw methodNotAllowed(request);
+  }
+}
+
+export function documentFeed(
+  context: RequestContext,
+  request: ApiRequest,
+  databaseId: string,
+  container: ContainerState,
+): Reply {
+  if (request.verb === 'GET') {
+    const aIm = header(request, 'a-im');
+    if (aIm !== undefined) {
+      if (aIm.toLowerCase() === 'incremental feed') return changeFeed(request, container);
+      throw badRequest(
+        `Change feed mode A-IM: ${aIm} is not supported by the local emulator (only "Incremental feed").`,
+      );
+    }
+    return query(request, container, { query: 'SELECT * FROM c' });
+  }
+  if (request.verb !== 'POST') throw methodNotAllowed(request);
+  if (isTrue(request, 'x-ms-cosmos-is-query-plan-request')) {
+    return json(200, queryPlan(parseQuerySpec(parseJson(request))));
+  }
+  if (isTrue(request, 'x-ms-cosmos-is-batch-request')) {
+    return executeBatch(request, container, {
+      headerKey: partitionKeyHeader(request, container),
+      atomic: header(request, 'x-ms-cosmos-batch-atomic')?.toLowerCase() !== 'false',
+      minimal: header(request, 'prefer') === 'return=minimal',
+      journal: (docs) => context.journalWrite(container, databaseId, docs),
+      parse: () => parseJson(request),
+    });
+  }
+  if (isQueryRequest(request)) return query(request, container, parseQuerySpec(parseJson(request)));
+  const key = requirePartitionKey(request, container);
+  const session = new WriteSession(container);
+  const result = isTrue(request, 'x-ms-documentdb-is-upsert')
+    ? upsertDocument(session, parseJson(request), key, preconditions(request))
+    : createDocument(session, parseJson(request), key);
+  return commitWrite(context, databaseId, session, result, request);
+}
+
+/** The physical ranges a feed or query request addresses: one partition key, one range (maybe narrowed), or all. */
+function addressedScope(request: ApiRequest, container: ContainerState) {
+  const key = partitionKeyHeader(request, container);
+  if (key !== undefined) {
+    const partition: LogicalPartition = container.findPartition(key) ?? {
+      key: 'absent',
+      components: key,
+      epk: effectivePartitionKey(key, container.partitionKey.version),
+      documents: new Map(),
+    };
+    return { ranges: [container.rangeForEpk(partition.epk)], partition };
+  }
+  const rangeId = header(request, 'x-ms-documentdb-partitionkeyrangeid');
+  if (rangeId !== undefined) {
+    const id = rangeId.includes(',') ? rangeId.slice(rangeId.lastIndexOf(',') + 1) : rangeId;
+    const range = container.rangesById.get(id);
+    if (!range) {
+      if (container.goneRanges.has(id)) throw rangeGone(id);
+      throw new CosmosError(404, `Partition key range ${id} does not exist.`);
+    }
+    const minEpk = header(request, 'x-ms-start-epk');
+    const maxEpk = header(request, 'x-ms-end-epk');
+    return {
+      ranges: [range],
+      ...(minEpk !== undefined ? { minEpk } : {}),
+      ...(maxEpk !== undefined ? { maxEpk } : {}),
+    };
+  }
+  return { ranges: container.ranges };
+}
+
+function feedStart(request: ApiRequest): FeedStart {
+  const ifNoneMatch = header(request, 'if-none-match');
+  if (ifNoneMatch === '*') return { kind: 'now' };
+  if (ifNoneMatch !== undefined && ifNoneMatch !== '') {
+    const lsn = Number(ifNoneMatch.replace(/"/g, ''));
+    if (!Number.isInteger(lsn) || lsn < 0) throw badRequest(`The change feed continuation ${ifNoneMatch} is invalid.`);
+    return { kind: 'continuation', lsn };
+  }
+  const since = header(request, 'if-modified-since');
+  if (since !== undefined) {
+    const at = Date.parse(since);
+    if (Number.isNaN(at)) throw badRequest(`If-Modified-Since ${since} is not a valid date.`);
+    return { kind: 'time', at };
+  }
+  return { kind: 'beginning' };
+}
+
+function changeFeed(request: ApiRequest, container: ContainerState): Reply {
+  const scope = addressedScope(request, container);
+  const page = readChangeFeed(container, scope, feedStart(request), pageSize(request, DEFAULT_FEED_PAGE));
+  const etag = `"${page.continuationLsn}"`;
+  // A 304 must carry the etag too: without it the SDK would restart the range from the beginning.
+  if (page.documents.length === 0) return { status: 304, headers: { etag, lsn: String(container.lsn) } };
+  return {
+    status: 200,
+    headers: { etag, lsn: String(container.lsn), 'x-ms-item-count': String(page.documents.length) },
+    body: feedBody(
+      container.rid,
+      'Documents',
+      page.documents.map((document) => document.json),
+    ),
+    documentsRead: page.documents.length,
+  };
+}
+
+function query(
+  request: ApiRequest,
+  container: ContainerState,
+  spec: { query: string; parameters?: never[] } | ReturnType<typeof parseQuerySpec>,
+): Reply {
+  const scope = addressedScope(request, container);
+  let items: Json[];
+  if ('partition' in scope && scope.partition) {
+    items = [...scope.partition.documents.values()].map(documentBody);
+  } else {
+    items = [];
+    const all = scope.ranges.length === container.ranges.length && !('minEpk' in scope);
+    for (const document of container.documents(all ? undefined : scope)) items.push(documentBody(document));
+  }
+  const continuation = header(request, 'x-ms-continuation');
+  const { results, continuation: next } = runQuery(spec, items, {
+    maxItemCount: pageSize(request, DEFAULT_QUERY_PAGE),
+    ...(continuation ? { continuation } : {}),
+  });
+  return {
+    status: 200,
+    headers: { 'x-ms-item-count': String(results.length), ...(next ? { 'x-ms-continuation': next } : {}) },
+    body: feedBody(
+      container.rid,
+      'Documents',
+      results.map((result) => JSON.stringify(result)),
+    ),
+    documentsRead: results.length,
+  };
+}

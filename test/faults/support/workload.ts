@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { defineCodec } from '../../../src/codec/index.ts';
+import { createCosmosStore } from '../../../src/store/index.ts';
+import type { FaultCosmos } from './setup.ts';
+
+/** The scenarios' domain: items added to lists; every event's data is unique, so the checksum catches any mix-up. */
+export const itemCodec = defineCodec({ Added: z.object({ n: z.number(), writer: z.number() }) });
+
+/**
+ * Appends `events` events to `streams` streams of category `Item` with `writers` concurrent writers, 1–4 events per
+ * command, through the store. Resolves with the number of events appended.
+ */
+export async function writeItems(
+  faults: FaultCosmos,
+  options: { streams: number; events: number; writers?: number; random: () => number; category?: string },
+): Promise<number> {
+  const store = createCosmosStore({ client: faults.cosmos.client, databaseId: faults.database.id });
+  const items = store.category({
+    name: options.category ?? 'Item',
+    codec: itemCodec,
+    fold: { initial: 0, evolve: (count: number) => count + 1 },
+    maxAttempts: 50,
+  });
+  let written = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: options.writers ?? 8 }, async (_, writer) => {
+      while (written < options.events) {
+        const size = Math.min(1 + Math.floor(options.random() * 4), options.events - written);
+        written += size;
+        const id = String(Math.floor(options.random() * options.streams));
+        await items.transact(id, () =>
+          Array.from({ length: size }, () => ({ type: 'Added' as const, data: { n: next++, writer } })),
+        );
+      }
+    }),
+  );
+  return written;
+}

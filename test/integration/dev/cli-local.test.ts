@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CosmosClient } from '@azure/cosmos';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/run.ts';
+import { WELL_KNOWN_EMULATOR_KEY } from '../../../src/emulator/index.ts';
+import { captureIo } from '../../unit/cli/capture-io.ts';
+
+// These run as a user without COSMOS_ENDPOINT would: on the local dev data in the working directory.
+let cwd: string;
+
+beforeEach(async () => {
+  cwd = await mkdtemp(join(tmpdir(), 'tributary-cli-'));
+});
+
+afterEach(async () => {
+  await rm(cwd, { recursive: true, force: true });
+});
+
+async function tributary(...argv: string[]) {
+  const { io, out } = captureIo({}, cwd);
+  const code = await runCli(argv, io);
+  return { code, ...out };
+}
+
+describe('tributary on the local dev data', () => {
+  it('works on .tributary/ without an endpoint, and the data stays there between commands', async () => {
+    const init = await tributary('init');
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain(
+      'in the local dev data in .tributary has containers events, leases, views, dead-letters',
+    );
+    expect(existsSync(join(cwd, '.tributary', 'cosmos'))).toBe(true);
+    const streams = await tributary('streams', 'Account');
+    expect(streams).toMatchObject({ code: 0, stdout: '', stderr: '0 stream(s) in category Account.\n' });
+  });
+
+  it('dev runs the host until Ctrl-C; meanwhile other commands go through its server', async () => {
+    const { io, out, interrupt } = captureIo({}, cwd);
+    const running = runCli(['dev', '--port', '0', '--cosmos-port', '0'], io);
+    await expect.poll(() => out.stdout, { timeout: 30_000 }).toContain('Press Ctrl-C to stop.');
+    expect(out.stdout).toMatch(/Summaries: {3}file → .*summaries\/<topic>\.jsonl/);
+    const api = /API: +(\S+)/.exec(out.stdout)?.[1];
+    expect(api).toBeDefined();
+    expect((await fetch(`${api}/accounts/dora/open`, { method: 'POST', body: '{"owner":"Dora"}' })).status).toBe(200);
+
+    const streams = await tributary('streams', 'Account');
+    expect(streams.stdout).toBe('Account-dora  version 1\n');
+    const rebuild = await tributary('rebuild', 'account-balance');
+    expect(rebuild.code).toBe(1);
+    expect(rebuild.stderr).toContain('The dev host is running on this data');
+
+    interrupt('SIGINT');
+    expect(await running).toBe(0);
+    expect(out.stderr).toContain('SIGINT: stopping the dev host');
+    expect(out.stderr).toContain('Stopped.');
+    expect(existsSync(join(cwd, '.tributary', 'dev-host.json'))).toBe(false);
+    expect((await tributary('streams', 'Account')).stdout).toBe('Account-dora  version 1\n');
+  });
+
+  it('cosmos serves the local Cosmos DB server until Ctrl-C', async () => {
+    const { io, out, interrupt } = captureIo({}, cwd);
+    const running = runCli(['cosmos', '--port', '0'], io);
+    await expect.poll(() => out.stdout, { timeout: 30_000 }).toMatch(/^http:\/\/127\.0\.0\.1:\d+\n$/);
+    const client = new CosmosClient({
+      endpoint: out.stdout.trim(),
+      key: WELL_KNOWN_EMULATOR_KEY,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
+    await client.databases.createIfNotExists({ id: 'probe' });
+    client.dispose();
+    interrupt('SIGTERM');
+    expect(await running).toBe(0);
+    expect(out.stderr).toContain('data in memory');
+  });
+});

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { runCli } from '../../../src/cli/run.ts';
+import { defineCodec } from '../../../src/codec/index.ts';
+import { ContainerNames, createCosmosStore } from '../../../src/store/index.ts';
+import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { captureIo } from '../../unit/cli/capture-io.ts';
+
+const codec = defineCodec({ Noted: z.object({ text: z.string() }) });
+type Note = { type: 'Noted'; data: { text: string } };
+
+let cosmos: TestCosmos;
+let databaseId: string;
+
+/** Runs the CLI against the test server and database, as a user with COSMOS_KEY set would. */
+async function tributary(...argv: string[]) {
+  const { io, out } = captureIo({ COSMOS_KEY: cosmos.key });
+  const code = await runCli([...argv, '--endpoint', cosmos.endpoint, '--database', databaseId], io);
+  return { code, ...out };
+}
+
+beforeAll(async () => {
+  cosmos = await startTestCosmos();
+  databaseId = `cli-${randomUUID().slice(0, 8)}`;
+});
+
+afterAll(async () => {
+  await cosmos.client
+    .database(databaseId)
+    .delete()
+    .catch(() => undefined);
+  await cosmos.close();
+});
+
+describe('tributary init, streams and dump', () => {
+  it('init creates the database with its events, leases, views and dead-letter containers, and may run again', async () => {
+    const first = await tributary('init');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`Database "${databaseId}"`);
+    expect((await tributary('init')).code).toBe(0);
+    const { resources } = await cosmos.client.database(databaseId).containers.readAll().fetchAll();
+    expect(resources.map((c) => c.id).sort()).toEqual(Object.values(ContainerNames).sort());
+  });
+
+  it("streams lists the streams of a category with their versions, and dump prints a stream's events", async () => {
+    const store = createCosmosStore({ client: cosmos.client, databaseId });
+    const notes = store.category<Note, number>({ name: 'Note', codec, fold: { initial: 0, evolve: (n) => n + 1 } });
+    await notes.transact('a', () => [
+      { type: 'Noted', data: { text: 'first' } },
+      { type: 'Noted', data: { text: 'second' } },
+    ]);
+    await notes.transact('b', () => [{ type: 'Noted', data: { text: 'only' } }]);
+
+    const listed = await tributary('streams', 'Note');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toBe('Note-a  version 2\nNote-b  version 1\n');
+    expect(listed.stderr).toContain('2 stream(s) in category Note.');
+
+    const dumped = await tributary('dump', 'Note-a');
+    expect(dumped.code).toBe(0);
+    expect(dumped.stdout).toContain('Note-a  version 2');
+    expect(dumped.stdout).toMatch(/#0 {2}\S+ {2}Noted {2}\{"text":"first"\}/);
+    expect(dumped.stdout).toMatch(/#1 {2}\S+ {2}Noted {2}\{"text":"second"\}/);
+
+    const json = await tributary('dump', 'Note-a', '--json', '--from', '1');
+    const lines = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      expect.objectContaining({ stream: 'Note-a', index: 1, type: 'Noted', data: { text: 'second' } }),
+    ]);
+  });
+
+  it('dump says so when a stream has no events, and fails clearly for an invalid stream name', async () => {
+    expect((await tributary('dump', 'Note-missing')).stdout).toContain('Note-missing has no events');
+    const invalid = await tributary('dump', 'no_dash');
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toBe(
+      'tributary: Invalid stream name "no_dash": it has no "-" separating category and id. Expected "Category-id", e.g. "Account-42".\n',
+    );
+  });
+});

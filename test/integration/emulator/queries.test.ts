@@ -1,0 +1,135 @@
+import type { Container } from '@azure/cosmos';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { rest } from './rest.ts';
+
+let cosmos: TestCosmos;
+let container: Container;
+let databaseId: string;
+
+beforeAll(async () => {
+  cosmos = await startTestCosmos({ partitions: 3 });
+  const database = await cosmos.database('queries');
+  databaseId = database.id;
+  ({ container } = await database.containers.create({ id: 'events', partitionKey: { paths: ['/p'] } }));
+  const operations = Array.from({ length: 30 }, (_, i) => ({
+    operationType: 'Create' as const,
+    resourceBody: { id: String(i), p: 'Stream-1', i, kind: i % 2 === 0 ? 'even' : 'odd' },
+  }));
+  for (let start = 0; start < operations.length; start += 10) {
+    await container.items.batch(operations.slice(start, start + 10), 'Stream-1');
+  }
+  for (let s = 2; s <= 21; s++) await container.items.create({ id: '0', p: `Stream-${s}`, i: 100 + s, kind: 'other' });
+});
+
+afterAll(async () => {
+  await cosmos?.close();
+});
+
+describe('queries', () => {
+  it('orders descending inside one partition', async () => {
+    const { resources } = await container.items
+      .query(
+        {
+          query: 'SELECT VALUE c.i FROM c WHERE c.p = @p ORDER BY c.i DESC',
+          parameters: [{ name: '@p', value: 'Stream-1' }],
+        },
+        { partitionKey: 'Stream-1' },
+      )
+      .fetchAll();
+    expect(resources).toEqual(Array.from({ length: 30 }, (_, i) => 29 - i));
+  });
+
+  it('pages with maxItemCount and continuation tokens, losing and repeating nothing', async () => {
+    const iterator = container.items.query('SELECT * FROM c WHERE c.p = "Stream-1" ORDER BY c.i DESC', {
+      partitionKey: 'Stream-1',
+      maxItemCount: 7,
+    });
+    const pages: number[][] = [];
+    while (iterator.hasMoreResults()) {
+      const { resources } = await iterator.fetchNext();
+      if (resources.length > 0) pages.push(resources.map((document: { i: number }) => document.i));
+    }
+    expect(pages[0]).toHaveLength(7);
+    expect(pages.flat()).toEqual(Array.from({ length: 30 }, (_, i) => 29 - i));
+  });
+
+  it('resumes a query from a continuation token', async () => {
+    const first = await container.items
+      .query('SELECT * FROM c WHERE c.p = "Stream-1" ORDER BY c.i', { partitionKey: 'Stream-1', maxItemCount: 10 })
+      .fetchNext();
+    expect(first.continuationToken).toBeDefined();
+    const rest = await container.items
+      .query('SELECT * FROM c WHERE c.p = "Stream-1" ORDER BY c.i', {
+        partitionKey: 'Stream-1',
+        maxItemCount: 100,
+        continuationToken: first.continuationToken!,
+      })
+      .fetchNext();
+    expect(rest.resources.map((document: { i: number }) => document.i)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 10),
+    );
+  });
+
+  it('queries across partitions', async () => {
+    const { resources } = await container.items
+      .query('SELECT VALUE c.p FROM c WHERE c.kind = "other" ORDER BY c.i')
+      .fetchAll();
+    expect(resources).toEqual(Array.from({ length: 20 }, (_, i) => `Stream-${i + 2}`));
+  });
+
+  it('counts with SELECT VALUE COUNT(1), in one partition and across all', async () => {
+    const inOne = await container.items.query('SELECT VALUE COUNT(1) FROM c', { partitionKey: 'Stream-1' }).fetchAll();
+    expect(inOne.resources).toEqual([30]);
+    const across = await container.items.query('SELECT VALUE COUNT(1) FROM c').fetchAll();
+    expect(across.resources).toEqual([50]);
+  });
+
+  it('supports TOP with parameters', async () => {
+    const { resources } = await container.items
+      .query({
+        query: 'SELECT TOP 3 c.i FROM c WHERE c.kind = @kind ORDER BY c.i DESC',
+        parameters: [{ name: '@kind', value: 'even' }],
+      })
+      .fetchAll();
+    expect(resources).toEqual([{ i: 28 }, { i: 26 }, { i: 24 }]);
+  });
+
+  it('answers the SDK query-plan request with a partitioned execution plan', async () => {
+    const raw = await rest(cosmos, 'POST', `dbs/${databaseId}/colls/events/docs`, {
+      body: JSON.stringify({ query: 'SELECT TOP 2 * FROM c ORDER BY c.i DESC' }),
+      headers: {
+        'x-ms-cosmos-is-query-plan-request': 'True',
+        'x-ms-documentdb-isquery': 'true',
+        'content-type': 'application/query+json',
+        'x-ms-cosmos-query-version': '1.4',
+      },
+    });
+    expect(raw.status).toBe(200);
+    expect(raw.body).toMatchObject({
+      queryInfo: { top: 2, orderBy: ['Descending'] },
+      queryRanges: [{ min: '', max: 'FF', isMinInclusive: true, isMaxInclusive: false }],
+    });
+  });
+
+  it('runs a query through the SDK pipeline when the query plan is forced', async () => {
+    const { resources } = await container.items
+      .query('SELECT * FROM c WHERE c.kind = "other"', { forceQueryPlan: true })
+      .fetchAll();
+    expect(resources).toHaveLength(20);
+  });
+
+  it('answers 400 with a JSON body to a query with a syntax error', async () => {
+    await expect(container.items.query('SELEKT * FROM c').fetchAll()).rejects.toMatchObject({ code: 400 });
+  });
+
+  it('lists databases and containers', async () => {
+    const { resources: databases } = await cosmos.client.databases.readAll().fetchAll();
+    expect(databases.map((database) => database.id)).toContain(databaseId);
+    const { resources: containers } = await cosmos.client
+      .database(databaseId)
+      .containers.query({ query: 'SELECT * FROM c WHERE c.id = @id', parameters: [{ name: '@id', value: 'events' }] })
+      .fetchAll();
+    expect(containers.map((definition) => definition.id)).toEqual(['events']);
+  });
+});

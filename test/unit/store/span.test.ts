@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { encodeBody } from '../../../src/codec/index.ts';
+import { MalformedDocument, spanFromDocument } from '../../../src/store/index.ts';
+
+const at = '2026-01-01T00:00:00.000Z';
+
+describe('spans from change-feed documents', () => {
+  it('turns a batch into a span of its events with versions i, i+1, …', () => {
+    const span = spanFromDocument({
+      id: '4',
+      p: 'Account-1',
+      i: 4,
+      n: 6,
+      e: [
+        { t: at, c: 'Deposited', d: { amount: 1 }, correlationId: 'c1', causationId: 'k1' },
+        { t: at, c: 'Withdrawn', d: { amount: 2 }, m: { user: 'u' } },
+      ],
+    });
+    expect(span?.stream).toBe('Account-1');
+    expect(span?.index).toBe(4n);
+    expect(span?.events.map((e) => [e.index, e.type, e.data])).toEqual([
+      [4n, 'Deposited', { amount: 1 }],
+      [5n, 'Withdrawn', { amount: 2 }],
+    ]);
+    expect(span?.events[0]).toMatchObject({ correlationId: 'c1', causationId: 'k1', timestamp: new Date(at) });
+    expect(span?.events[1]?.meta).toEqual({ user: 'u' });
+  });
+
+  it('decompresses event bodies flagged D: 1', () => {
+    const data = { text: 'y'.repeat(400) };
+    const body = encodeBody(data, true);
+    const span = spanFromDocument({
+      id: '-1',
+      p: 'A-1',
+      i: 0,
+      n: 1,
+      e: [{ t: at, c: 'X', d: body.value, D: body.encoding }],
+      u: [],
+    });
+    expect(span?.events[0]?.data).toEqual(data);
+  });
+
+  it('returns an empty span for a tip that has just calved', () => {
+    expect(spanFromDocument({ id: '-1', p: 'A-1', i: 7, n: 7, e: [], u: [] })).toEqual({
+      stream: 'A-1',
+      index: 7n,
+      events: [],
+    });
+  });
+
+  it('ignores documents that are not tips or batches', () => {
+    expect(spanFromDocument({ id: 'lease-1', owner: 'x' })).toBeUndefined();
+  });
+
+  it('raises MalformedDocument for a broken event document', () => {
+    expect(() => spanFromDocument({ id: '3', p: 'A-1', i: 3, n: 5, e: [{ t: at, c: 'X', d: {} }] })).toThrow(
+      MalformedDocument,
+    );
+    expect(() => spanFromDocument({ id: '3', p: 'A-1', i: 3, e: [] })).toThrow(/"n"/);
+    expect(() => spanFromDocument({ id: '3', p: 'A-1', i: 3, n: 4, e: [{ c: 'X', d: {} }] })).toThrow(/timestamp/);
+    expect(() => spanFromDocument({ id: '3', p: 'A-1', i: 0, n: 1, e: [{ t: at, c: 'X', d: 'zz', D: 1 }] })).toThrow(
+      MalformedDocument,
+    );
+  });
+});

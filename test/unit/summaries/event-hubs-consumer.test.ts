@@ -1,0 +1,82 @@
+import type { EventHubConsumerClient, ReceivedEventData, SubscriptionEventHandlers } from '@azure/event-hubs';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  createEventHubsSummaryConsumer,
+  defineSummaryContract,
+  envelopeHeaders,
+  idempotencyKey,
+  type ReceivedSummary,
+} from '../../../src/summaries/index.ts';
+
+const contract = defineSummaryContract({
+  name: 'AccountSummary',
+  version: 1,
+  schema: z.object({ balance: z.number() }),
+  topic: 'accounts',
+});
+
+/** What Event Hubs hands an AMQP consumer for a record a Kafka producer sent: headers and body as bytes. */
+function fromKafka(stream: string, version: number, balance: number, sequenceNumber: number): ReceivedEventData {
+  const headers = envelopeHeaders({
+    stream,
+    version: BigInt(version),
+    contract: 'AccountSummary',
+    contractVersion: 1,
+    idempotencyKey: idempotencyKey(stream, BigInt(version), 'AccountSummary', 1),
+  });
+  return {
+    body: Buffer.from(JSON.stringify({ balance })),
+    properties: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v)])),
+    sequenceNumber,
+    offset: String(sequenceNumber),
+    enqueuedTimeUtc: new Date(0),
+    partitionKey: stream,
+    getRawAmqpMessage: () => ({ body: undefined, bodyType: 'data' }),
+  } as unknown as ReceivedEventData;
+}
+
+function fakeClient() {
+  let handlers: SubscriptionEventHandlers | undefined;
+  const checkpoints: number[] = [];
+  const client = {
+    subscribe: (h: SubscriptionEventHandlers) => {
+      handlers = h;
+      return { close: async () => {}, isRunning: true };
+    },
+  } as unknown as EventHubConsumerClient;
+  const deliver = async (partitionId: string, events: ReceivedEventData[]) =>
+    handlers?.processEvents(events, {
+      partitionId,
+      consumerGroup: '$Default',
+      eventHubName: 'accounts',
+      fullyQualifiedNamespace: 'contoso.servicebus.windows.net',
+      updateCheckpoint: async (event: ReceivedEventData) => void checkpoints.push(event.sequenceNumber),
+      lastEnqueuedEventProperties: {},
+    } as never);
+  return { client, deliver, checkpoints };
+}
+
+describe('the Event Hubs summary consumer', () => {
+  it('reads summaries published through Kafka, skips stale versions per stream and checkpoints each batch', async () => {
+    const { client, deliver, checkpoints } = fakeClient();
+    const handled: ReceivedSummary<{ balance: number }>[] = [];
+    const consumer = createEventHubsSummaryConsumer({ client, contract, handle: async (s) => void handled.push(s) });
+    consumer.start();
+    await deliver('0', [
+      fromKafka('Account-1', 1, 10, 100),
+      fromKafka('Account-1', 3, 30, 101),
+      fromKafka('Account-1', 2, 20, 102),
+    ]);
+    await deliver('1', [fromKafka('Account-2', 1, 5, 7)]);
+    expect(handled.map((s) => `${s.envelope.stream}@${s.envelope.version}=${s.body.balance}`)).toEqual([
+      'Account-1@1=10',
+      'Account-1@3=30',
+      'Account-2@1=5',
+    ]);
+    expect(handled[1]?.source).toEqual({ topic: 'accounts', partition: '0', position: '101' });
+    expect(consumer.stats()).toMatchObject({ handled: 3, stale: 1 });
+    expect(checkpoints).toEqual([102, 7]);
+    await consumer.stop();
+  });
+});
