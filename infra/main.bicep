@@ -15,6 +15,10 @@ param location string
 @description('Object id of the user running azd: granted data access too, so that the CLI works against the account.')
 param principalId string = ''
 
+@allowed(['User', 'ServicePrincipal'])
+@description('Kind of principal principalId is: a user (azd on a laptop) or a service principal (azd in CI).')
+param principalType string = 'User'
+
 @allowed(['serverless', 'provisioned'])
 @description('Cosmos DB capacity mode: serverless (pay per request, the default) or provisioned autoscale throughput.')
 param cosmosCapacityMode string = 'serverless'
@@ -105,6 +109,7 @@ module access 'modules/data-access.bicep' = {
   params: {
     appPrincipalId: functionApp.outputs.principalId
     userPrincipalId: principalId
+    userPrincipalType: principalType
     cosmosAccountName: cosmos.outputs.accountName
     eventHubsNamespaceName: eventHubs.outputs.namespaceName
     storageAccountName: functionApp.outputs.storageAccountName

@@ -92,6 +92,8 @@ async function main(): Promise<void> {
       }),
     100,
   );
+  // Orphaned (the benchmark died without stopping us): exit rather than run on.
+  process.on('disconnect', () => process.exit(1));
   process.on('message', async (message) => {
     if (message === 'start') {
       await processor.start();

@@ -1,6 +1,8 @@
 // Data-plane RBAC for the Function App's identity (and optionally the deploying user, so the CLI works too).
 param appPrincipalId string
 param userPrincipalId string
+@allowed(['User', 'ServicePrincipal'])
+param userPrincipalType string
 param cosmosAccountName string
 param eventHubsNamespaceName string
 param storageAccountName string
@@ -65,7 +67,7 @@ resource userEventHubsReceiver 'Microsoft.Authorization/roleAssignments@2022-04-
   name: guid(eventHubs.id, userPrincipalId, eventHubsDataReceiver)
   properties: {
     principalId: userPrincipalId
-    principalType: 'User'
+    principalType: userPrincipalType
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', eventHubsDataReceiver)
   }
 }

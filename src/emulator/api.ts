@@ -54,12 +54,13 @@ export function methodNotAllowed(request: ApiRequest): CosmosError {
   return new CosmosError(405, `${request.verb} is not supported on /${request.segments.join('/')}.`);
 }
 
-export function pageSize(request: ApiRequest, fallback: number): number {
+/** `x-ms-max-item-count`: the fallback when absent; `dynamic` when -1 (or 0), which lets the server decide. */
+export function pageSize(request: ApiRequest, fallback: number, dynamic: number): number {
   const raw = header(request, 'x-ms-max-item-count');
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value)) throw badRequest(`x-ms-max-item-count must be an integer, not ${raw}.`);
-  return value <= 0 ? fallback : value;
+  return value <= 0 ? dynamic : value;
 }
 
 export function partitionKeyHeader(

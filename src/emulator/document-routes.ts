@@ -35,7 +35,7 @@ import {
 } from './documents.ts';
 import { badRequest, CosmosError, rangeGone } from './errors.ts';
 import { effectivePartitionKey } from './partition-key-hash.ts';
-import { parseQuerySpec, queryPlan, runQuery } from './query.ts';
+import { isGlobalQuery, parseQuerySpec, type QuerySpec, queryPlan, runQuery } from './query.ts';
 
 /** Change-feed pages default to this many documents when the client does not say (`x-ms-max-item-count`). */
 const DEFAULT_FEED_PAGE = 1000;
@@ -192,7 +192,12 @@ function feedStart(request: ApiRequest): FeedStart {
 
 function changeFeed(request: ApiRequest, container: ContainerState): Reply {
   const scope = addressedScope(request, container);
-  const page = readChangeFeed(container, scope, feedStart(request), pageSize(request, DEFAULT_FEED_PAGE));
+  const page = readChangeFeed(
+    container,
+    scope,
+    feedStart(request),
+    pageSize(request, DEFAULT_FEED_PAGE, DEFAULT_FEED_PAGE),
+  );
   const etag = `"${page.continuationLsn}"`;
   // A 304 must carry the etag too: without it the SDK would restart the range from the beginning.
   if (page.documents.length === 0) return { status: 304, headers: { etag, lsn: String(container.lsn) } };
@@ -208,23 +213,29 @@ function changeFeed(request: ApiRequest, container: ContainerState): Reply {
   };
 }
 
-function query(
-  request: ApiRequest,
-  container: ContainerState,
-  spec: { query: string; parameters?: never[] } | ReturnType<typeof parseQuerySpec>,
-): Reply {
+/** The documents a query runs over: one partition, one range (maybe EPK-narrowed), or the whole container. */
+function queryItems(request: ApiRequest, container: ContainerState, spec: QuerySpec): Json[] | 'nothing' {
   const scope = addressedScope(request, container);
-  let items: Json[];
-  if ('partition' in scope && scope.partition) {
-    items = [...scope.partition.documents.values()].map(documentBody);
-  } else {
-    items = [];
-    const all = scope.ranges.length === container.ranges.length && !('minEpk' in scope);
-    for (const document of container.documents(all ? undefined : scope)) items.push(documentBody(document));
+  if ('partition' in scope && scope.partition) return [...scope.partition.documents.values()].map(documentBody);
+  const narrowed = 'minEpk' in scope || 'maxEpk' in scope;
+  if (isGlobalQuery(spec)) {
+    const start = 'minEpk' in scope ? scope.minEpk : scope.ranges[0]!.min;
+    if (scope.ranges.length === 1 && start !== '') return 'nothing';
+  } else if (scope.ranges.length !== container.ranges.length || narrowed) {
+    return [...container.documents(scope)].map(documentBody);
+  }
+  return [...container.documents()].map(documentBody);
+}
+
+function query(request: ApiRequest, container: ContainerState, spec: QuerySpec): Reply {
+  const items = queryItems(request, container, spec);
+  if (items === 'nothing') {
+    return { status: 200, headers: { 'x-ms-item-count': '0' }, body: feedBody(container.rid, 'Documents', []) };
   }
   const continuation = header(request, 'x-ms-continuation');
   const { results, continuation: next } = runQuery(spec, items, {
-    maxItemCount: pageSize(request, DEFAULT_QUERY_PAGE),
+    // -1 asks for everything in one page (the engine pages only for a positive count).
+    maxItemCount: pageSize(request, DEFAULT_QUERY_PAGE, -1),
     ...(continuation ? { continuation } : {}),
   });
   return {

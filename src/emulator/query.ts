@@ -103,37 +103,54 @@ export function matchesCondition(condition: string, document: unknown): boolean 
 
 const aggregateNames = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG']);
 
-function aggregateOf(node: AstNode | undefined): string | undefined {
-  if (node?.type !== 'scalar_function_expression') return undefined;
-  const name = node.name?.name?.toUpperCase();
-  return name && aggregateNames.has(name) ? name[0] + name.slice(1).toLowerCase() : undefined;
+function containsAggregate(node: unknown): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  const candidate = node as AstNode;
+  if (
+    candidate.type === 'scalar_function_expression' &&
+    aggregateNames.has(candidate.name?.name?.toUpperCase() ?? '')
+  ) {
+    return true;
+  }
+  return Object.values(candidate).some(containsAggregate);
 }
 
 /**
- * The answer to the SDK's query-plan request: what the query needs from a cross-partition pipeline. The gateway here
- * serves every query directly (over all ranges at once, so ORDER BY, TOP and aggregates are already global), so the
- * plan only has to be accurate enough for the SDK to accept it; the query itself goes out unrewritten.
+ * Marks the per-range queries of a query that only makes sense over all ranges at once (ORDER BY, TOP, aggregates).
+ * The SDK sends the plan's `rewrittenQuery` to every range; a SQL comment keeps it valid SQL.
+ */
+const GLOBAL_MARKER = '\n-- tributary-local: evaluated over all ranges by the first one';
+
+export function isGlobalQuery(spec: QuerySpec): boolean {
+  return spec.query.endsWith(GLOBAL_MARKER);
+}
+
+/**
+ * The answer to the SDK's query-plan request. The SDK asks for it up front but only follows it when a query is not
+ * served directly (never, here: every query is answered over all ranges at once) or when the caller forces the
+ * client-side pipeline (`forceQueryPlan`, `enableQueryControl`). For that pipeline the plan describes a plain
+ * parallel query; a query whose result depends on all ranges together (ORDER BY, TOP, aggregates) is marked, and the
+ * first range answers it for the whole container while the others answer nothing, so the concatenation the SDK
+ * performs is the global result, in order.
  */
 export function queryPlan(spec: QuerySpec): Record<string, unknown> {
   const ast = compiledQuery(spec.query).ast.body ?? {};
-  const orderBy = ast.orderBy?.expressions ?? [];
-  const selectValue = ast.select?.value;
-  const aggregates = [aggregateOf(selectValue)].filter((name): name is string => name !== undefined);
+  const global = (ast.orderBy?.expressions ?? []).length > 0 || Boolean(ast.top) || containsAggregate(ast.select);
   return {
     partitionedQueryExecutionInfoVersion: 2,
     queryInfo: {
       distinctType: 'None',
-      top: ast.top?.value?.value ?? null,
+      top: null,
       offset: null,
       limit: null,
-      orderBy: orderBy.map((expression) => (expression.order === 'DESC' ? 'Descending' : 'Ascending')),
+      orderBy: [],
       orderByExpressions: [],
       groupByExpressions: [],
       groupByAliases: [],
-      aggregates,
+      aggregates: [],
       groupByAliasToAggregateType: {},
-      rewrittenQuery: '',
-      hasSelectValue: selectValue !== undefined,
+      rewrittenQuery: global ? `${spec.query}${GLOBAL_MARKER}` : '',
+      hasSelectValue: false,
       hasNonStreamingOrderBy: false,
     },
     queryRanges: [{ min: '', max: 'FF', isMinInclusive: true, isMaxInclusive: false }],

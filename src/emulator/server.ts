@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccountState } from './account.ts';
+import { handleAdmin } from './admin.ts';
 import type { Reply, RequestContext } from './api.ts';
 import { isAuthorized, signedResource } from './auth.ts';
 import type { ContainerState, PhysicalRange } from './container.ts';
 import { MAX_DOCUMENT_BYTES } from './documents.ts';
 import { CosmosError, SubStatus } from './errors.ts';
-import { FaultInjector, parseFaultRule } from './faults.ts';
+import { FaultInjector } from './faults.ts';
 import { MetricsRecorder } from './metrics.ts';
 import { effectivePartitionKey, type PartitionKeyComponent } from './partition-key-hash.ts';
 import { Journal } from './persistence.ts';
@@ -17,10 +18,6 @@ import { WELL_KNOWN_EMULATOR_KEY } from './types.ts';
 
 /** Request bodies beyond this are not even read: the answer is 413 either way. */
 const MAX_BODY_BYTES = 4 * MAX_DOCUMENT_BYTES;
-
-function isLoopback(address: string | undefined): boolean {
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
-}
 
 function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
   return new Promise((resolve, reject) => {
@@ -103,49 +100,6 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
     journalWrite: (container, databaseId, docs) => account.recordWrite(container, databaseId, docs),
   };
 
-  async function handleAdmin(request: IncomingMessage, segments: string[], body: Buffer): Promise<Reply> {
-    if (!isLoopback(request.socket.remoteAddress)) {
-      throw new CosmosError(403, 'The emulator admin routes are only served on loopback.');
-    }
-    const parse = () => {
-      try {
-        return body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as unknown);
-      } catch {
-        throw new CosmosError(400, 'The request body is not valid JSON.');
-      }
-    };
-    const what = `${request.method} ${segments.slice(1).join('/')}`;
-    switch (what) {
-      case 'POST faults': {
-        const rule = parseFaultRule(parse());
-        faults.add(rule);
-        return { status: 201, body: JSON.stringify({ added: rule }) };
-      }
-      case 'DELETE faults':
-        faults.clear();
-        return { status: 200, body: JSON.stringify({ cleared: true }) };
-      case 'POST split': {
-        const { database, container, rangeId } = parse() as {
-          database?: unknown;
-          container?: unknown;
-          rangeId?: unknown;
-        };
-        if (typeof database !== 'string' || typeof container !== 'string') {
-          throw new CosmosError(400, 'A split needs "database" and "container" (and optionally "rangeId").');
-        }
-        const children = account.split(database, container, typeof rangeId === 'string' ? rangeId : undefined);
-        return { status: 200, body: JSON.stringify({ children }) };
-      }
-      case 'GET metrics':
-        return { status: 200, body: JSON.stringify(metrics.snapshot()) };
-      case 'DELETE metrics':
-        metrics.reset();
-        return { status: 200, body: JSON.stringify({ reset: true }) };
-      default:
-        throw new CosmosError(404, `Unknown emulator admin route ${what}.`);
-    }
-  }
-
   /** Status 410 faults split the range the request involves, live; the request then proceeds as the SDK sent it. */
   function splitInvolvedRange(request: IncomingMessage, segments: string[]): void {
     if (segments[0] !== 'dbs' || segments[2] !== 'colls' || segments.length < 4) return;
@@ -197,7 +151,7 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
       bytesIn = body.length;
       if (segments[0] === '_emulator') {
         kind = undefined;
-        send(response, await handleAdmin(request, segments, body), undefined, bytesIn);
+        send(response, handleAdmin({ account, faults, metrics }, request, segments, body), undefined, bytesIn);
         return;
       }
       const verb = (request.method ?? 'GET').toUpperCase();

@@ -52,6 +52,11 @@ export interface Projection<V> {
   activeVersion(): Promise<number>;
   /** makes this version the one readers use */
   activate(): Promise<void>;
+  /**
+   * Deletes every view of a version (default: this one) and returns how many. For cleaning up the old set after a
+   * switch-over, or — with the processor's checkpoints reset — rebuilding a version in place. Refuses the active one.
+   */
+  deleteViews(options?: { version?: number }): Promise<number>;
   /** the projection's active-version document */
   readonly pointer: ActiveVersionPointer;
   /** counters of this process: views written, ETag conflicts retried, spans found already applied */
@@ -158,6 +163,29 @@ export function createProjection<V>(definition: ProjectionDefinition<V>): Projec
     },
     activeVersion,
     activate: () => pointer.switchTo(version),
+    async deleteViews(options) {
+      const atVersion = options?.version ?? version;
+      if ((await pointer.read()) === atVersion) {
+        throw new InvalidProjection(
+          `Version ${atVersion} of projection ${name} is the active one; activate another first.`,
+        );
+      }
+      const { resources } = await container.items
+        .query<{ id: string; key: string }>({
+          query: 'SELECT c.id, c.key FROM c WHERE c["set"] = @set',
+          parameters: [{ name: '@set', value: viewSet(name, atVersion) }],
+        })
+        .fetchAll();
+      for (const view of resources) {
+        const shape = { id: view.id, set: viewSet(name, atVersion), projection: name, key: view.key };
+        try {
+          await container.item(view.id, await keyOf(shape)).delete();
+        } catch (error) {
+          if (!isCosmosStatus(error, 404)) throw error;
+        }
+      }
+      return resources.length;
+    },
     pointer,
     stats: () => ({ ...counters }),
   };

@@ -23,7 +23,8 @@ export interface ReactorDefinition {
     stream: StreamName,
     events: readonly TimelineEvent[],
     context: ReactorContext,
-  ) => Promise<HandlerOutcome | undefined>;
+    // biome-ignore lint/suspicious/noConfusingVoidType: a plain `async` side effect without a return value must fit
+  ) => Promise<HandlerOutcome | undefined | void>;
 }
 
 export interface Reactor {

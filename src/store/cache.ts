@@ -63,3 +63,36 @@ export class LruCache<V> {
     this.#inflight.delete(key);
   }
 }
+
+/** What a category needs from a cache, for values of its own state type. */
+export interface StateCache<V> {
+  get(key: string): Cached<V> | undefined;
+  set(key: string, value: V, isNewer?: (held: V, offered: V) => boolean): void;
+  singleFlight(key: string, load: () => Promise<V>): Promise<V>;
+  forgetInflight(key: string): void;
+}
+
+const scopes = new WeakMap<object, number>();
+let lastScope = 0;
+
+/**
+ * A view of a cache shared by several categories (the store's), with keys scoped by `owner` — the category's fold,
+ * which fixes the shape of the state — so that categories only ever see states they folded themselves.
+ */
+export function scopedCache<V>(shared: LruCache<unknown>, owner: object): StateCache<V> {
+  let scope = scopes.get(owner);
+  if (scope === undefined) {
+    lastScope += 1;
+    scope = lastScope;
+    scopes.set(owner, scope);
+  }
+  const prefix = `${scope}|`;
+  return {
+    // The entries under this prefix were all stored through this view, so they hold V.
+    get: (key) => shared.get(prefix + key) as Cached<V> | undefined,
+    set: (key, value, isNewer) =>
+      shared.set(prefix + key, value, isNewer ? (held, offered) => isNewer(held as V, offered as V) : undefined),
+    singleFlight: (key, load) => shared.singleFlight(prefix + key, load) as Promise<V>,
+    forgetInflight: (key) => shared.forgetInflight(prefix + key),
+  };
+}

@@ -5,7 +5,7 @@ import { StreamName, type TimelineEvent } from '../core/index.ts';
 import { type Fold, fold } from '../decider/index.ts';
 import { type Access, type AccessStrategy, accessOf } from './access.ts';
 import { prepareAppend, type WriteLimits } from './append.ts';
-import { LruCache } from './cache.ts';
+import { LruCache, type StateCache, scopedCache } from './cache.ts';
 import type { TipLimits } from './calving.ts';
 import { MaxResyncsExhausted, WrongExpectedVersion } from './errors.ts';
 import { LoadOption } from './load-option.ts';
@@ -20,9 +20,12 @@ export interface CategoryOptions<E extends AnyEvent, S> {
   /** `initial` and `evolve` (a `Decider` fits) */
   readonly fold: Fold<E, S>;
   /** how state is kept cheap to load; default Unoptimized */
-  readonly access?: AccessStrategy<E, S>;
-  /** the per-process state cache; default `{ maxEntries: 10_000 }`; `false` disables it */
-  readonly cache?: false | { readonly maxEntries?: number };
+  readonly access?: AccessStrategy<NoInfer<E>, NoInfer<S>>;
+  /**
+   * Where loaded states are cached in this process: by default the store's cache (shared by its categories,
+   * keyed by fold and stream); `{ maxEntries }` gives the category a cache of its own; `false` disables caching.
+   */
+  readonly cache?: false | { readonly maxEntries: number };
   /** attempts of a transact (first try included) before `MaxResyncsExhausted`; default 3 */
   readonly maxAttempts?: number;
   /**
@@ -49,6 +52,8 @@ export interface CategoryContext {
   readonly tipLimits: TipLimits;
   readonly writeLimits: WriteLimits;
   readonly compressUnfolds: boolean;
+  /** the store's cache, shared by categories that do not bring their own */
+  readonly cache: LruCache<unknown>;
 }
 
 export interface TransactOptions {
@@ -124,7 +129,10 @@ export function createCategory<E extends AnyEvent, S>(
 ): Category<E, S> {
   const { name, codec, fold: model } = options;
   const access: Access<E, S> = accessOf(options.access ?? { kind: 'Unoptimized' });
-  const cache = new LruCache<StreamState<S>>(options.cache === false ? 0 : (options.cache?.maxEntries ?? 10_000));
+  const cache: StateCache<StreamState<S>> =
+    options.cache === undefined
+      ? scopedCache(context.cache, model)
+      : new LruCache<StreamState<S>>(options.cache === false ? 0 : options.cache.maxEntries);
   const maxAttempts = options.maxAttempts ?? 3;
   const defaultLoad = options.load ?? LoadOption.RequireLoad;
   const settings = { ...context, maxCommandIds: options.maxCommandIds ?? 100 };

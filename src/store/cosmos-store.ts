@@ -2,6 +2,7 @@ import type { Container, CosmosClient } from '@azure/cosmos';
 import type { AnyEvent } from '../codec/index.ts';
 import { StreamName, type TimelineEvent } from '../core/index.ts';
 import { defaultWriteLimits, type WriteLimits } from './append.ts';
+import { LruCache } from './cache.ts';
 import { defaultTipLimits, type TipLimits } from './calving.ts';
 import { type Category, type CategoryOptions, createCategory } from './category.ts';
 import { ContainerNames } from './containers.ts';
@@ -22,6 +23,8 @@ export interface CosmosStoreOptions {
   readonly limits?: Partial<WriteLimits>;
   /** deflate + base64 unfold bodies (`D: 1`) when that makes them smaller; default true */
   readonly compressUnfolds?: boolean;
+  /** the per-process LRU cache of loaded states that categories share; default 10,000 streams */
+  readonly cache?: { readonly maxEntries: number };
 }
 
 export interface StreamSummary {
@@ -59,6 +62,7 @@ export function createCosmosStore(options: CosmosStoreOptions): CosmosStore {
     tipLimits: { ...defaultTipLimits, ...options.tip },
     writeLimits: { ...defaultWriteLimits, ...options.limits },
     compressUnfolds: options.compressUnfolds ?? true,
+    cache: new LruCache<unknown>(options.cache?.maxEntries ?? 10_000),
   };
   return {
     container,

@@ -78,6 +78,10 @@ export const DeadLetter = {
 
   errorToJson(error: unknown): { name: string; message: string } {
     if (error instanceof Error) return { name: error.name, message: error.message };
+    if (typeof error === 'object' && error !== null && 'message' in error) {
+      const { name, message } = error as { name?: unknown; message: unknown };
+      return { name: typeof name === 'string' ? name : 'Error', message: String(message) };
+    }
     return { name: 'Error', message: String(error) };
   },
 };

@@ -7,7 +7,7 @@ import type { HandlerOutcome } from './handler.ts';
 import { LatencyWindow, RateWindow } from './handler-timings.ts';
 import { createSchedulerMetrics } from './metrics.ts';
 import { parseSchedulerOptions, retryDelay, type StreamSchedulerOptions } from './options.ts';
-import type { SchedulerStats, StreamAttention } from './stats.ts';
+import { type SchedulerStats, surveyStreams } from './stats.ts';
 import { StreamSpan } from './stream-span.ts';
 import { PageClaim, PageProgress, StreamState } from './stream-state.ts';
 
@@ -40,11 +40,11 @@ export interface StreamScheduler extends FeedSink {
 
 // Only parking releases a page that carried a malformed document: no write position ever reaches this.
 const heldUntilParked = Number.POSITIVE_INFINITY;
-const maxListed = 20;
 
 interface Malformed {
   readonly stream: string;
   readonly record: MalformedDocumentRecord;
+  readonly error: unknown;
 }
 
 /** Builds the scheduler around a document reader (the store's `spanFromDocument` in `createStreamScheduler`). */
@@ -100,7 +100,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
         if (span !== undefined) spans.push(span);
       } catch (error) {
         const stream = typeof document.p === 'string' ? document.p : '(unknown stream)';
-        malformed.push({ stream, record: { document, error: DeadLetter.errorToJson(error) } });
+        malformed.push({ stream, record: { document, error: DeadLetter.errorToJson(error) }, error });
       }
     }
     return accept(page.leaseToken, spans, malformed);
@@ -121,7 +121,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     const page = new PageProgress(leaseToken);
     const now = performance.now();
     for (const span of spans) addSpan(stateOf(span.stream), span, page, now);
-    for (const { stream, record } of malformed) addMalformed(stateOf(stream), record, page, now);
+    for (const { stream, record, error } of malformed) addMalformed(stateOf(stream), record, error, page, now);
     pump();
     if (streams.size > settings.maxTrackedStreams) forgetIdleStreams();
     if (page.remaining === 0) return { handled: Promise.resolve() };
@@ -184,18 +184,24 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     }
   }
 
-  function addMalformed(state: StreamState, record: MalformedDocumentRecord, page: PageProgress, now: number) {
+  function addMalformed(
+    state: StreamState,
+    record: MalformedDocumentRecord,
+    error: unknown,
+    page: PageProgress,
+    now: number,
+  ) {
     state.leaseToken = page.leaseToken;
     if (state.malformed.length === 0) heldByMalformed++;
     state.malformed.push(record);
-    state.lastError = record.error;
+    state.lastError = error;
     if (state.failingSince === 0) state.failingSince = now;
     claim(state, page, heldUntilParked);
     notifyFailure(state);
     if (deadLetters === undefined) return;
     if (state.phase === 'queued' || state.phase === 'idle' || state.phase === 'delayed' || state.phase === 'parked') {
       cancelTimer(state);
-      park(state, record.error, 'malformed');
+      park(state, error, 'malformed');
     }
   }
 
@@ -255,7 +261,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
       dispatch(state);
     }
     if (readyHead === ready.length) {
-      ready = [];
+      ready.length = 0;
       readyHead = 0;
     } else if (readyHead > 4096) {
       ready = ready.slice(readyHead);
@@ -274,7 +280,8 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     state.startedAt = performance.now();
     let result: Promise<HandlerOutcome | undefined>;
     try {
-      result = handle(span);
+      // a native promise passes through Promise.resolve as it is; a plain JS handler's value gets wrapped
+      result = Promise.resolve(handle(span));
     } catch (error) {
       result = Promise.reject(error);
     }
@@ -665,43 +672,10 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
 
   function stats(): SchedulerStats {
     const now = performance.now();
-    const counts = { known: streams.size, active, queued: 0, waiting: 0, failing: 0, stalled: 0, parked: 0 };
-    const failing: StreamAttention[] = [];
-    const stalled: StreamAttention[] = [];
-    const parkedStreams: string[] = [];
-    let staleGaps = 0;
-    let oldestGap = 0;
-    for (const state of streams.values()) {
-      if (state.phase === 'queued') counts.queued++;
-      if (state.phase === 'parked' || state.phase === 'parking') {
-        counts.parked++;
-        parkedStreams.push(state.stream);
-        continue;
-      }
-      if (state.lastError !== undefined) {
-        counts.failing++;
-        failing.push({
-          stream: state.stream,
-          attempts: state.attempts,
-          error: DeadLetter.errorToJson(state.lastError),
-          forMs: now - state.failingSince,
-        });
-      } else if (state.notYetCount > 0) counts.waiting++;
-      const hasWork = state.pending.length > 0 || state.phase === 'active';
-      if (hasWork && now - state.progressAt >= settings.stallAfterMs) {
-        counts.stalled++;
-        stalled.push({ stream: state.stream, attempts: state.attempts, forMs: now - state.progressAt });
-      }
-      if (state.gapSince !== 0) {
-        const age = now - state.gapSince;
-        if (age >= settings.gapWarningAfterMs) staleGaps++;
-        if (age > oldestGap) oldestGap = age;
-      }
-    }
-    const worst = (a: StreamAttention, b: StreamAttention) => b.forMs - a.forMs;
+    const survey = surveyStreams(streams.values(), now, settings);
     return {
       name,
-      streams: counts,
+      streams: { known: streams.size, active, ...survey.streams },
       handled: { events: totals.events, spans: totals.spans },
       failures: totals.failures,
       notYet: totals.notYet,
@@ -709,10 +683,10 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
       eventsPerSecond: rate.perSecond(now),
       latencyMs: latency.percentiles(),
       buffered: { events: buffered, pages: outstanding.size },
-      gaps: { open: openGaps, stale: staleGaps, oldestMs: oldestGap },
-      failing: failing.sort(worst).slice(0, maxListed),
-      stalled: stalled.sort(worst).slice(0, maxListed),
-      parked: parkedStreams.sort(),
+      gaps: { open: openGaps, ...survey.gaps },
+      failing: survey.failing,
+      stalled: survey.stalled,
+      parked: survey.parked,
     };
   }
 

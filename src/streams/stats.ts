@@ -1,3 +1,6 @@
+import { DeadLetter } from './dead-letter-store.ts';
+import type { StreamState } from './stream-state.ts';
+
 /** A stream that needs attention, as the stats report it. */
 export interface StreamAttention {
   readonly stream: string;
@@ -39,4 +42,51 @@ export interface SchedulerStats {
   readonly failing: readonly StreamAttention[];
   readonly stalled: readonly StreamAttention[];
   readonly parked: readonly string[];
+}
+
+const maxListed = 20;
+
+/** Walks the streams once (only when stats are asked for, never while dispatching) for what needs attention. */
+export function surveyStreams(
+  states: Iterable<StreamState>,
+  now: number,
+  limits: { readonly stallAfterMs: number; readonly gapWarningAfterMs: number },
+) {
+  const streams = { queued: 0, waiting: 0, failing: 0, stalled: 0, parked: 0 };
+  const failing: StreamAttention[] = [];
+  const stalled: StreamAttention[] = [];
+  const parked: string[] = [];
+  let stale = 0;
+  let oldestMs = 0;
+  for (const state of states) {
+    if (state.phase === 'queued') streams.queued++;
+    if (state.phase === 'parked' || state.phase === 'parking') {
+      streams.parked++;
+      parked.push(state.stream);
+      continue;
+    }
+    if (state.lastError !== undefined) {
+      streams.failing++;
+      const error = DeadLetter.errorToJson(state.lastError);
+      failing.push({ stream: state.stream, attempts: state.attempts, error, forMs: now - state.failingSince });
+    } else if (state.notYetCount > 0) streams.waiting++;
+    const hasWork = state.pending.length > 0 || state.phase === 'active';
+    if (hasWork && now - state.progressAt >= limits.stallAfterMs) {
+      streams.stalled++;
+      stalled.push({ stream: state.stream, attempts: state.attempts, forMs: now - state.progressAt });
+    }
+    if (state.gapSince !== 0) {
+      const age = now - state.gapSince;
+      if (age >= limits.gapWarningAfterMs) stale++;
+      if (age > oldestMs) oldestMs = age;
+    }
+  }
+  const worst = (a: StreamAttention, b: StreamAttention) => b.forMs - a.forMs;
+  return {
+    streams,
+    gaps: { stale, oldestMs },
+    failing: failing.sort(worst).slice(0, maxListed),
+    stalled: stalled.sort(worst).slice(0, maxListed),
+    parked: parked.sort(),
+  };
 }

@@ -27,9 +27,9 @@ describe('processor instances killed mid-flight', () => {
     ledger.scenario();
     const seed = runSeed();
     const random = seededRandom(seed);
-    const streams = scaled(100, 1_000);
-    const events = scaled(2_000, 50_000);
-    const kills = scaled(3, 15);
+    const streams = scaled(50, 1_000);
+    const events = scaled(1_000, 50_000);
+    const kills = scaled(2, 15);
     const faults = await startFaultCosmos({ partitions: 4 });
     const fleet = createFleet({
       endpoint: faults.cosmos.endpoint,
@@ -55,6 +55,7 @@ describe('processor instances killed mid-flight', () => {
         if (victim === undefined) continue;
         await fleet.kill(victim);
         killed++;
+        trace(`killed instance ${victim} (kill ${killed}), writing: ${writing}`);
         ledger.faults(1);
         restarts.push(fleet.start(victim));
       }

@@ -51,6 +51,7 @@ export function createFleet(base: Omit<FaultChildConfig, 'instanceId'>): Fleet {
           reject(new Error(`instance ${slot} exited (${code ?? signal}) before it ran`)),
         );
       });
+      if (children.get(slot) === child) ready.add(slot);
     },
     async kill(slot) {
       const child = children.get(slot);

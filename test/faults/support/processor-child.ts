@@ -42,9 +42,11 @@ const processor = createChangeFeedProcessor({
   pollIntervalMs: 50,
   checkpointIntervalMs: 200,
   onError: (error, where) => {
-    if (process.env.TRIBUTARY_FAULT_DEBUG) console.error(`[${config.instanceId}] ${where}:`, error);
+    if (process.env.TRIBUTARY_FAULT_CHILD_DEBUG) console.error(`[${config.instanceId}] ${where}:`, error);
   },
 });
+// Orphaned (the test process died without stopping us): exit rather than run on against a vanished server.
+process.on('disconnect', () => process.exit(1));
 process.on('message', async (message) => {
   if (message !== 'stop') return;
   await processor.stop();

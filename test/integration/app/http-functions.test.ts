@@ -99,6 +99,15 @@ describe('the HTTP functions', () => {
     expect(current).toMatchObject({ status: 200, body: { version: 3 } });
   });
 
+  it('let exactly one of two concurrent commands with the same If-Match through; the other gets 412', async () => {
+    await fixture.call('openAccount', { params: { id: 'race' }, body: { owner: 'Race' } });
+    const send = (amount: number) =>
+      fixture.call('deposit', { params: { id: 'race' }, headers: { 'if-match': '"1"' }, body: { amount } });
+    const statuses = (await Promise.all([send(1), send(2)])).map((response) => response.status);
+    expect(statuses.sort()).toEqual([200, 412]);
+    expect((await fixture.bank.accounts.load('race')).version).toBe(2n);
+  });
+
   it('answer 413 for a body over the limit without parsing it', async () => {
     const description = 'x'.repeat(maxBodyBytes);
     const response = await fixture.call('deposit', { params: { id: 'alice' }, body: { amount: 5, description } });
@@ -116,6 +125,14 @@ describe('the HTTP functions', () => {
     });
     const transfer = await fixture.call('getTransfer', { params: { id: 't-http' } });
     expect(transfer).toMatchObject({ status: 200, body: { status: 'requested', amount: 5 } });
+    const repeated = await fixture.call('requestTransfer', {
+      body: { transferId: 't-http', fromAccountId: 'bob', toAccountId: 'alice', amount: 5 },
+    });
+    expect(repeated).toMatchObject({ status: 202, headers: { etag: '"1"' } });
+    const reused = await fixture.call('requestTransfer', {
+      body: { transferId: 't-http', fromAccountId: 'bob', toAccountId: 'alice', amount: 6 },
+    });
+    expect(reused).toMatchObject({ status: 409, body: { error: 'TransferIdReused' } });
     const same = await fixture.call('requestTransfer', {
       body: { fromAccountId: 'bob', toAccountId: 'bob', amount: 5 },
     });

@@ -54,6 +54,11 @@ describe('queries', () => {
     expect(pages.flat()).toEqual(Array.from({ length: 30 }, (_, i) => 29 - i));
   });
 
+  it('answers maxItemCount -1 with every result in one page', async () => {
+    const page = await container.items.query('SELECT * FROM c', { maxItemCount: -1 }).fetchNext();
+    expect(page.resources).toHaveLength(50);
+  });
+
   it('resumes a query from a continuation token', async () => {
     const first = await container.items
       .query('SELECT * FROM c WHERE c.p = "Stream-1" ORDER BY c.i', { partitionKey: 'Stream-1', maxItemCount: 10 })
@@ -95,7 +100,7 @@ describe('queries', () => {
     expect(resources).toEqual([{ i: 28 }, { i: 26 }, { i: 24 }]);
   });
 
-  it('answers the SDK query-plan request with a partitioned execution plan', async () => {
+  it('answers the SDK query-plan request with a partitioned execution plan over the whole key space', async () => {
     const raw = await rest(cosmos, 'POST', `dbs/${databaseId}/colls/events/docs`, {
       body: JSON.stringify({ query: 'SELECT TOP 2 * FROM c ORDER BY c.i DESC' }),
       headers: {
@@ -107,16 +112,30 @@ describe('queries', () => {
     });
     expect(raw.status).toBe(200);
     expect(raw.body).toMatchObject({
-      queryInfo: { top: 2, orderBy: ['Descending'] },
+      partitionedQueryExecutionInfoVersion: 2,
+      queryInfo: { distinctType: 'None' },
       queryRanges: [{ min: '', max: 'FF', isMinInclusive: true, isMaxInclusive: false }],
     });
   });
 
-  it('runs a query through the SDK pipeline when the query plan is forced', async () => {
-    const { resources } = await container.items
+  it('runs queries through the SDK client-side pipeline when the query plan is forced', async () => {
+    const plain = await container.items
       .query('SELECT * FROM c WHERE c.kind = "other"', { forceQueryPlan: true })
       .fetchAll();
-    expect(resources).toHaveLength(20);
+    expect(plain.resources).toHaveLength(20);
+    const ordered = await container.items
+      .query('SELECT VALUE c.i FROM c WHERE c.kind = "other" ORDER BY c.i DESC', {
+        forceQueryPlan: true,
+        maxItemCount: 3,
+      })
+      .fetchAll();
+    expect(ordered.resources).toEqual(Array.from({ length: 20 }, (_, i) => 121 - i));
+    const top = await container.items
+      .query('SELECT TOP 2 VALUE c.i FROM c ORDER BY c.i', { forceQueryPlan: true })
+      .fetchAll();
+    expect(top.resources).toEqual([0, 1]);
+    const count = await container.items.query('SELECT VALUE COUNT(1) FROM c', { forceQueryPlan: true }).fetchAll();
+    expect(count.resources).toEqual([50]);
   });
 
   it('answers 400 with a JSON body to a query with a syntax error', async () => {

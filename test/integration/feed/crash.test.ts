@@ -93,7 +93,7 @@ describe('a processor killed mid-batch', () => {
       name: 'crashy',
       instanceId,
       log,
-      handleDelayMs: 40,
+      handleDelayMs: 100,
       maxItemsPerPage: 2,
       expiryMs: 1_000,
     });
@@ -101,9 +101,11 @@ describe('a processor killed mid-batch', () => {
 
     const first = startChild(settings('first'));
     await waitUntil(
-      'the first instance has handled half of the events',
-      () => readLog(log).length >= total / 2,
-      30_000,
+      'the first instance has handled a quarter of the events and written a checkpoint',
+      async () =>
+        readLog(log).length >= total / 4 &&
+        (await listCheckpoints({ leases, name: 'crashy' })).some((checkpoint) => checkpoint.continuation !== undefined),
+      45_000,
     );
     first.kill('SIGKILL');
     await exited(first);
@@ -117,7 +119,7 @@ describe('a processor killed mid-batch', () => {
     const second = startChild(settings('second'));
     const expected = [...writer.next].reduce((sum, [, n]) => sum + n, 0);
     const everything = () => new Set(readLog(log).map((h) => `${h.stream}@${h.version}`)).size === expected;
-    await waitUntil('the second instance has taken over the expired leases and handled the rest', everything, 30_000);
+    await waitUntil('the second instance has taken over the expired leases and handled the rest', everything, 45_000);
     second.kill('SIGTERM');
     await exited(second);
 
@@ -136,5 +138,5 @@ describe('a processor killed mid-batch', () => {
       const firstBySecond = handled.find((h) => h.instance === 'second' && h.stream === stream)?.version;
       if (firstBySecond !== undefined) expect(firstBySecond).toBeLessThanOrEqual(lastByFirst + 1);
     }
-  });
+  }, 120_000);
 });

@@ -163,6 +163,10 @@ describe('projections', () => {
       expect(await v1.read('Account-b1')).toEqual({ owner: 'owner-b1', cents: 600 });
       expect(await v1.read('Account-b1', { version: 1 })).toMatchObject({ balance: 6 });
       expect((await second.progress()).rebuilding).toBe(false);
+      await expect(v2.deleteViews()).rejects.toThrow(/is the active one/);
+      expect(await v2.deleteViews({ version: 1 })).toBe(2);
+      expect(await v1.read('Account-b1', { version: 1 })).toBeUndefined();
+      expect(await v1.read('Account-b1')).toEqual({ owner: 'owner-b1', cents: 600 });
     } finally {
       await second.stop();
     }

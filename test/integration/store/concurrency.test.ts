@@ -29,7 +29,7 @@ async function race(writers: number, commands: number, processes: number) {
   const { databaseId } = await freshEvents(cosmos);
   const store = createCosmosStore({ client: cosmos.client, databaseId, tip: { maxEvents: 16 } });
   const categories: Category<Appended, number>[] = Array.from({ length: processes }, () =>
-    store.category({ name: 'Race', codec, fold: counter, maxAttempts: 100 }),
+    store.category({ name: 'Race', codec, fold: counter, maxAttempts: 100, cache: { maxEntries: 10 } }),
   );
   const accepted = new Set<string>();
   const rejected = new Set<string>();
@@ -71,9 +71,10 @@ async function race(writers: number, commands: number, processes: number) {
 }
 
 describe('concurrent writers on one stream', () => {
-  it('20 writers × 50 commands in 4 processes end with exactly the accepted events, contiguous, no lost update', async ({
-    skip,
-  }) => {
+  // ~1,200 appends in series on one stream: about 8 s on an idle machine; the timeout leaves room for a busy one
+  it('20 writers × 50 commands in 4 processes end with exactly the accepted events, contiguous, no lost update', {
+    timeout: 180_000,
+  }, async ({ skip }) => {
     requireLocal(cosmos, { skip });
     const { accepted, appendRequests } = await race(20, 50, 4);
     // the processes did race: some appends conflicted and were decided again

@@ -91,6 +91,14 @@ describe('what each store operation costs', () => {
     expect(cost.total.requests).toBe(0);
   });
 
+  it("shares the store's cache between categories with the same fold", async ({ skip }) => {
+    await store.category({ name: 'Costs', codec, fold: ledger }).transact('shared', deposit(5));
+    const another = store.category({ name: 'Costs', codec, fold: ledger });
+    const cost = await measure({ skip }, () => another.load('shared'));
+    expect(cost.byOperation.read.requests).toBe(1);
+    expect(cost.byOperation.read.documentsRead).toBe(0);
+  });
+
   it('shares one read between concurrent loads of the same stream', async ({ skip }) => {
     await store.category({ name: 'Costs', codec: codec, fold: ledger }).transact('flight', deposit(5));
     const cold = store.category({ name: 'Costs', codec: codec, fold: ledger });

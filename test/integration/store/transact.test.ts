@@ -27,8 +27,9 @@ afterAll(async () => {
   await cosmos?.close();
 });
 
+// each category gets a cache of its own, as if it ran in a process of its own
 const accounts = (options: { maxAttempts?: number; cache?: false } = {}) =>
-  store.category({ name: 'Ledger', codec, fold: ledger, access: snapshot, ...options });
+  store.category({ name: 'Ledger', codec, fold: ledger, access: snapshot, cache: { maxEntries: 100 }, ...options });
 const run = (command: Parameters<typeof ledger.decide>[0]) => (state: State) => ledger.decide(command, state);
 
 describe('transact', () => {

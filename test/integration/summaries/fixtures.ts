@@ -72,7 +72,11 @@ export async function startPipeline(
         : { owner: state.owner, balance: state.balance, transactions: state.transactions },
     publisher,
   });
-  const processor = { ...fastProcessor, ...(options.instanceId ? { instanceId: options.instanceId } : {}) };
+  const processor = {
+    ...fastProcessor,
+    ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+    ...(options.checkpointIntervalMs ? { checkpointIntervalMs: options.checkpointIntervalMs } : {}),
+  };
   const parking = { deadLetters: env.deadLetters, afterAttempts: 1_000 };
   const [views, reactor] = await Promise.all([
     runProjection(projection, { events: env.events, leases: env.leases, processor, scheduler: fastScheduler, parking }),

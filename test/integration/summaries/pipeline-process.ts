@@ -1,6 +1,7 @@
 /**
  * The read-side pipeline as a separate process, so that a test can SIGKILL it mid-run. Configured by environment:
- * COSMOS_TEST_ENDPOINT, COSMOS_TEST_KEY, PIPELINE_DATABASE, PIPELINE_TOPIC, PIPELINE_BROKERS (comma-separated).
+ * COSMOS_TEST_ENDPOINT, COSMOS_TEST_KEY, PIPELINE_DATABASE, PIPELINE_TOPIC, PIPELINE_BROKERS (comma-separated),
+ * PIPELINE_CHECKPOINT_MS (how often checkpoints are written; default 100).
  */
 import { CosmosClient } from '@azure/cosmos';
 import { ContainerNames, createCosmosStore } from '../../../src/store/index.ts';
@@ -34,5 +35,6 @@ await startPipeline(env, {
   topic: required('PIPELINE_TOPIC'),
   brokers: required('PIPELINE_BROKERS').split(','),
   instanceId: `child-${process.pid}`,
+  checkpointIntervalMs: Number(process.env.PIPELINE_CHECKPOINT_MS ?? 100),
 });
 process.stdout.write('ready\n');

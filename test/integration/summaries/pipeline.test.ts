@@ -113,15 +113,24 @@ describe.skipIf(skipKafka)('the read-side pipeline with summaries to Kafka', () 
     const children: ChildProcess[] = [];
     const [{ consumer, received, versionsOf }] = await Promise.all([
       downstream(topic, kafka.brokers),
-      spawnPipeline(cosmos, env.databaseId, topic, kafka.brokers).then((child) => children.push(child)),
+      spawnPipeline(cosmos, env.databaseId, topic, kafka.brokers, 60_000).then((child) => children.push(child)),
     ]);
     try {
-      await depositRounds(env, ids, 4);
-      await waitUntil('some summaries were published', () => received.length >= ids.length);
+      // 1. Killed after publishing but before any checkpoint was written: the next instance re-reads the feed from
+      //    the beginning and sends every stream's summary again.
+      await depositRounds(env, ids, 3);
+      const published = await finalVersions(env, ids);
+      await waitUntil('the first instance published every stream', () =>
+        [...published].every(([stream, version]) => versionsOf(stream).includes(version)),
+      );
       children[0]?.kill('SIGKILL');
-      await depositRounds(env, ids, 4, 5);
       children.push(await spawnPipeline(cosmos, env.databaseId, topic, kafka.brokers));
-      await depositRounds(env, ids, 2, 9);
+      // 2. Killed while events are still being appended and summaries published.
+      const writing = depositRounds(env, ids, 6, 4);
+      await waitUntil('more summaries were published', () => received.length >= 3 * ids.length);
+      children[1]?.kill('SIGKILL');
+      children.push(await spawnPipeline(cosmos, env.databaseId, topic, kafka.brokers));
+      await writing;
       const finals = await finalVersions(env, ids);
       await waitUntil(
         'every stream has its final summary downstream',
@@ -140,17 +149,21 @@ describe.skipIf(skipKafka)('the read-side pipeline with summaries to Kafka', () 
         expect(versions.at(-1)).toBe(version);
       }
       const byKey = new Map<string, ReceivedSummary<AccountSummary>[]>();
+      let resent = 0;
       for (const summary of received) {
         const key = `${summary.envelope.stream}:${summary.envelope.version}`;
         byKey.set(key, [...(byKey.get(key) ?? []), summary]);
       }
       for (const [key, copies] of byKey) {
         const [stream, version] = key.split(':') as [string, string];
+        if (copies.length > 1) resent += 1;
         for (const copy of copies) {
           expect(copy.envelope.idempotencyKey).toBe(idempotencyKey(stream, BigInt(version), 'AccountSummary', 1));
           expect(copy.body).toEqual(copies[0]?.body);
         }
       }
+      process.stderr.write(`DEBUG resent=${resent} received=${received.length}\n`);
+      expect(resent).toBeGreaterThanOrEqual(ids.length);
     } finally {
       for (const child of children) child.kill('SIGKILL');
       await consumer.stop();
@@ -210,7 +223,13 @@ describe.skipIf(skipKafka)('the read-side pipeline with summaries to Kafka', () 
 
 const processScript = fileURLToPath(new URL('./pipeline-process.ts', import.meta.url));
 
-async function spawnPipeline(cosmos: TestCosmos, databaseId: string, topic: string, brokers: readonly string[]) {
+async function spawnPipeline(
+  cosmos: TestCosmos,
+  databaseId: string,
+  topic: string,
+  brokers: readonly string[],
+  checkpointIntervalMs = 100,
+) {
   const child = spawn(process.execPath, ['--import', 'tsx', processScript], {
     env: {
       ...process.env,
@@ -219,6 +238,7 @@ async function spawnPipeline(cosmos: TestCosmos, databaseId: string, topic: stri
       PIPELINE_DATABASE: databaseId,
       PIPELINE_TOPIC: topic,
       PIPELINE_BROKERS: brokers.join(','),
+      PIPELINE_CHECKPOINT_MS: String(checkpointIntervalMs),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

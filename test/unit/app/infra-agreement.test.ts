@@ -32,6 +32,30 @@ interface BicepContainer {
   indexingPolicy: Record<string, unknown>;
 }
 
+const modules = [...main.matchAll(/^module (\w+) '([^']+)' = /gm)].map((match) => ({
+  path: match[2] ?? '',
+  block: bracketedAfter(main.slice(match.index), '= '),
+}));
+
+/** Bicep text with string literals emptied and comments removed, to count brackets. */
+function withoutStringsAndComments(text: string): string {
+  let out = '';
+  let quoted = false;
+  for (let at = 0; at < text.length; at++) {
+    const char = text[at];
+    if (quoted) {
+      if (char === "'") quoted = false;
+    } else if (char === "'") {
+      quoted = true;
+    } else if (char === '/' && text[at + 1] === '/') {
+      while (at < text.length && text[at] !== '\n') at++;
+    } else {
+      out += char;
+    }
+  }
+  return out;
+}
+
 const bicepContainers = parseBicepValue(bracketedAfter(cosmos, 'var containers =')) as unknown as BicepContainer[];
 
 const appSettings = (
@@ -120,6 +144,30 @@ describe('the infrastructure and the code agree', () => {
   it('on the Cosmos DB capacity: serverless by default, provisioned on request', () => {
     expect(paramDefault(main, 'cosmosCapacityMode')).toBe('serverless');
     expect(cosmos).toContain("capabilities: serverless ? [{ name: 'EnableServerless' }] : []");
+  });
+
+  it('with itself: brackets balance and every module gets exactly the parameters it declares', () => {
+    for (const file of ['infra/main.bicep', ...modules.map((module) => `infra/${module.path}`)]) {
+      const text = withoutStringsAndComments(read(file));
+      for (const [open, close] of [
+        ['{', '}'],
+        ['[', ']'],
+        ['(', ')'],
+      ] as const) {
+        expect(text.split(open).length, `${open}${close} in ${file}`).toBe(text.split(close).length);
+      }
+    }
+    for (const module of modules) {
+      const declared = [...read(`infra/${module.path}`).matchAll(/^param (\w+) \w+( = .+)?$/gm)];
+      const required = declared.filter((match) => match[2] === undefined).map((match) => match[1]);
+      const passed = Object.keys(parseBicepValue(bracketedAfter(module.block, 'params:')) as Record<string, unknown>);
+      expect(passed, `parameters of ${module.path}`).toEqual(expect.arrayContaining(required));
+      for (const name of passed)
+        expect(
+          declared.map((match) => match[1]),
+          `${module.path} declares ${name}`,
+        ).toContain(name);
+    }
   });
 
   it('on azd: the service deployed is the function app, and every parameter passed exists', () => {

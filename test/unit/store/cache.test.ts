@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LruCache } from '../../../src/store/cache.ts';
+import { LruCache, scopedCache } from '../../../src/store/cache.ts';
 
 describe('the state cache', () => {
   it('evicts the least recently used entry beyond its capacity', () => {
@@ -44,5 +44,14 @@ describe('the state cache', () => {
     cache.set('a', 1);
     now = 1500;
     expect(cache.get('a')?.readAt).toBe(1000);
+  });
+
+  it("scopes a shared cache by fold, so categories with different state shapes never see each other's states", () => {
+    const shared = new LruCache<unknown>(10);
+    const counts = { initial: 0 };
+    const names = { initial: '' };
+    scopedCache<number>(shared, counts).set('S-1', 42);
+    expect(scopedCache<string>(shared, names).get('S-1')).toBeUndefined();
+    expect(scopedCache<number>(shared, counts).get('S-1')?.value).toBe(42);
   });
 });

@@ -103,6 +103,23 @@ describe('a handler that answers notYet', () => {
   });
 });
 
+describe('a handler that answers notYet for too long', () => {
+  it('counts as failing once maxWaitMs has passed since its first notYet', async () => {
+    const scheduler = createScheduler(
+      {
+        handle: async () => ({ kind: 'notYet', reason: 'no customer' }),
+        notYet: { delayMs: 0, maxWaitMs: 0 },
+        retry: { initialDelayMs: 60_000 },
+      },
+      readDocument,
+    );
+    await scheduler.ingestSpans('0', [span('Order-1', 0, 1)]);
+    expect(await scheduler.waitForFailure('Order-1')).toBeInstanceOf(HandlerKeptWaiting);
+    expect(scheduler.stats().notYet).toBe(1);
+    scheduler.close();
+  });
+});
+
 describe('a malformed event document', () => {
   it('becomes a failure of its stream that holds its page when parking is off', async () => {
     const { handle, versionsOf } = recorder();

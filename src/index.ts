@@ -1,0 +1,10 @@
+export * from './azure-functions/index.ts';
+export * from './codec/index.ts';
+export { InvalidStreamName, StreamName, type TimelineEvent, TributaryError } from './core/index.ts';
+export * from './decider/index.ts';
+export * from './feed/index.ts';
+export * from './projections/index.ts';
+export * from './reactors/index.ts';
+export * from './store/index.ts';
+export * from './streams/index.ts';
+export * from './summaries/index.ts';
