@@ -117,7 +117,15 @@ async function instancesSeries(context: BenchContext): Promise<void> {
           await Promise.all(children.map((c) => c.ready()));
           for (const child of children) child.start();
           // Let the instances balance the 4 leases (handlers held) before the clock starts.
-          await waitFor(() => balanced(children.map((c) => c.leases()), 4), 30_000, 'leases to balance');
+          await waitFor(
+            () =>
+              balanced(
+                children.map((c) => c.leases()),
+                4,
+              ),
+            30_000,
+            'leases to balance',
+          );
           const started = performance.now();
           for (const child of children) child.go();
           await waitFor(() => children.reduce((sum, c) => sum + c.handled(), 0) >= total, 300_000, `${total} events`);

@@ -46,7 +46,13 @@ function categories(store: ReturnType<typeof createCosmosStore>) {
     /** the same streams without a cache: every load reads */
     uncached: store.category({ name: 'Account', codec, fold, access: snapshot, cache: false }),
     /** the same streams, ignoring the snapshot: every load folds all events */
-    unoptimized: store.category({ name: 'Account', codec, fold, access: AccessStrategy.Unoptimized<Event, Account>(), cache: false }),
+    unoptimized: store.category({
+      name: 'Account',
+      codec,
+      fold,
+      access: AccessStrategy.Unoptimized<Event, Account>(),
+      cache: false,
+    }),
   };
 }
 

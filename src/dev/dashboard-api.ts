@@ -38,6 +38,15 @@ export async function handleDashboardApi(
     } else if (method === 'GET' && route.length === 2 && route[0] === 'streams') {
       sendJson(response, 200, await sources.readStream(route[1]!));
     } else if (method === 'POST' && route.join('/') === 'parked/replay') {
+      // Requiring JSON makes a browser preflight cross-site requests, which this server never approves: another web
+      // page cannot make a developer's browser trigger replays.
+      if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
+        sendJson(response, 415, {
+          code: 'UnsupportedMediaType',
+          message: 'Send the replay request as application/json.',
+        });
+        return true;
+      }
       const parsed = replayRequest.safeParse(parseJson(await readBody(request)));
       if (!parsed.success) {
         sendJson(response, 400, { code: 'InvalidRequest', message: z.prettifyError(parsed.error) });

@@ -20,6 +20,8 @@ export interface ProcessorStatus {
   readonly lag: number;
   readonly eventsHandled: number;
   readonly eventsPerSecond: number;
+  /** 95th percentile of handler latency (ms per span), undefined before the first span */
+  readonly latencyP95Ms: number | undefined;
 }
 
 /** A stream that is not flowing: failing (retrying), stalled (waiting for a gap or prerequisite), or parked. */
@@ -38,6 +40,7 @@ export interface DashboardStatus {
   readonly api: string;
   readonly cosmos: { readonly endpoint: string; readonly kind: 'local' | 'account'; readonly database: string };
   readonly summarySink: { readonly kind: 'file' | 'kafka' | 'event-hubs'; readonly target: string };
+  /** events handled per second and in total, summed over the processors (an event counts once per processor) */
   readonly throughput: { readonly eventsPerSecond: number; readonly eventsHandled: number };
   readonly processors: readonly ProcessorStatus[];
   readonly lagHistory: readonly LagSample[];

@@ -8,7 +8,7 @@ import type { StreamHandler } from '../streams/index.ts';
 import { appRequestHandler } from './app-http.ts';
 import type { DevHostConfig } from './config.ts';
 import type { DashboardSources, DashboardStatus } from './dashboard-model.ts';
-import { UnknownProcessor } from './errors.ts';
+import { portInUse, UnknownProcessor } from './errors.ts';
 import { bankApp, type HostedApp, type HostedAppFactory } from './hosted-app.ts';
 import { type HostedProcessor, startHostedProcessor } from './hosted-processors.ts';
 import { startDevHttpServer } from './http-server.ts';
@@ -78,7 +78,7 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
         port: config.cosmosPort,
         partitions: config.cosmosPartitions,
         dataDir: resolve(dataDir, 'cosmos'),
-      });
+      }).catch(portInUse(config.cosmosPort, 'the local Cosmos server', 'COSMOS_PORT (or --cosmos-port)'));
       const server = local;
       closers.push(() => server.close());
     }
@@ -208,7 +208,7 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
       app: appRequestHandler(app.routes),
       dashboard,
       log,
-    });
+    }).catch(portInUse(config.port, 'the API and dashboard', 'PORT (or --port)'));
     closers.push(() => server.close());
     apiUrl = `${server.url}/api`;
 

@@ -109,12 +109,14 @@ export async function startHostedProcessor(
         lag: leases.reduce((sum, lease) => sum + (lease.lag ?? 0), 0),
         eventsHandled: stats.handled.events,
         eventsPerSecond: Math.round(throughput.perSecond() * 10) / 10,
+        latencyP95Ms: stats.latencyMs.samples > 0 ? Math.round(stats.latencyMs.p95) : undefined,
       };
     },
     async problems() {
       const stats = scheduler.stats();
       const since = (forMs: number) => new Date(Date.now() - forMs).toISOString();
-      const letters = await scheduler.parked.list();
+      // The scheduler knows which of its streams are parked; the store has the details. Only ask when there are any.
+      const letters = stats.streams.parked > 0 ? await scheduler.parked.list() : [];
       return {
         failing: stats.failing.map((s) => ({
           processor: name,

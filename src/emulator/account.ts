@@ -248,6 +248,8 @@ export class AccountState {
               k: journalKey(document.partition.components),
               id: document.id,
               json: document.json,
+              etag: document.etag,
+              rid: document.rid,
               at: document.writtenAt,
             });
           }

@@ -73,7 +73,8 @@ export function readChangeFeed(
     cursors[best]!++;
   }
   if (documents.length === 0) {
-    return { documents, continuationLsn: Math.max(afterLsn, start.kind === 'time' ? 0 : 0, container.lsn) };
+    // Nothing in scope up to the container's LSN: continuing from there loses nothing.
+    return { documents, continuationLsn: Math.max(afterLsn, container.lsn) };
   }
   return { documents, continuationLsn: lastLsn };
 }

@@ -1,6 +1,6 @@
 import { badRequest } from './errors.ts';
 import { effectivePartitionKey, type PartitionKeyComponent } from './partition-key-hash.ts';
-import { FULL_RANGE_MAX, initialBoundaries, splitPoint } from './ranges.ts';
+import { initialBoundaries, splitPoint } from './ranges.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -243,10 +243,6 @@ export class ContainerState {
     Buffer.from(this.rid.replace(/-/g, '/'), 'base64').copy(bytes, 0, 0, 8);
     bytes.writeBigUInt64BE(BigInt(++this.documentSequence), 8);
     return bytes.toString('base64').replace(/\//g, '-');
-  }
-
-  isFullRange(min: string, max: string): boolean {
-    return min === '' && max === FULL_RANGE_MAX;
   }
 }
 

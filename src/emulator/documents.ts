@@ -101,6 +101,7 @@ export class WriteSession {
         k: journalKey(partition.components),
         id,
         json: document ? document.json : null,
+        ...(document ? { etag: document.etag, rid: document.rid } : {}),
       })),
     };
   }

@@ -34,32 +34,43 @@ export interface WrittenDocument {
 }
 
 /**
- * One record as a journal line. Documents are embedded as the JSON they are stored as (`b`), so journaling a write
- * costs no serialization beyond the record's envelope.
+ * One record as a journal line. A document travels as its stored JSON in a string field (`j`, with its etag `e` and
+ * rid `r`), so neither writing nor replaying a journal has to re-serialize or even parse the document.
  */
 export function serializeRecord(record: AccountRecord): string {
   if (record.t !== 'w') return JSON.stringify(record);
-  const docs = record.docs.map(
-    (doc) =>
-      `{"k":${JSON.stringify(doc.k)},"id":${JSON.stringify(doc.id)},"b":${doc.json ?? 'null'}${doc.at !== undefined ? `,"at":${doc.at}` : ''}}`,
-  );
   const { t, db, c, lsn, now, seq } = record;
-  const envelope = JSON.stringify({ t, db, c, lsn, now, seq });
-  return `${envelope.slice(0, -1)},"docs":[${docs.join(',')}]}`;
+  return JSON.stringify({
+    t,
+    db,
+    c,
+    lsn,
+    now,
+    seq,
+    docs: record.docs.map(({ k, id, json, etag, rid, at }) => ({ k, id, j: json, e: etag, r: rid, at })),
+  });
 }
 
 export function parseRecord(line: string): AccountRecord {
   const record = JSON.parse(line) as AccountRecord;
   if (record.t !== 'w') return record;
-  const docs = record.docs as unknown as { k: PartitionKeyComponent[]; id: string; b: Json | null; at?: number }[];
+  const docs = record.docs as unknown as {
+    k: PartitionKeyComponent[];
+    id: string;
+    j: string | null;
+    e?: string;
+    r?: string;
+    at?: number;
+  }[];
   return {
     ...record,
-    docs: docs.map(({ k, id, b, at }) => ({
+    docs: docs.map(({ k, id, j, e, r, at }) => ({
       k,
       id,
-      json: b === null ? null : JSON.stringify(b),
+      json: j,
       ...(at !== undefined ? { at } : {}),
-      ...(b !== null ? { etag: b._etag as string, rid: b._rid as string } : {}),
+      ...(e !== undefined ? { etag: e } : {}),
+      ...(r !== undefined ? { rid: r } : {}),
     })),
   };
 }

@@ -25,6 +25,11 @@ export interface ProjectionDefinition<V> {
   readonly apply: (view: V | undefined, events: readonly TimelineEvent[], stream: string) => V | Promise<V>;
   /** ETag conflicts tolerated per span before the span fails (and is retried by the scheduler); default 20 */
   readonly maxWriteAttempts?: number;
+  /**
+   * Views kept in memory with their ETag, so that the next span of a stream writes without reading the view first
+   * (a stale copy — another instance wrote meanwhile — fails its `If-Match` and is read again). Default 1,000; 0 = off.
+   */
+  readonly cachedViews?: number;
 }
 
 export interface ViewQuery {
@@ -54,13 +59,19 @@ export interface Projection<V> {
   activate(): Promise<void>;
   /**
    * Deletes every view of a version (default: this one) and returns how many. For cleaning up the old set after a
-   * switch-over, or — with the processor's checkpoints reset — rebuilding a version in place. Refuses the active one.
+   * switch-over, or — with the processor's checkpoints reset and its processes restarted (they cache views) —
+   * rebuilding a version in place. Refuses the active one.
    */
   deleteViews(options?: { version?: number }): Promise<number>;
   /** the projection's active-version document */
   readonly pointer: ActiveVersionPointer;
-  /** counters of this process: views written, ETag conflicts retried, spans found already applied */
-  stats(): { readonly writes: number; readonly conflicts: number; readonly alreadyApplied: number };
+  /** counters of this process: views read and written, ETag conflicts retried, spans found already applied */
+  stats(): {
+    readonly reads: number;
+    readonly writes: number;
+    readonly conflicts: number;
+    readonly alreadyApplied: number;
+  };
 }
 
 const namePattern = /^[A-Za-z][A-Za-z0-9_.-]*$/;
@@ -81,7 +92,15 @@ export function createProjection<V>(definition: ProjectionDefinition<V>): Projec
   const keyOf = partitionKeys(container);
   const pointer = activeVersionPointer(container, name);
   const set = viewSet(name, version);
-  const counters = { writes: 0, conflicts: 0, alreadyApplied: 0 };
+  const counters = { writes: 0, conflicts: 0, alreadyApplied: 0, reads: 0 };
+  const cache = new Map<string, ViewDocument<V>>();
+  const cacheLimit = definition.cachedViews ?? 1_000;
+  const remember = (key: string, document: ViewDocument<V> | undefined) => {
+    cache.delete(key);
+    if (document === undefined || cacheLimit === 0) return;
+    cache.set(key, document);
+    if (cache.size > cacheLimit) cache.delete(cache.keys().next().value as string);
+  };
 
   const readDocumentIn = async (atVersion: number, key: string): Promise<ViewDocument<V> | undefined> => {
     const id = viewId(name, atVersion, key);
@@ -101,7 +120,9 @@ export function createProjection<V>(definition: ProjectionDefinition<V>): Projec
     if (categories && !categories.has(span.stream.slice(0, span.stream.indexOf('-')))) return undefined;
     const key = viewKey(span.stream);
     for (let attempt = 1; attempt <= maxWriteAttempts; attempt++) {
-      const current = await readDocumentIn(version, key);
+      const cached = attempt === 1 ? cache.get(key) : undefined;
+      if (!cached) counters.reads += 1;
+      const current = cached ?? (await readDocumentIn(version, key));
       const events = unappliedEvents(current?.versions, span);
       if (events.length === 0) {
         counters.alreadyApplied += 1;
@@ -119,18 +140,19 @@ export function createProjection<V>(definition: ProjectionDefinition<V>): Projec
         updatedAt: new Date().toISOString(),
       };
       try {
-        if (current) {
-          await container
-            .item(next.id, await keyOf({ ...next }))
-            .replace(next, { accessCondition: { type: 'IfMatch', condition: current._etag ?? '' } });
-        } else {
-          await container.items.create(next);
-        }
+        const { resource: written } = current
+          ? await container
+              .item(next.id, await keyOf({ ...next }))
+              .replace(next, { accessCondition: { type: 'IfMatch', condition: current._etag ?? '' } })
+          : await container.items.create(next);
+        remember(key, written ? (written as ViewDocument<V>) : undefined);
         counters.writes += 1;
         return { kind: 'handled', nextIndex: BigInt(next.versions[span.stream] ?? 0) };
       } catch (error) {
-        // 412: the view changed since it was read; 409: another writer created it first. Read again and re-apply.
-        if (!isCosmosStatus(error, 409, 412)) throw error;
+        remember(key, undefined);
+        // 412: the view changed since it was read; 409: another writer created it first; 404: a cached view was
+        // deleted. Read again and re-apply.
+        if (!isCosmosStatus(error, 404, 409, 412)) throw error;
         counters.conflicts += 1;
       }
     }
@@ -170,6 +192,7 @@ export function createProjection<V>(definition: ProjectionDefinition<V>): Projec
           `Version ${atVersion} of projection ${name} is the active one; activate another first.`,
         );
       }
+      if (atVersion === version) cache.clear();
       const { resources } = await container.items
         .query<{ id: string; key: string }>({
           query: 'SELECT c.id, c.key FROM c WHERE c["set"] = @set',

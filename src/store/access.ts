@@ -6,47 +6,60 @@ export interface Transmuted<E> {
   readonly unfolds: readonly E[];
 }
 
+/** No unfolds: loading folds every event of the stream (tip + all batches). */
+export interface Unoptimized {
+  readonly kind: 'Unoptimized';
+}
+
+/** The latest event alone is the state: it is kept as an unfold, so loading is one point read. */
+export interface LatestKnownEvent {
+  readonly kind: 'LatestKnownEvent';
+}
+
+/** After each append, `toSnapshot(state)` is stored as an unfold; loading is one point read. */
+export interface Snapshot<E, S> {
+  readonly kind: 'Snapshot';
+  readonly isOrigin: (event: E) => boolean;
+  readonly toSnapshot: (state: S) => E;
+}
+
+/** Like Snapshot with several unfolds (e.g. one per aspect of the state); one of them is the origin. */
+export interface MultiSnapshot<E, S> {
+  readonly kind: 'MultiSnapshot';
+  readonly isOrigin: (event: E) => boolean;
+  readonly toSnapshots: (state: S) => readonly E[];
+}
+
+/**
+ * The state lives only in the tip, as an unfold; decided events are never stored. Writes are still guarded by the
+ * tip's etag (the version does not advance). For state that has no history worth keeping.
+ */
+export interface RollingState<E, S> {
+  readonly kind: 'RollingState';
+  readonly toSnapshot: (state: S) => E;
+}
+
+/** Full control: decide which events are stored and which unfolds the tip keeps. */
+export interface Custom<E, S> {
+  readonly kind: 'Custom';
+  readonly isOrigin: (event: E) => boolean;
+  readonly transmute: (events: readonly E[], state: S) => Transmuted<E>;
+}
+
 /**
  * How a category trades writes for cheap loads (after Equinox's `AccessStrategy`). Loading always starts with one
  * point read of the tip; an *origin* is an event or unfold from which the state can be folded without looking
  * further back. Without an origin in the tip, loading queries batches backwards until it meets one.
  */
 export type AccessStrategy<E extends AnyEvent, S> =
-  | {
-      /** No unfolds: loading folds every event of the stream (tip + all batches). */
-      readonly kind: 'Unoptimized';
-    }
-  | {
-      /** The latest event alone is the state: it is kept as an unfold, so loading is one point read. */
-      readonly kind: 'LatestKnownEvent';
-    }
-  | {
-      /** After each append, `toSnapshot(state)` is stored as an unfold; loading is one point read. */
-      readonly kind: 'Snapshot';
-      readonly isOrigin: (event: E) => boolean;
-      readonly toSnapshot: (state: S) => E;
-    }
-  | {
-      /** Like Snapshot with several unfolds (e.g. one per aspect of the state); one of them is the origin. */
-      readonly kind: 'MultiSnapshot';
-      readonly isOrigin: (event: E) => boolean;
-      readonly toSnapshots: (state: S) => readonly E[];
-    }
-  | {
-      /**
-       * The state lives only in the tip, as an unfold; decided events are never stored. Writes are still guarded by
-       * the tip's etag (the version does not advance). For state that has no history worth keeping.
-       */
-      readonly kind: 'RollingState';
-      readonly toSnapshot: (state: S) => E;
-    }
-  | {
-      /** Full control: decide which events are stored and which unfolds the tip keeps. */
-      readonly kind: 'Custom';
-      readonly isOrigin: (event: E) => boolean;
-      readonly transmute: (events: readonly E[], state: S) => Transmuted<E>;
-    };
+  | Unoptimized
+  | LatestKnownEvent
+  | Snapshot<E, S>
+  | MultiSnapshot<E, S>
+  | RollingState<E, S>
+  | Custom<E, S>;
 
+/** Builds access strategies; name the event and state types: `AccessStrategy.Snapshot<Event, State>(…)`. */
 export const AccessStrategy = {
   Unoptimized: <E extends AnyEvent, S>(): AccessStrategy<E, S> => ({ kind: 'Unoptimized' }),
   LatestKnownEvent: <E extends AnyEvent, S>(): AccessStrategy<E, S> => ({ kind: 'LatestKnownEvent' }),

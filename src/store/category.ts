@@ -11,6 +11,7 @@ import { MaxResyncsExhausted, WrongExpectedVersion } from './errors.ts';
 import { LoadOption } from './load-option.ts';
 import { type ReadRange, readStreamEvents } from './reading.ts';
 import { appendToStream, batchesBackward, readTip } from './requests.ts';
+import { CategorySettings, parseSettings } from './settings.ts';
 import { emptyStream, type Rebuild, rebuildFromTip, type StreamState } from './stream-state.ts';
 
 export interface CategoryOptions<E extends AnyEvent, S> {
@@ -129,20 +130,24 @@ export function createCategory<E extends AnyEvent, S>(
 ): Category<E, S> {
   const { name, codec, fold: model } = options;
   const access: Access<E, S> = accessOf(options.access ?? { kind: 'Unoptimized' });
+  const {
+    maxAttempts,
+    maxCommandIds,
+    resyncBackoff: backoff,
+    queueWrites,
+  } = parseSettings(CategorySettings, options, `category ${JSON.stringify(name)}`);
   const cache: StateCache<StreamState<S>> =
     options.cache === undefined
       ? scopedCache(context.cache, model)
       : new LruCache<StreamState<S>>(options.cache === false ? 0 : options.cache.maxEntries);
-  const maxAttempts = options.maxAttempts ?? 3;
   const defaultLoad = options.load ?? LoadOption.RequireLoad;
-  const settings = { ...context, maxCommandIds: options.maxCommandIds ?? 100 };
-  const backoff = { baseMs: 4, maxMs: 100, ...options.resyncBackoff };
+  const settings = { ...context, maxCommandIds };
   const { container } = context;
   const writeQueues = new Map<string, Promise<unknown>>();
 
   /** Runs `write` after the previous queued write of `stream` in this category has settled. */
   function queued<T>(stream: string, write: () => Promise<T>): Promise<T> {
-    if (options.queueWrites === false) return write();
+    if (!queueWrites) return write();
     const previous = writeQueues.get(stream) ?? Promise.resolve();
     const next = previous.then(write);
     const settled = next.then(

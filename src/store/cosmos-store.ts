@@ -1,15 +1,15 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
 import type { AnyEvent } from '../codec/index.ts';
 import { StreamName, type TimelineEvent } from '../core/index.ts';
-import { defaultWriteLimits, type WriteLimits } from './append.ts';
+import type { WriteLimits } from './append.ts';
 import { LruCache } from './cache.ts';
-import { defaultTipLimits, type TipLimits } from './calving.ts';
+import type { TipLimits } from './calving.ts';
 import { type Category, type CategoryOptions, createCategory } from './category.ts';
-import { ContainerNames } from './containers.ts';
 import type { BatchDocument, TipDocument } from './documents.ts';
 import { isTip } from './documents.ts';
 import { type ReadRange, readStreamEvents } from './reading.ts';
 import { documentsInRange, tipsWithPrefix } from './requests.ts';
+import { parseSettings, StoreSettings } from './settings.ts';
 import { eventsOf, timelineUnfold } from './span.ts';
 
 export interface CosmosStoreOptions {
@@ -56,13 +56,14 @@ export interface CosmosStore {
 
 /** The event store over one Cosmos DB container (create it with `ensureContainers`). */
 export function createCosmosStore(options: CosmosStoreOptions): CosmosStore {
-  const container = options.client.database(options.databaseId).container(options.containerId ?? ContainerNames.events);
+  const settings = parseSettings(StoreSettings, options, `the store over database ${options.databaseId}`);
+  const container = options.client.database(options.databaseId).container(settings.containerId);
   const context = {
     container,
-    tipLimits: { ...defaultTipLimits, ...options.tip },
-    writeLimits: { ...defaultWriteLimits, ...options.limits },
-    compressUnfolds: options.compressUnfolds ?? true,
-    cache: new LruCache<unknown>(options.cache?.maxEntries ?? 10_000),
+    tipLimits: settings.tip,
+    writeLimits: settings.limits,
+    compressUnfolds: settings.compressUnfolds,
+    cache: new LruCache<unknown>(settings.cache.maxEntries),
   };
   return {
     container,

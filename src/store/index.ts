@@ -36,4 +36,5 @@ export {
 } from './errors.ts';
 export { LoadOption } from './load-option.ts';
 export type { ReadRange } from './reading.ts';
+export { InvalidStoreOptions } from './settings.ts';
 export { eventsOf, spanFromDocument } from './span.ts';

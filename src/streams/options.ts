@@ -30,6 +30,8 @@ const schema = z.object({
   handle: z.custom<StreamHandler>((value) => typeof value === 'function', 'handle must be a function'),
   /** how many streams may be handled at the same time (each stream still has at most one handler running) */
   maxConcurrentStreams: positiveInt.default(16),
+  /** the most events one handler call gets; a longer backlog is handed over in several calls, in order */
+  maxEventsPerSpan: positiveInt.default(1_000),
   /** how many pages may be read ahead of the oldest page not yet handled; `ingest` waits beyond that */
   maxReadAhead: positiveInt.default(32),
   /** how many events may be buffered (waiting for their turn or for a gap to fill); `ingest` waits beyond that */

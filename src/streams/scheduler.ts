@@ -47,10 +47,20 @@ interface Malformed {
   readonly error: unknown;
 }
 
-/** Builds the scheduler around a document reader (the store's `spanFromDocument` in `createStreamScheduler`). */
+/**
+ * Builds the scheduler around a document reader (the store's `spanFromDocument` in `createStreamScheduler`).
+ *
+ * How it works: each stream has a state (`StreamState`) with its write position and its pending spans. A page's
+ * spans are merged into their streams' pending spans, and the page leaves a claim on each stream it touched ("reach
+ * version v"); the page is handled when all its claims are released, by progress or by parking. A stream whose first
+ * pending span starts at its write position goes to the FIFO `ready` queue; `pump` starts handlers from it while
+ * fewer than `maxConcurrentStreams` run. Nothing ever scans all streams except `stats()`, `revoke` and the rare
+ * forgetting of idle streams.
+ */
 export function createScheduler(options: StreamSchedulerOptions, readDocument: DocumentReader): StreamScheduler {
   const settings = parseSchedulerOptions(options);
-  const { name, handle, maxConcurrentStreams, maxReadAhead, maxBufferedEvents, retry, notYet } = settings;
+  const { name, handle, maxConcurrentStreams, maxEventsPerSpan, maxReadAhead, maxBufferedEvents, retry, notYet } =
+    settings;
   const deadLetters: DeadLetterStore | undefined = settings.parking && toStore(settings.parking.deadLetters);
   const parkAfter = settings.parking?.afterAttempts ?? Number.POSITIVE_INFINITY;
 
@@ -71,7 +81,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
   let failureWaiters: Array<{ stream: string; attempts: number; resolve: (error: unknown) => void }> = [];
   const leasesChecked = new Set<string>();
   const revocations = new Map<string, number>();
-  const totals = { events: 0, spans: 0, failures: 0, notYet: 0, duplicates: 0 };
+  const totals = { events: 0, spans: 0, failures: 0, notYet: 0, duplicates: 0, parkingFailures: 0 };
   const latency = new LatencyWindow();
   const rate = new RateWindow();
   const metrics = createSchedulerMetrics(settings.meterProvider, name, () => stats());
@@ -270,7 +280,11 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
   }
 
   function dispatch(state: StreamState) {
-    const span = state.pending[0]!;
+    const first = state.pending[0]!;
+    const span =
+      first.events.length <= maxEventsPerSpan
+        ? first
+        : { stream: first.stream, index: first.index, events: first.events.slice(0, maxEventsPerSpan) };
     // The first span of a stream we know nothing about sets its base: the processor may have started mid-stream.
     if (state.writePosition < 0) state.writePosition = Number(span.index);
     state.phase = 'active';
@@ -481,6 +495,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
       store.put(letter).then(
         () => parked(state, letter, spans, claims),
         () => {
+          totals.parkingFailures++;
           timers++;
           setTimeout(
             () => {
@@ -680,6 +695,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
       failures: totals.failures,
       notYet: totals.notYet,
       duplicates: totals.duplicates,
+      parkingFailures: totals.parkingFailures,
       eventsPerSecond: rate.perSecond(now),
       latencyMs: latency.percentiles(),
       buffered: { events: buffered, pages: outstanding.size },

@@ -34,6 +34,8 @@ export interface SchedulerStats {
   readonly notYet: number;
   /** events dropped because they were at or below the stream's write position (re-delivered by the feed) */
   readonly duplicates: number;
+  /** dead-letter writes that failed (and are being retried; the stream's pages stay held meanwhile) */
+  readonly parkingFailures: number;
   readonly eventsPerSecond: number;
   readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly samples: number };
   readonly buffered: { readonly events: number; readonly pages: number };

@@ -66,18 +66,19 @@ function renderProcessors(status) {
         el(
           'tr',
           {},
-          el('td', {}, i === 0 ? processor.name : ''),
+          el('td', {}, i === 0 ? `${processor.name} (${processor.kind})` : ''),
           el('td', { class: 'mono' }, lease.range ?? '–'),
           el('td', { class: 'mono' }, lease.owner ?? '–'),
           el('td', {}, age(lease.checkpointAgeMs)),
           el('td', {}, number(lease.lag)),
           el('td', {}, i === 0 ? number(processor.eventsHandled) : ''),
           el('td', {}, i === 0 ? number(processor.eventsPerSecond) : ''),
+          el('td', {}, i === 0 ? number(processor.latencyP95Ms) : ''),
         ),
       );
     });
   }
-  fillRows($('processors'), rows, 7, 'No processors yet.');
+  fillRows($('processors'), rows, 8, 'No processors yet.');
 }
 
 async function replay(processor, stream, button) {

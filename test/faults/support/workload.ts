@@ -8,7 +8,9 @@ export const itemCodec = defineCodec({ Added: z.object({ n: z.number(), writer: 
 
 /**
  * Appends `events` events to `streams` streams of category `Item` with `writers` concurrent writers, 1–4 events per
- * command, through the store. Resolves with the number of events appended.
+ * command, through the store. A command that fails (an injected 503 the SDK does not retry) is sent again, as an
+ * HTTP client would; the scenarios inject only faults that reject a request before it executes, so a retried command
+ * cannot have been applied. Resolves with the number of events appended.
  */
 export async function writeItems(
   faults: FaultCosmos,
@@ -29,9 +31,15 @@ export async function writeItems(
         const size = Math.min(1 + Math.floor(options.random() * 4), options.events - written);
         written += size;
         const id = String(Math.floor(options.random() * options.streams));
-        await items.transact(id, () =>
-          Array.from({ length: size }, () => ({ type: 'Added' as const, data: { n: next++, writer } })),
-        );
+        const decided = Array.from({ length: size }, () => ({ type: 'Added' as const, data: { n: next++, writer } }));
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await items.transact(id, () => decided);
+            break;
+          } catch (error) {
+            if (attempt >= 20) throw error;
+          }
+        }
       }
     }),
   );

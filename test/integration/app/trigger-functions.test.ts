@@ -3,7 +3,7 @@ import type { Timer } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBankApp } from '../../../functions/app.ts';
 import { registerBankFunctions } from '../../../functions/registrations.ts';
-import { TriggerBatchFailed } from '../../../src/azure-functions/index.ts';
+import { estimateTriggerLag, TriggerBatchFailed } from '../../../src/azure-functions/index.ts';
 import { type BankFixture, createRecordingRegistrar, startBank, triggerContext } from './bank-fixture.ts';
 
 let fixture: BankFixture;
@@ -152,5 +152,22 @@ describe('the Cosmos DB trigger functions', () => {
     await fixture.call('deposit', { params: { id: 'ann' }, body: { amount: 1 } });
     await fixture.call('deposit', { params: { id: 'ben' }, body: { amount: 1 } });
     expect(await report()).toMatch(/: 2 pending changes, \d+ ms behind/);
+
+    // A lease the host created but never checkpointed counts from the beginning, like the trigger would read.
+    await fixture.bank.containers.leases.items.create({
+      id: 'fresh:localhost_db_coll..0',
+      LeaseToken: '0',
+      FeedRange: { Range: { min: '', max: 'FF' } },
+      Owner: null,
+      ContinuationToken: null,
+    });
+    const fresh = await estimateTriggerLag({
+      monitored: events,
+      leases: fixture.bank.containers.leases,
+      leasePrefix: 'fresh:',
+    });
+    expect(fresh).toEqual([
+      expect.objectContaining({ leaseToken: '0', pendingChanges: (await fixture.eventDocuments()).length }),
+    ]);
   });
 });

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
@@ -58,6 +60,22 @@ describe('tributary on the local dev data', () => {
     expect(out.stderr).toContain('Stopped.');
     expect(existsSync(join(cwd, '.tributary', 'dev-host.json'))).toBe(false);
     expect((await tributary('streams', 'Account')).stdout).toBe('Account-dora  version 1\n');
+  });
+
+  it('dev fails with exit code 1 and names the setting to change when its port is taken', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const started = await tributary('dev', '--port', String(port), '--cosmos-port', '0');
+      expect(started.code).toBe(1);
+      expect(started.stderr).toBe(
+        `tributary: Port ${port} for the API and dashboard is already in use (another dev host?). ` +
+          'Stop that one, or set PORT (or --port) to a free port.\n',
+      );
+    } finally {
+      busy.close();
+    }
   });
 
   it('cosmos serves the local Cosmos DB server until Ctrl-C', async () => {

@@ -131,8 +131,18 @@ describe('the dev host', () => {
   });
 
   it('refuses a replay request without a processor and stream', async () => {
-    const response = await fetch(`${dev.host.url}/dashboard/api/parked/replay`, { method: 'POST', body: '{}' });
+    const response = await fetch(`${dev.host.url}/dashboard/api/parked/replay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(400);
+  });
+
+  it('refuses a replay request that is not JSON, so that another web page cannot trigger one', async () => {
+    const body = JSON.stringify({ processor: Processors.balance, stream: 'Account-alice' });
+    const response = await fetch(`${dev.host.url}/dashboard/api/parked/replay`, { method: 'POST', body });
+    expect(response.status).toBe(415);
   });
 
   it('stops cleanly, and a new host on the same data directory finds the accounts again', async () => {

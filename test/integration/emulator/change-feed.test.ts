@@ -43,7 +43,8 @@ describe('change feed', () => {
     const written = Array.from({ length: 60 }, (_, i) => `s${i}`);
     for (const id of written) await container.items.create({ id, p: `Stream-${id}` });
     const ranges = await container.getFeedRanges();
-    expect(ranges).toHaveLength(2);
+    // The local server was asked for 2 physical partitions; another endpoint has however many it has.
+    if (cosmos.local) expect(ranges).toHaveLength(2);
     const perRange = await Promise.all(
       ranges.map((range) =>
         drain(
@@ -54,8 +55,7 @@ describe('change feed', () => {
         ),
       ),
     );
-    expect(perRange[0]!.documents.length).toBeGreaterThan(0);
-    expect(perRange[1]!.documents.length).toBeGreaterThan(0);
+    if (cosmos.local) for (const { documents } of perRange) expect(documents.length).toBeGreaterThan(0);
     const all = perRange.flatMap(({ documents }) => documents);
     expect(ids(all)).toEqual([...written].sort());
   });

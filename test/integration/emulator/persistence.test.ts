@@ -195,3 +195,15 @@ describe('persistence after a torn write', () => {
     await local.close();
   });
 });
+
+describe('start-up failures', () => {
+  it('releases its data directory when the port is taken, so a retry can succeed', async () => {
+    const directory = dataDir();
+    const blocker = await startLocalCosmos();
+    const port = Number(new URL(blocker.endpoint).port);
+    await expect(startLocalCosmos({ port, dataDir: directory })).rejects.toThrow(/EADDRINUSE/);
+    await blocker.close();
+    const retried = await startLocalCosmos({ port, dataDir: directory });
+    await retried.close();
+  });
+});

@@ -58,6 +58,7 @@ export async function startPipeline(
     brokers?: readonly string[];
     kafka?: KafkaConfigOverrides;
     instanceId?: string;
+    checkpointIntervalMs?: number;
   },
 ) {
   const publisher =

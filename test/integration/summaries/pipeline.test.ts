@@ -125,6 +125,9 @@ describe.skipIf(skipKafka)('the read-side pipeline with summaries to Kafka', () 
       );
       children[0]?.kill('SIGKILL');
       children.push(await spawnPipeline(cosmos, env.databaseId, topic, kafka.brokers));
+      await waitUntil('the second instance sent every stream again', () =>
+        [...published].every(([stream, version]) => versionsOf(stream).filter((v) => v === version).length >= 2),
+      );
       // 2. Killed while events are still being appended and summaries published.
       const writing = depositRounds(env, ids, 6, 4);
       await waitUntil('more summaries were published', () => received.length >= 3 * ids.length);
@@ -162,7 +165,6 @@ describe.skipIf(skipKafka)('the read-side pipeline with summaries to Kafka', () 
           expect(copy.body).toEqual(copies[0]?.body);
         }
       }
-      process.stderr.write(`DEBUG resent=${resent} received=${received.length}\n`);
       expect(resent).toBeGreaterThanOrEqual(ids.length);
     } finally {
       for (const child of children) child.kill('SIGKILL');

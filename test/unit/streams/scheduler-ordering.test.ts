@@ -177,6 +177,19 @@ describe('the stream scheduler runs streams in parallel, one handler per stream'
   });
 });
 
+describe('a long backlog', () => {
+  it('is handed over in calls of at most maxEventsPerSpan events, in order', async () => {
+    const { handle, calls } = recorder();
+    const scheduler = createScheduler({ handle, maxEventsPerSpan: 2 }, readDocument);
+    await (await scheduler.ingestSpans('0', [span('Account-1', 0, 5)])).handled;
+    expect(calls.map((c) => [Number(c.index), c.events.length])).toEqual([
+      [0, 2],
+      [2, 2],
+      [4, 1],
+    ]);
+  });
+});
+
 describe('a handler may report how far it got', () => {
   it('skips events below a nextIndex ahead of the span it was given', async () => {
     const { handle, versionsOf } = recorder(async (given) =>

@@ -185,4 +185,27 @@ describe('replaying a parked stream', () => {
     await (await scheduler.ingestSpans('0', [span('Account-1', 5, 1)])).handled;
     expect(handledOf('Account-1')).toEqual([5]);
   });
+
+  it('retries a dead-letter write that failed, holding the page until it succeeds', async () => {
+    const store = createInMemoryDeadLetters();
+    let failWrites = 1;
+    const flaky = {
+      ...store,
+      async put(letter: DeadLetter) {
+        if (failWrites-- > 0) throw new Error('429 too many requests');
+        await store.put(letter);
+      },
+    };
+    const scheduler = createScheduler(
+      {
+        handle: breakable(new Set(['Account-1'])).handle,
+        retry: quickRetry,
+        parking: { deadLetters: flaky, afterAttempts: 1 },
+      },
+      readDocument,
+    );
+    await (await scheduler.ingestSpans('0', [span('Account-1', 0, 1)])).handled;
+    expect(store.letters.size).toBe(1);
+    expect(scheduler.stats().parkingFailures).toBe(1);
+  });
 });
