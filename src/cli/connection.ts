@@ -23,13 +23,6 @@ export const connectionOptions: Readonly<Record<string, OptionSpec>> = {
   'data-dir': { type: 'string', valueName: '<dir>', description: 'Local dev data directory (default: .tributary).' },
 };
 
-export class MissingCosmosKey extends TributaryError {
-  readonly code = 'MissingCosmosKey';
-  constructor(endpoint: string) {
-    super(`No key for ${endpoint}: set COSMOS_KEY to the account's key (it is never read from the command line).`);
-  }
-}
-
 /** An open connection to the database the command works on; `close()` also stops an in-process local server. */
 export interface CosmosConnection {
   readonly client: CosmosClient;
@@ -85,7 +78,7 @@ export async function openConnection(args: ParsedArgs, context: CliContext): Pro
   }
   const settings = parsed.data;
   const { WELL_KNOWN_EMULATOR_KEY, startLocalCosmos } = await import('../emulator/index.ts');
-  const { isLoopbackEndpoint } = await import('../dev/index.ts');
+  const { isLoopbackEndpoint, MissingCosmosKey } = await import('../dev/index.ts');
   const dataDir = resolve(io.cwd, settings.dataDir);
   const remote = settings.endpoint ?? (await runningDevHostEndpoint(dataDir));
   if (remote) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -8,7 +9,7 @@ import type { StreamHandler } from '../streams/index.ts';
 import { appRequestHandler } from './app-http.ts';
 import type { DevHostConfig } from './config.ts';
 import type { DashboardSources, DashboardStatus } from './dashboard-model.ts';
-import { portInUse, UnknownProcessor } from './errors.ts';
+import { MissingCosmosKey, portInUse, UnknownProcessor } from './errors.ts';
 import { bankApp, type HostedApp, type HostedAppFactory } from './hosted-app.ts';
 import { type HostedProcessor, startHostedProcessor } from './hosted-processors.ts';
 import { startDevHttpServer } from './http-server.ts';
@@ -84,7 +85,7 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
     }
     const endpoint = local?.endpoint ?? config.cosmosEndpoint!;
     const key = local?.key ?? config.cosmosKey;
-    if (!key) throw new Error('COSMOS_ENDPOINT is set but COSMOS_KEY is not: set both to use that account.');
+    if (!key) throw new MissingCosmosKey(endpoint);
     const client = new CosmosClient({
       endpoint,
       key,
@@ -113,7 +114,8 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
     });
     if (app.close) closers.push(app.close);
 
-    const instanceId = `dev-${hostname()}`;
+    // Stable across restarts (a restarted host reclaims its leases at once), distinct per machine and data directory.
+    const instanceId = `dev-${hostname()}-${createHash('sha256').update(dataDir).digest('hex').slice(0, 6)}`;
     const processors: HostedProcessor[] = [];
     closers.push(async () => {
       await Promise.all(processors.map((processor) => processor.stop()));

@@ -8,7 +8,7 @@ export type {
   StreamView,
 } from './dashboard-model.ts';
 export { describeDevHost } from './describe.ts';
-export { PortInUse, UnknownProcessor } from './errors.ts';
+export { MissingCosmosKey, PortInUse, UnknownProcessor } from './errors.ts';
 export { type DevHost, type DevHostOptions, startDevHost } from './host.ts';
 export { bankApp, type HostedApp, type HostedAppContext, type HostedAppFactory } from './hosted-app.ts';
 export type { HostedProcessor, HostedProcessorDefinition } from './hosted-processors.ts';

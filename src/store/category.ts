@@ -162,6 +162,7 @@ export function createCategory<E extends AnyEvent, S>(
   }
 
   const streamName = (id: string) => StreamName.create(name, id);
+  streamName('0'); // fails fast on an invalid category name
   const rebuildFor = (stream: string): Rebuild<E, S> => ({
     fold: model,
     isOrigin: access.isOrigin,

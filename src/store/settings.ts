@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { TributaryError } from '../core/index.ts';
+import { defaultWriteLimits } from './append.ts';
+import { defaultTipLimits } from './calving.ts';
 
 /** A store or category option is out of range (e.g. a negative limit); raised when the store or category is created. */
 export class InvalidStoreOptions extends TributaryError {

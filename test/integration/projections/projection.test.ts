@@ -77,6 +77,21 @@ describe('projections', () => {
     expect(outcome).toEqual({ kind: 'handled', nextIndex: 4n });
   });
 
+  it('write a stream’s next span from the cached view, and re-read it when another writer changed it', async () => {
+    const env = await pipelineEnvironment(cosmos);
+    const projection = balances(env);
+    await depositRounds(env, ['c1'], 3);
+    const events = await env.store.readStream('Account-c1');
+    await projection.handle({ stream: 'Account-c1', index: 0n, events: events.slice(0, 2) });
+    await projection.handle({ stream: 'Account-c1', index: 2n, events: events.slice(2, 3) });
+    expect(projection.stats()).toMatchObject({ reads: 1, writes: 2, conflicts: 0 });
+    // another instance (same projection, its own cache) applies the last event meanwhile
+    await balances(env).handle({ stream: 'Account-c1', index: 3n, events: events.slice(3) });
+    await projection.handle({ stream: 'Account-c1', index: 3n, events: events.slice(3) });
+    expect(projection.stats()).toMatchObject({ reads: 2, writes: 2, alreadyApplied: 1 });
+    expect(await projection.read('Account-c1')).toEqual(await expectedAccount(env, 'c1'));
+  });
+
   it('feed one view from many streams, keeping a version per source stream, with concurrent writers retried', async () => {
     const env = await pipelineEnvironment(cosmos);
     const totals = createProjection<{ total: number; deposits: number }>({
@@ -110,8 +125,6 @@ describe('projections', () => {
       expect(document?.view).toEqual({ total: 8 * (1 + 2 + 3), deposits: 24 });
       expect(document?.versions).toEqual(Object.fromEntries(ids.map((id) => [`Account-${id}`, 4])));
       expect(totals.stats().conflicts).toBeGreaterThan(0);
-      // a stream's later spans write from the cached view: fewer reads than writes
-      expect(totals.stats().reads).toBeLessThan(totals.stats().writes + totals.stats().conflicts);
     } finally {
       await running.stop();
     }
