@@ -1,31 +1,55 @@
 import type { HostedAppContext, HostedProcessorDefinition } from '../dev/index.ts';
-import { createChangeFeedProcessor, estimateLag } from '../feed/index.ts';
+import { createChangeFeedProcessor, estimateLag, type FeedSink } from '../feed/index.ts';
 import { createStreamScheduler } from '../streams/index.ts';
 import type { TextSink } from './context.ts';
 import { createProgressBar } from './progress.ts';
 
 const pollMs = 250;
+const recountMs = 5_000;
+
+export interface CatchUpResult {
+  readonly events: number;
+  readonly parked: number;
+  /** stopped by Ctrl-C before catching up; the checkpoints written so far let a new run continue */
+  readonly interrupted: boolean;
+}
 
 /**
  * Runs a processor in this process until its checkpoints have caught up with the head of the change feed, with a
- * progress bar measured in change-feed documents (the backlog when it started vs. what is left).
+ * progress bar in change-feed documents. The backlog is counted once up front (a read of it) and again only when the
+ * handled pages add up to it, to confirm the checkpoints have reached the head — not on every tick, which would
+ * re-read the whole remaining backlog each time.
  */
 export async function runUntilCaughtUp(
   definition: HostedProcessorDefinition,
   context: HostedAppContext,
-  options: { label: string; progress: TextSink; log: (line: string) => void },
-): Promise<{ events: number; parked: number }> {
+  options: { label: string; progress: TextSink; log: (line: string) => void; interrupted: Promise<string> },
+): Promise<CatchUpResult> {
   const { events, leases, deadLetters } = context.containers;
   const scheduler = createStreamScheduler({
     name: definition.name,
     handle: definition.handle,
     parking: { deadLetters, afterAttempts: 5 },
   });
+  let handledDocuments = 0;
+  const countingSink: FeedSink = {
+    async ingest(page) {
+      const accepted = await scheduler.ingest(page);
+      accepted.handled.then(
+        () => {
+          handledDocuments += page.documents.length;
+        },
+        () => undefined,
+      );
+      return accepted;
+    },
+    revoke: (leaseToken) => scheduler.revoke(leaseToken),
+  };
   const processor = createChangeFeedProcessor({
     name: definition.name,
     monitored: events,
     leases,
-    sink: scheduler,
+    sink: countingSink,
     startFrom: 'beginning',
     pollIntervalMs: 100,
     checkpointIntervalMs: pollMs,
@@ -37,22 +61,35 @@ export async function runUntilCaughtUp(
       (sum, range) => sum + range.pendingChanges,
       0,
     );
+  let interrupted = false;
+  options.interrupted.then(() => {
+    interrupted = true;
+  });
   const bar = createProgressBar(options.progress, options.label, { unit: 'changes' });
   try {
     await processor.start();
-    const total = await backlog();
+    let total = await backlog();
+    let countedAt = Date.now();
     bar.update(0, total);
-    for (let left = total; left > 0; ) {
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
-      left = await backlog();
-      bar.update(Math.max(0, total - left), total);
+    while (!interrupted) {
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, pollMs)), options.interrupted]);
+      total = Math.max(total, handledDocuments);
+      bar.update(handledDocuments, total);
+      // Count again when the pages add up, or every few seconds in case they never do (a page that stays unhandled).
+      // The count runs from the checkpoints, which trail the handled pages by up to one checkpoint interval.
+      if (handledDocuments < total && Date.now() - countedAt < recountMs) continue;
+      countedAt = Date.now();
+      if ((await backlog()) === 0) break;
     }
-    await scheduler.awaitCompletion();
+    if (!interrupted) {
+      await scheduler.awaitCompletion();
+      bar.update(total, total);
+    }
   } finally {
     await processor.stop();
     scheduler.close();
   }
   const stats = scheduler.stats();
-  bar.finish();
-  return { events: stats.handled.events, parked: stats.streams.parked };
+  bar.finish(interrupted ? 'Interrupted: the checkpoints written so far are kept.' : undefined);
+  return { events: stats.handled.events, parked: stats.streams.parked, interrupted };
 }

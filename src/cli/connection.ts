@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
 import { z } from 'zod';
-import { TributaryError } from '../core/index.ts';
 import type { OptionSpec, ParsedArgs } from './command.ts';
 import type { CliContext } from './context.ts';
 import { UsageError } from './usage-error.ts';
@@ -32,6 +31,8 @@ export interface CosmosConnection {
   readonly description: string;
   /** the connection goes through a running dev host's server (whose processors are running) */
   readonly viaDevHost: boolean;
+  /** the running dev host's HTTP base URL when `viaDevHost` (its dashboard API can act on its processors) */
+  readonly devHostUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -42,11 +43,12 @@ const connectionSettings = z.object({
   dataDir: z.string().min(1).default('.tributary'),
 });
 
-const devHostMarker = z.object({ pid: z.number().int(), cosmosEndpoint: z.url() });
+const devHostMarker = z.object({ pid: z.number().int(), cosmosEndpoint: z.url(), url: z.url() });
+type DevHostMarker = z.infer<typeof devHostMarker>;
 
-/** The endpoint of a dev host that is running on this data directory, if any (it serves the same data). */
-async function runningDevHostEndpoint(dataDir: string): Promise<string | undefined> {
-  let marker: z.infer<typeof devHostMarker>;
+/** The dev host running on this data directory, if any: its Cosmos server holds the data. */
+async function runningDevHost(dataDir: string): Promise<DevHostMarker | undefined> {
+  let marker: DevHostMarker;
   try {
     marker = devHostMarker.parse(JSON.parse(await readFile(resolve(dataDir, 'dev-host.json'), 'utf8')));
   } catch {
@@ -54,7 +56,7 @@ async function runningDevHostEndpoint(dataDir: string): Promise<string | undefin
   }
   try {
     process.kill(marker.pid, 0);
-    return marker.cosmosEndpoint;
+    return marker;
   } catch {
     return undefined;
   }
@@ -80,7 +82,8 @@ export async function openConnection(args: ParsedArgs, context: CliContext): Pro
   const { WELL_KNOWN_EMULATOR_KEY, startLocalCosmos } = await import('../emulator/index.ts');
   const { isLoopbackEndpoint, MissingCosmosKey } = await import('../dev/index.ts');
   const dataDir = resolve(io.cwd, settings.dataDir);
-  const remote = settings.endpoint ?? (await runningDevHostEndpoint(dataDir));
+  const devHost = settings.endpoint === undefined ? await runningDevHost(dataDir) : undefined;
+  const remote = settings.endpoint ?? devHost?.cosmosEndpoint;
   if (remote) {
     const local = isLoopbackEndpoint(remote);
     const key = settings.key ?? (local ? WELL_KNOWN_EMULATOR_KEY : undefined);
@@ -95,7 +98,8 @@ export async function openConnection(args: ParsedArgs, context: CliContext): Pro
       endpoint: remote,
       databaseId: settings.databaseId,
       description: settings.endpoint ? remote : `the running dev host's server ${remote}`,
-      viaDevHost: settings.endpoint === undefined,
+      viaDevHost: devHost !== undefined,
+      devHostUrl: devHost?.url,
       async close() {
         client.dispose();
       },
@@ -113,6 +117,7 @@ export async function openConnection(args: ParsedArgs, context: CliContext): Pro
     databaseId: settings.databaseId,
     description: `the local dev data in ${settings.dataDir}`,
     viaDevHost: false,
+    devHostUrl: undefined,
     async close() {
       client.dispose();
       await server.close();

@@ -32,3 +32,10 @@ export class DevHostRunning extends TributaryError {
     );
   }
 }
+
+export class DevHostReplayFailed extends TributaryError {
+  readonly code = 'DevHostReplayFailed';
+  constructor(stream: string, reason: string) {
+    super(`The running dev host could not replay ${stream}: ${reason}`);
+  }
+}

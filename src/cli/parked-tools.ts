@@ -2,7 +2,7 @@ import { ContainerNames } from '../store/index.ts';
 import { cosmosDeadLetters, createStreamScheduler, type DeadLetter } from '../streams/index.ts';
 import type { CosmosConnection } from './connection.ts';
 import type { CliIo, TextSink } from './context.ts';
-import { NotParked, ParkedForSeveralProcessors, UnknownProcessorName } from './errors.ts';
+import { DevHostReplayFailed, NotParked, ParkedForSeveralProcessors, UnknownProcessorName } from './errors.ts';
 import { withHostedApp } from './hosted-app-session.ts';
 
 const deadLettersOf = (connection: CosmosConnection) =>
@@ -40,9 +40,21 @@ export async function printParked(
   return 0;
 }
 
+async function replayThroughDevHost(url: string, processor: string, stream: string): Promise<string> {
+  const response = await fetch(`${url}/dashboard/api/parked/replay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ processor, stream }),
+  });
+  const body = (await response.json()) as { message?: string };
+  if (!response.ok) throw new DevHostReplayFailed(stream, body.message ?? `HTTP ${response.status}`);
+  return body.message ?? `Replayed ${stream}.`;
+}
+
 /**
- * Replays a parked stream through its processor's handler (from the sample app) in this process: the events go
- * through the handler again in order, then the dead letter is removed. Fails if the handler fails again.
+ * Replays a parked stream through its processor's handler: by the running dev host when there is one, else with the
+ * sample app's handler in this process. The events go through the handler again in order, then the dead letter is
+ * removed. Fails if the handler fails again.
  */
 export async function replayParked(
   connection: CosmosConnection,

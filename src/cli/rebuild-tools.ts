@@ -32,7 +32,12 @@ export async function rebuildProjection(connection: CosmosConnection, projection
       label: `rebuild ${projection}`,
       progress: io.stderr,
       log: (line) => io.stderr.write(`${line}\n`),
+      interrupted: io.waitForInterrupt(),
     });
+    if (result.interrupted) {
+      io.stderr.write(`The rebuild of ${projection} stopped part way; run it again to start over.\n`);
+      return 1;
+    }
     io.stdout.write(`Rebuilt ${projection}: ${result.events} event(s) applied, ${result.parked} stream(s) parked.\n`);
     return result.parked > 0 ? 1 : 0;
   });
@@ -56,7 +61,14 @@ export async function replayProcessor(
       label: `replay ${processor}`,
       progress: io.stderr,
       log: (line) => io.stderr.write(`${line}\n`),
+      interrupted: io.waitForInterrupt(),
     });
+    if (result.interrupted) {
+      io.stderr.write(
+        `The replay of ${processor} stopped part way; it continues from its checkpoints when it next runs.\n`,
+      );
+      return 1;
+    }
     io.stdout.write(`Replayed ${processor}: ${result.events} event(s) handled, ${result.parked} stream(s) parked.\n`);
     return result.parked > 0 ? 1 : 0;
   });

@@ -1,5 +1,6 @@
 import { ContainerState, type Json, type PartitionKeyDefinition, type StoredDocument } from './container.ts';
 import { badRequest, conflict, notFound } from './errors.ts';
+import { splitPoint } from './ranges.ts';
 import type { AccountRecord, WrittenDocument } from './records.ts';
 import { journalKey } from './records.ts';
 
@@ -134,7 +135,13 @@ export class AccountState {
       throw notFound(`Partition key range ${range} does not exist in ${databaseId}/${containerId}.`);
     }
     const before = container.nextRangeId;
-    const at = splitAt(container, range);
+    const { min, max } = container.rangesById.get(range)!;
+    let at: string;
+    try {
+      at = splitPoint(min, max, container.partitionKey.version);
+    } catch (error) {
+      throw badRequest(`Range ${range} of ${databaseId}/${containerId} cannot be split: ${(error as Error).message}`);
+    }
     this.commit({ t: 'split', db: databaseId, c: containerId, range, at });
     return [String(before), String(before + 1)];
   }
@@ -266,14 +273,6 @@ export class AccountState {
       }
     }
   }
-}
-
-function splitAt(container: ContainerState, rangeId: string): string {
-  const range = container.rangesById.get(rangeId)!;
-  const children = new ContainerState('', 'AAAAAAAAAAA=', container.definition);
-  children.addRange({ id: range.id, min: range.min, max: range.max, parents: [] });
-  const [left] = children.split(range.id);
-  return left.max;
 }
 
 function replayWrite(container: ContainerState, lsn: number, now: number, docs: WrittenDocument[]): void {

@@ -77,11 +77,8 @@ export function documentResource(
   const key = requirePartitionKey(request, container);
   switch (request.verb) {
     case 'GET': {
-      const document = readDocument(container, id, key, header(request, 'if-none-match'));
-      if (!document) {
-        const current = container.findPartition(key)?.documents.get(id);
-        return { status: 304, headers: { etag: current?.etag ?? '' } };
-      }
+      const { document, notModified } = readDocument(container, id, key, header(request, 'if-none-match'));
+      if (notModified) return { status: 304, headers: { etag: document.etag } };
       return documentReply(200, document, { documentsRead: 1 });
     }
     case 'PUT': {

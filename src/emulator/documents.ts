@@ -232,15 +232,15 @@ export function patchDocument(
   return { status: 200, document: session.put(partition, id, patched, current) };
 }
 
-/** Point read; `undefined` result means 304 (the client's `If-None-Match` etag is current). */
+/** Point read; `notModified` when the client's `If-None-Match` etag is current (answered with 304). */
 export function readDocument(
   container: ContainerState,
   id: string,
   key: PartitionKeyComponent[],
   ifNoneMatch: string | undefined,
-): StoredDocument | undefined {
+): { document: StoredDocument; notModified: boolean } {
   const document = container.findPartition(key)?.documents.get(id);
   if (!document) throw notFound();
-  if (ifNoneMatch !== undefined && (ifNoneMatch === '*' || ifNoneMatch === document.etag)) return undefined;
-  return document;
+  const notModified = ifNoneMatch !== undefined && (ifNoneMatch === '*' || ifNoneMatch === document.etag);
+  return { document, notModified };
 }

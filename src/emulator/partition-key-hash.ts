@@ -55,7 +55,7 @@ export function effectivePartitionKeyV2(components: readonly PartitionKeyCompone
 const V1_MAX_STRING_CHARS = 100;
 
 /** Order-preserving binary encoding of a number, as used by hash V1 effective partition keys. */
-function encodeNumberV1(value: number): number[] {
+export function encodeNumberV1(value: number): number[] {
   const raw = new DataView(new ArrayBuffer(8));
   raw.setFloat64(0, value, false);
   const bits = raw.getBigUint64(0, false);

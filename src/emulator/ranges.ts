@@ -1,44 +1,77 @@
+import { encodeNumberV1 } from './partition-key-hash.ts';
+
 /** EPK ranges are hex strings compared lexicographically, spanning "" (inclusive) to "FF" (exclusive). */
 export const FULL_RANGE_MIN = '';
 export const FULL_RANGE_MAX = 'FF';
 
-const DIGITS = 32;
-
 /**
- * Where the effective partition keys of each hash version actually fall: V2 clears the top two bits of the first
- * byte (so below "40"), V1 starts with the number marker "05" and the encoded 32-bit hash ("05BF…" to "05C2").
- * Splitting inside these spans rather than inside ""–"FF" keeps both halves of a split populated.
+ * Ranges are split in the space where keys are spread evenly, so both halves of a split get keys:
+ * - V2 keys are uniform 128-bit hashes with the top two bits cleared: positions are the EPK itself, below 0x40….
+ * - V1 keys begin with the order-preserving encoding of a uniform 32-bit hash, which is not itself uniform (it
+ *   encodes a double): positions are the hash values, and a boundary is the encoding of one.
  */
-const occupiedSpan = { 1: ['05BF', '05C2'], 2: ['00', '40'] } as const;
-
-function toNumber(epk: string): bigint {
-  return epk === '' ? 0n : BigInt(`0x${epk.padEnd(DIGITS, '0').slice(0, DIGITS)}`);
+interface KeySpace {
+  /** The position of a boundary (a range's min or max) in the uniform space. */
+  position(epk: string): bigint;
+  /** The boundary at a position. */
+  boundary(position: bigint): string;
+  readonly end: bigint;
 }
 
-function toEpk(value: bigint): string {
-  return value.toString(16).toUpperCase().padStart(DIGITS, '0');
-}
+const V2_DIGITS = 32;
+const v2: KeySpace = {
+  end: 0x40n << 120n,
+  position(epk) {
+    if (epk === FULL_RANGE_MIN) return 0n;
+    if (epk === FULL_RANGE_MAX || epk >= '40') return this.end;
+    return BigInt(`0x${epk.padEnd(V2_DIGITS, '0').slice(0, V2_DIGITS)}`);
+  },
+  boundary(position) {
+    return position.toString(16).toUpperCase().padStart(V2_DIGITS, '0');
+  },
+};
 
-function clamp(min: string, max: string, version: 1 | 2): [bigint, bigint] {
-  const [low, high] = occupiedSpan[version];
-  const effectiveMin = min === FULL_RANGE_MIN || min < low ? low : min;
-  const effectiveMax = max === FULL_RANGE_MAX || max > high ? high : max;
-  if (effectiveMin >= effectiveMax) return [toNumber(min), max === FULL_RANGE_MAX ? 1n << 128n : toNumber(max)];
-  return [toNumber(effectiveMin), toNumber(effectiveMax)];
-}
+const v1: KeySpace = {
+  end: 1n << 32n,
+  boundary(position) {
+    return Buffer.from(encodeNumberV1(Number(position)))
+      .toString('hex')
+      .toUpperCase();
+  },
+  position(epk) {
+    if (epk === FULL_RANGE_MIN) return 0n;
+    if (epk === FULL_RANGE_MAX) return this.end;
+    // The largest hash whose boundary is at or below `epk` (the encoding is order-preserving).
+    let low = 0n;
+    let high = this.end;
+    while (low < high) {
+      const mid = (low + high + 1n) / 2n;
+      if (this.boundary(mid) <= epk) low = mid;
+      else high = mid - 1n;
+    }
+    return low;
+  },
+};
 
-/** The boundary that splits a range in two, halfway through the part of it where keys can fall. */
+const spaces = { 1: v1, 2: v2 } as const;
+
+/** The boundary that splits a range in two, halfway through the keys it can hold. */
 export function splitPoint(min: string, max: string, version: 1 | 2): string {
-  const [low, high] = clamp(min, max, version);
-  if (high - low < 2n) throw new Error(`The range [${min}, ${max}) is too narrow to split.`);
-  return toEpk((low + high) / 2n);
+  const space = spaces[version];
+  const low = space.position(min);
+  const high = space.position(max);
+  const middle = space.boundary((low + high) / 2n);
+  if (high - low < 2n || middle <= min || (max !== FULL_RANGE_MAX && middle >= max)) {
+    throw new Error(`The range [${min}, ${max}) is too narrow to split.`);
+  }
+  return middle;
 }
 
-/** Boundaries of `count` equal ranges covering the whole space: ["", b1, …, "FF"]. */
+/** Boundaries of `count` ranges holding equal shares of the keys: ["", b1, …, "FF"]. */
 export function initialBoundaries(count: number, version: 1 | 2): string[] {
-  const [low, high] = clamp(FULL_RANGE_MIN, FULL_RANGE_MAX, version);
+  const space = spaces[version];
   const boundaries = [FULL_RANGE_MIN];
-  for (let i = 1; i < count; i++) boundaries.push(toEpk(low + ((high - low) * BigInt(i)) / BigInt(count)));
+  for (let i = 1; i < count; i++) boundaries.push(space.boundary((space.end * BigInt(i)) / BigInt(count)));
   boundaries.push(FULL_RANGE_MAX);
   return boundaries;
 }

@@ -60,9 +60,9 @@ export interface Projection<V> {
   /**
    * Deletes every view of a version (default: this one) and returns how many. For cleaning up the old set after a
    * switch-over, or — with the processor's checkpoints reset and its processes restarted (they cache views) —
-   * rebuilding a version in place. Refuses the active one.
+   * rebuilding a version in place. Refuses the active version unless `evenIfActive` (readers then see no views).
    */
-  deleteViews(options?: { version?: number }): Promise<number>;
+  deleteViews(options?: { version?: number; evenIfActive?: boolean }): Promise<number>;
   /** the projection's active-version document */
   readonly pointer: ActiveVersionPointer;
   /** counters of this process: views read and written, ETag conflicts retried, spans found already applied */

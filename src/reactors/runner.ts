@@ -25,7 +25,7 @@ export interface RunOptions {
   readonly scheduler?: Omit<StreamSchedulerOptions, 'name' | 'handle' | 'parking'>;
 }
 
-export interface Running {
+export interface RunningHandler {
   readonly processor: ChangeFeedProcessor;
   readonly scheduler: StreamScheduler;
   /** stops reading, waits for pages in flight, writes checkpoints, releases leases */
@@ -37,7 +37,7 @@ export interface Running {
  * parked when configured) as the sink of a change-feed processor named after the handler. Run the same handler in
  * several processes to share the feed ranges between them.
  */
-export async function runHandler(handler: RunnableHandler, options: RunOptions): Promise<Running> {
+export async function runHandler(handler: RunnableHandler, options: RunOptions): Promise<RunningHandler> {
   const scheduler = createStreamScheduler({
     ...options.scheduler,
     name: handler.processorName,

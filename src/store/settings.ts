@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TributaryError } from '../core/index.ts';
 import { defaultWriteLimits } from './append.ts';
 import { defaultTipLimits } from './calving.ts';
+import { ContainerNames } from './containers.ts';
 
 /** A store or category option is out of range (e.g. a negative limit); raised when the store or category is created. */
 export class InvalidStoreOptions extends TributaryError {
@@ -18,10 +19,18 @@ const count = (minimum: number) => z.number().int().min(minimum);
 
 /** The numeric and boolean settings of a store, with their defaults (`createCosmosStore` options). */
 export const StoreSettings = z.object({
-  containerId: z.string().min(1).default('events'),
-  tip: z.object({ maxEvents: count(0).default(128), maxJsonLength: count(0).default(30_000) }).prefault({}),
+  containerId: z.string().min(1).default(ContainerNames.events),
+  tip: z
+    .object({
+      maxEvents: count(0).default(defaultTipLimits.maxEvents),
+      maxJsonLength: count(0).default(defaultTipLimits.maxJsonLength),
+    })
+    .prefault({}),
   limits: z
-    .object({ maxEventBytes: count(1).default(2_000_000), maxRequestBytes: count(1).default(2_000_000) })
+    .object({
+      maxEventBytes: count(1).default(defaultWriteLimits.maxEventBytes),
+      maxRequestBytes: count(1).default(defaultWriteLimits.maxRequestBytes),
+    })
     .prefault({}),
   compressUnfolds: z.boolean().default(true),
   cache: z.object({ maxEntries: count(0) }).default({ maxEntries: 10_000 }),

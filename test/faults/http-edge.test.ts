@@ -45,7 +45,8 @@ const injectionIds = [
   'SELECT * FROM c',
   '%00',
   'x'.repeat(65),
-  'Account-1',
+  'a/b',
+  'a b',
   '🦀',
 ];
 

@@ -1,4 +1,4 @@
-import { PartitionKeyDefinitionVersion, PartitionKeyKind } from '@azure/cosmos';
+import { ChangeFeedStartFrom, PartitionKeyDefinitionVersion, PartitionKeyKind, StatusCodes } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireLocal, startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
 import { rest } from './rest.ts';
@@ -63,6 +63,39 @@ describe('account, databases and containers', () => {
     expect((await container.item('1', 'Stream-1').read()).statusCode).toBe(200);
     const { resources } = await container.items.query('SELECT * FROM c').fetchAll();
     expect(resources).toHaveLength(1);
+  });
+
+  it('spreads hash V1 keys over the ranges and feeds each document exactly once', async () => {
+    const database = await cosmos.database('v1');
+    const { container } = await database.containers.create({
+      id: 'v1',
+      partitionKey: { paths: ['/p'], kind: PartitionKeyKind.Hash, version: PartitionKeyDefinitionVersion.V1 },
+    });
+    const ids = Array.from({ length: 40 }, (_, i) => `d${i}`);
+    for (const id of ids) {
+      await container.items.batch(
+        [{ operationType: 'Create', resourceBody: { id, p: `Stream-${id}` } }],
+        `Stream-${id}`,
+      );
+    }
+    const seen: string[][] = [];
+    for (const range of await container.getFeedRanges()) {
+      const iterator = container.items.getChangeFeedIterator({
+        changeFeedStartFrom: ChangeFeedStartFrom.Beginning(range),
+      });
+      const documents: string[] = [];
+      for (;;) {
+        const page = await iterator.readNext();
+        if (page.statusCode === StatusCodes.NotModified) break;
+        documents.push(...page.result.map((document: { id: string }) => document.id));
+      }
+      seen.push(documents);
+    }
+    expect(seen.flat().sort()).toEqual([...ids].sort());
+    if (cosmos.local) {
+      expect(seen).toHaveLength(4);
+      for (const documents of seen) expect(documents.length).toBeGreaterThan(0);
+    }
   });
 
   it('reads, replaces and deletes a container', async () => {

@@ -51,4 +51,14 @@ describe('partition key ranges', () => {
     const whole = splitPoint('', 'FF', 2);
     expect(whole > '' && whole < 'FF').toBe(true);
   });
+
+  it('splits the whole key space so that both halves receive keys, for hash V1 and V2', () => {
+    for (const version of [1, 2] as const) {
+      const middle = splitPoint('', 'FF', version);
+      const keys = Array.from({ length: 200 }, (_, i) => effectivePartitionKey([`Stream-${i}`], version));
+      const low = keys.filter((epk) => epk < middle).length;
+      expect(low).toBeGreaterThan(50);
+      expect(low).toBeLessThan(150);
+    }
+  });
 });
