@@ -64,11 +64,17 @@ export async function replayParked(
   const letters = (await parkedLetters(connection, options.processor)).filter((letter) => letter.stream === stream);
   const [letter, ...others] = letters;
   if (letter === undefined) throw new NotParked(stream, options.processor, connection.description);
-  if (others.length > 0)
+  if (others.length > 0) {
     throw new ParkedForSeveralProcessors(
       stream,
       letters.map((l) => l.processor),
     );
+  }
+  if (connection.devHostUrl !== undefined) {
+    // The running dev host holds the stream as parked in its scheduler: it must be the one to replay it.
+    options.out.write(`${await replayThroughDevHost(connection.devHostUrl, letter.processor, stream)}\n`);
+    return 0;
+  }
   return withHostedApp(connection, options.io, async (app, context) => {
     const definition = app.processors.find((candidate) => candidate.name === letter.processor);
     if (definition === undefined) {

@@ -44,7 +44,8 @@ process.stdout.write(`${cosmos.endpoint}\n`);
 
 let stopping = false;
 const stop = () => {
-  if (stopping) return;
+  // A second signal while the data directory is being flushed means "now": exit without waiting.
+  if (stopping) process.exit(1);
   stopping = true;
   cosmos.close().then(
     () => process.exit(0),

@@ -226,6 +226,15 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
     handle(request, response).catch(() => response.destroy());
   });
   server.keepAliveTimeout = 30_000;
+  // Bytes that are not HTTP (or headers too large) never reach a route; they still get a JSON error body.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({ code: 'BadRequest', message: `Malformed HTTP request: ${error.message}` });
+    socket.end(
+      `HTTP/1.1 ${status} Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

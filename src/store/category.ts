@@ -7,7 +7,7 @@ import { type Access, type AccessStrategy, accessOf } from './access.ts';
 import { prepareAppend, type WriteLimits } from './append.ts';
 import { LruCache, type StateCache, scopedCache } from './cache.ts';
 import type { TipLimits } from './calving.ts';
-import { MaxResyncsExhausted, WrongExpectedVersion } from './errors.ts';
+import { MaxResyncsExhausted, StaleExpectedVersion, WrongExpectedVersion } from './errors.ts';
 import { LoadOption } from './load-option.ts';
 import { type ReadRange, readStreamEvents } from './reading.ts';
 import { appendToStream, batchesBackward, readTip } from './requests.ts';
@@ -69,6 +69,13 @@ export interface TransactOptions {
   readonly causationId?: string;
   /** metadata stored with every appended event (`m`) */
   readonly meta?: Record<string, unknown>;
+  /**
+   * Apply the command only if the stream is at exactly this version (optimistic concurrency across requests, e.g.
+   * an HTTP `If-Match`); otherwise throw `StaleExpectedVersion` without deciding again. A cached state that
+   * disagrees is first checked with a (conditional) read, so a stale cache never causes a false refusal. A repeated
+   * `commandId` is still answered with its original outcome.
+   */
+  readonly expectedVersion?: bigint;
 }
 
 export interface TransactOutcome {
@@ -189,15 +196,18 @@ export function createCategory<E extends AnyEvent, S>(
     return loaded;
   }
 
-  async function loadState(stream: string, option: LoadOption): Promise<StreamState<S>> {
+  /** The state to start from; `read` tells whether it comes from a read of the tip rather than from memory. */
+  async function loadState(stream: string, option: LoadOption): Promise<{ loaded: StreamState<S>; read: boolean }> {
     const cached = cache.get(stream);
     if (cached !== undefined) {
-      if (option.kind === 'AnyCachedValue' || option.kind === 'AssumeEmpty') return cached.value;
-      if (option.kind === 'MaxStale' && Date.now() - cached.readAt <= option.ms) return cached.value;
+      if (option.kind === 'AnyCachedValue' || option.kind === 'AssumeEmpty') return { loaded: cached.value, read: false };
+      if (option.kind === 'MaxStale' && Date.now() - cached.readAt <= option.ms) {
+        return { loaded: cached.value, read: false };
+      }
     } else if (option.kind === 'AssumeEmpty') {
-      return emptyStream(model.initial);
+      return { loaded: emptyStream(model.initial), read: false };
     }
-    return cache.singleFlight(stream, () => fetch(stream, cached?.value));
+    return { loaded: await cache.singleFlight(stream, () => fetch(stream, cached?.value)), read: true };
   }
 
   function run<R>(
@@ -214,12 +224,21 @@ export function createCategory<E extends AnyEvent, S>(
     decide: (state: S, context: DecisionContext) => readonly [R, readonly E[]],
     options: TransactOptions,
   ): Promise<{ result: R; outcome: TransactOutcome }> {
-    let current = await loadState(stream, options.load ?? defaultLoad);
+    const { expectedVersion } = options;
+    const start = await loadState(stream, options.load ?? defaultLoad);
+    let current = start.loaded;
+    // A state from memory may be older than the client's: confirm a disagreement with a (conditional) read first.
+    if (expectedVersion !== undefined && current.version !== expectedVersion && !start.read) {
+      current = await fetch(stream, current);
+    }
     for (let attempt = 1; ; attempt++) {
       const repeat =
         options.commandId === undefined ? undefined : current.commands.find((c) => c.id === options.commandId);
       if (repeat !== undefined) {
         return { result: repeat.r as R, outcome: { version: BigInt(repeat.v), appended: 0, duplicate: true } };
+      }
+      if (expectedVersion !== undefined && current.version !== expectedVersion) {
+        throw new StaleExpectedVersion(stream, expectedVersion, current.version);
       }
       const [result, decided] = decide(current.state, { stream, version: current.version });
       if (decided.length === 0) return { result, outcome: { version: current.version, appended: 0, duplicate: false } };
@@ -240,11 +259,18 @@ export function createCategory<E extends AnyEvent, S>(
         etag = await appendToStream(container, stream, plan, current.etag, current.version);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion)) throw error;
-        if (attempt >= maxAttempts) throw new MaxResyncsExhausted(stream, attempt, current.version);
-        const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** (attempt - 1));
-        if (ceiling > 0) await delay(Math.random() * ceiling);
-        // Resync: read the tip again (never joining a load that may predate the conflicting write).
+        if (expectedVersion === undefined) {
+          if (attempt >= maxAttempts) throw new MaxResyncsExhausted(stream, attempt, current.version);
+          const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** (attempt - 1));
+          if (ceiling > 0) await delay(Math.random() * ceiling);
+        }
+        // Resync: read the tip again (never joining a load that may predate the conflicting write). With an expected
+        // version, the check at the top of the loop then refuses a stream that moved on instead of deciding again.
+        const conflicted = current.version;
         current = await fetch(stream, { ...current, etag: undefined });
+        if (expectedVersion !== undefined && current.version === expectedVersion && attempt >= maxAttempts) {
+          throw new MaxResyncsExhausted(stream, attempt, conflicted);
+        }
         continue;
       }
       cache.forgetInflight(stream);
@@ -271,11 +297,11 @@ export function createCategory<E extends AnyEvent, S>(
       return result;
     },
     async query(id, render, options = {}) {
-      const loaded = await loadState(streamName(id), options.load ?? defaultLoad);
+      const { loaded } = await loadState(streamName(id), options.load ?? defaultLoad);
       return render(loaded.state);
     },
     async load(id, options = {}) {
-      const loaded = await loadState(streamName(id), options.load ?? defaultLoad);
+      const { loaded } = await loadState(streamName(id), options.load ?? defaultLoad);
       return { state: loaded.state, version: loaded.version, etag: loaded.etag };
     },
     async readEvents(id, range = {}) {

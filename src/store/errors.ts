@@ -17,6 +17,25 @@ export class WrongExpectedVersion extends TributaryError {
   }
 }
 
+/**
+ * The caller asked to write only if the stream is at `expectedVersion` (optimistic concurrency across requests, e.g.
+ * an HTTP `If-Match`), and it is at `actualVersion`: nothing was decided or written.
+ */
+export class StaleExpectedVersion extends TributaryError {
+  readonly code = 'StaleExpectedVersion';
+  constructor(
+    readonly stream: string,
+    readonly expectedVersion: bigint,
+    readonly actualVersion: bigint,
+  ) {
+    super(
+      `Stream ${stream} is at version ${actualVersion}, not the expected ${expectedVersion}: it changed since the ` +
+        `caller read it, so the command was not applied. Read the stream again and retry with version ${actualVersion} ` +
+        `if the command still makes sense.`,
+    );
+  }
+}
+
 /** Every attempt of a `transact` lost the race against other writers of the same stream. */
 export class MaxResyncsExhausted extends TributaryError {
   readonly code = 'MaxResyncsExhausted';

@@ -32,6 +32,7 @@ export {
   MalformedDocument,
   MaxResyncsExhausted,
   MissingEvents,
+  StaleExpectedVersion,
   WrongExpectedVersion,
 } from './errors.ts';
 export { LoadOption } from './load-option.ts';

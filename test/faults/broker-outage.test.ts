@@ -29,110 +29,125 @@ const ledger = openLedger(import.meta.filename);
 afterAll(() => ledger.flush());
 
 describe('broker outage', () => {
-  it('delivers every stream’s latest summary, in version order, after the brokers come back', async () => {
-    ledger.scenario();
-    const random = seededRandom(runSeed());
-    const streams = scaled(20, 200);
-    const [faults, kafka] = await Promise.all([startFaultCosmos(), startTestKafka()]);
-    const proxy = await startKafkaProxy(kafka.brokers);
-    const topic = `faults-${randomUUID().slice(0, 8)}`;
-    const store = createCosmosStore({ client: faults.cosmos.client, databaseId: faults.database.id });
-    const items = store.category({
-      name: 'Item',
-      codec: itemCodec,
-      fold: { initial: 0, evolve: (count: number) => count + 1 },
-    });
-    const contract = defineSummaryContract({
-      name: 'ItemSummary',
-      version: 1,
-      schema: z.object({ count: z.number() }),
-      topic,
-    });
-    const publisher = createKafkaSummaryPublisher({
-      config: kafkaConfigFromBrokers([...proxy.brokers], {
-        socketFactory: proxy.socketFactory,
-        requestTimeout: 2_000,
-        connectionTimeout: 500,
-        retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
-        log: () => {},
-      }),
-    });
-    const reactor = createSummaryReactor({
-      contract,
-      category: items,
-      render: (count) => ({ count }),
-      publisher,
-    });
-    const scheduler = createStreamScheduler({
-      name: reactor.processorName,
-      handle: reactor.handle,
-      retry: { initialDelayMs: 100, maxDelayMs: 1_000 },
-    });
-    const processor = createChangeFeedProcessor({
-      name: reactor.processorName,
-      monitored: faults.database.container('events'),
-      leases: faults.database.container('leases'),
-      sink: scheduler,
-      startFrom: 'beginning',
-      pollIntervalMs: 50,
-      checkpointIntervalMs: 200,
-      onError: () => {},
-    });
-    // Downstream reads the brokers directly: only the publisher's side of the network fails.
-    const received: { stream: string; version: number; count: number }[] = [];
-    const consumer = new Kafka({ clientId: 'faults-downstream', brokers: [...kafka.brokers], logLevel: 0 }).consumer({
-      groupId: `faults-${randomUUID().slice(0, 8)}`,
-      maxWaitTimeInMs: 100,
-    });
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          const envelope = parseEnvelope(message.headers);
-          if (!envelope) throw new Error('a message without a Tributary envelope reached the topic');
-          const body = JSON.parse(message.value?.toString('utf8') ?? 'null') as { count: number };
-          received.push({ stream: envelope.stream, version: Number(envelope.version), count: body.count });
-        },
+  it(
+    'delivers every stream’s latest summary, in version order, after the brokers come back',
+    async () => {
+      ledger.scenario();
+      const random = seededRandom(runSeed());
+      const streams = scaled(20, 200);
+      const [faults, kafka] = await Promise.all([startFaultCosmos(), startTestKafka()]);
+      const proxy = await startKafkaProxy(kafka.brokers);
+      const topic = `faults-${randomUUID().slice(0, 8)}`;
+      const store = createCosmosStore({ client: faults.cosmos.client, databaseId: faults.database.id });
+      const items = store.category({
+        name: 'Item',
+        codec: itemCodec,
+        fold: { initial: 0, evolve: (count: number) => count + 1 },
       });
-      await processor.start();
+      const contract = defineSummaryContract({
+        name: 'ItemSummary',
+        version: 1,
+        schema: z.object({ count: z.number() }),
+        topic,
+      });
+      const publisher = createKafkaSummaryPublisher({
+        config: kafkaConfigFromBrokers([...proxy.brokers], {
+          socketFactory: proxy.socketFactory,
+          requestTimeout: 2_000,
+          connectionTimeout: 500,
+          retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
+          log: () => {},
+        }),
+      });
+      const reactor = createSummaryReactor({
+        contract,
+        category: items,
+        render: (count) => ({ count }),
+        publisher,
+      });
+      const scheduler = createStreamScheduler({
+        name: reactor.processorName,
+        handle: reactor.handle,
+        retry: { initialDelayMs: 100, maxDelayMs: 1_000 },
+      });
+      const processor = createChangeFeedProcessor({
+        name: reactor.processorName,
+        monitored: faults.database.container('events'),
+        leases: faults.database.container('leases'),
+        sink: scheduler,
+        startFrom: 'beginning',
+        pollIntervalMs: 50,
+        checkpointIntervalMs: 200,
+        onError: () => {},
+      });
+      // Downstream reads the brokers directly: only the publisher's side of the network fails.
+      const received: { stream: string; version: number; count: number }[] = [];
+      const consumer = new Kafka({ clientId: 'faults-downstream', brokers: [...kafka.brokers], logLevel: 0 }).consumer({
+        groupId: `faults-${randomUUID().slice(0, 8)}`,
+        maxWaitTimeInMs: 100,
+      });
+      try {
+        await consumer.connect();
+        await consumer.subscribe({ topic, fromBeginning: true });
+        await consumer.run({
+          eachMessage: async ({ message }) => {
+            const envelope = parseEnvelope(message.headers);
+            if (!envelope) throw new Error('a message without a Tributary envelope reached the topic');
+            const body = JSON.parse(message.value?.toString('utf8') ?? 'null') as { count: number };
+            received.push({ stream: envelope.stream, version: Number(envelope.version), count: body.count });
+          },
+        });
+        await processor.start();
 
-      await writeItems(faults, { streams, events: scaled(200, 3_000), random });
-      await eventually('summaries to flow', async () => received.length, (n) => n > 0, 60_000);
+        await writeItems(faults, { streams, events: scaled(200, 3_000), random });
+        await eventually(
+          'summaries to flow',
+          async () => received.length,
+          (n) => n > 0,
+          60_000,
+        );
 
-      proxy.cut();
-      ledger.faults(1);
-      await writeItems(faults, { streams, events: scaled(200, 3_000), random });
-      await eventually('the publisher to notice the outage', async () => publisher.stats().failedRequests, (n) => n > 0, 30_000);
-      proxy.restore();
+        proxy.cut();
+        ledger.faults(1);
+        await writeItems(faults, { streams, events: scaled(200, 3_000), random });
+        await eventually(
+          'the publisher to notice the outage',
+          async () => publisher.stats().failedRequests,
+          (n) => n > 0,
+          30_000,
+        );
+        proxy.restore();
 
-      const replay = await replayEvents(faults.database.container('events'));
-      const finals = new Map([...replay.streams].map(([stream, events]) => [stream, events.length]));
-      const versionsOf = (stream: string) => received.filter((r) => r.stream === stream).map((r) => r.version);
-      await eventually(
-        'every stream’s final summary downstream',
-        async () => [...finals].filter(([stream, version]) => !versionsOf(stream).includes(version)).length,
-        (missing) => missing === 0,
-        scaled(60_000, 240_000),
-        200,
-      );
-      let lost = 0;
-      for (const [stream, version] of finals) {
-        const versions = versionsOf(stream);
-        expect(versions, stream).toEqual([...versions].sort((a, b) => a - b));
-        if (versions.at(-1) !== version) lost++;
+        const replay = await replayEvents(faults.database.container('events'));
+        const finals = new Map([...replay.streams].map(([stream, events]) => [stream, events.length]));
+        const versionsOf = (stream: string) => received.filter((r) => r.stream === stream).map((r) => r.version);
+        await eventually(
+          'every stream’s final summary downstream',
+          async () => [...finals].filter(([stream, version]) => !versionsOf(stream).includes(version)).length,
+          (missing) => missing === 0,
+          scaled(60_000, 240_000),
+          200,
+        );
+        let lost = 0;
+        for (const [stream, version] of finals) {
+          const versions = versionsOf(stream);
+          expect(versions, stream).toEqual([...versions].sort((a, b) => a - b));
+          if (versions.at(-1) !== version) lost++;
+        }
+        for (const summary of received)
+          expect(summary.count, `${summary.stream}@${summary.version}`).toBe(summary.version);
+        ledger.checked(replay.eventCount);
+        ledger.lost(lost);
+        expect(lost).toBe(0);
+      } finally {
+        await processor.stop().catch(() => {});
+        scheduler.close();
+        await publisher.close().catch(() => {});
+        await consumer.disconnect().catch(() => {});
+        await proxy.close();
+        await Promise.all([faults.close(), kafka.stop()]);
       }
-      for (const summary of received) expect(summary.count, `${summary.stream}@${summary.version}`).toBe(summary.version);
-      ledger.checked(replay.eventCount);
-      ledger.lost(lost);
-      expect(lost).toBe(0);
-    } finally {
-      await processor.stop().catch(() => {});
-      scheduler.close();
-      await publisher.close().catch(() => {});
-      await consumer.disconnect().catch(() => {});
-      await proxy.close();
-      await Promise.all([faults.close(), kafka.stop()]);
-    }
-  }, scaled(120_000, 600_000));
+    },
+    scaled(120_000, 600_000),
+  );
 });

@@ -74,7 +74,11 @@ describe('bad input at the HTTP edge', () => {
     for (const [method, path, body] of cases) {
       expectClear4xx(await bank.request(method, path, body), `${method} ${path} ${body?.slice(0, 60)}`);
     }
-    const oversize = await bank.request('POST', '/api/accounts/a1/open', JSON.stringify({ owner: 'z'.repeat(64 * 1024) }));
+    const oversize = await bank.request(
+      'POST',
+      '/api/accounts/a1/open',
+      JSON.stringify({ owner: 'z'.repeat(64 * 1024) }),
+    );
     expect(oversize.status).toBe(413);
     ledger.faults(cases.length + 1);
     expect(await eventDocuments()).toBe(before);
@@ -115,43 +119,51 @@ describe('bad input at the HTTP edge', () => {
     expect(await eventDocuments()).toBe(before);
   });
 
-  it('never answers 5xx to fuzzed command payloads, and a rejected command changes nothing', async () => {
-    ledger.scenario();
-    const routes = ['open', 'deposit', 'withdraw', 'close'];
-    const payload = fc.oneof(
-      fc.jsonValue().map((value) => JSON.stringify(value)),
-      fc.string({ maxLength: 200 }),
-      fc
-        .record(
-          {
-            owner: fc.oneof(fc.string({ maxLength: 30 }), fc.integer(), fc.constant(null)),
-            amount: fc.oneof(fc.double(), fc.integer({ min: -10, max: 1_000 }), fc.string({ maxLength: 5 })),
-            overdraftLimit: fc.oneof(fc.integer({ min: -5, max: 2_000_000_000 }), fc.string({ maxLength: 5 })),
-            expectedVersion: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.constant('1')),
-            transactionId: fc.oneof(fc.string({ maxLength: 70 }), fc.constantFrom(...injectionIds)),
-            description: fc.string({ maxLength: 250 }),
-          },
-          { requiredKeys: [] },
-        )
-        .map((value) => JSON.stringify(value)),
-    );
-    const id = fc.oneof(fc.constantFrom('f1', 'f2', 'f3'), fc.constantFrom(...injectionIds), fc.string({ maxLength: 70 }));
-    let rejected = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...routes), id, payload, async (route, accountId, body) => {
-        const path = `/api/accounts/${encodeURIComponent(accountId)}/${route}`;
-        const before = await eventDocuments();
-        const result = await bank.request('POST', path, body);
-        expect(result.status, `${path} ${body}`).toBeLessThan(500);
-        if (result.status >= 400) {
-          rejected++;
-          expectClear4xx(result, `${path} ${body}`);
-          expect(await eventDocuments(), `${path} ${body} wrote something`).toBe(before);
-        }
-      }),
-      { numRuns: scaled(60, 400) },
-    );
-    ledger.faults(rejected);
-    expect(rejected).toBeGreaterThan(0);
-  }, scaled(60_000, 300_000));
+  it(
+    'never answers 5xx to fuzzed command payloads, and a rejected command changes nothing',
+    async () => {
+      ledger.scenario();
+      const routes = ['open', 'deposit', 'withdraw', 'close'];
+      const payload = fc.oneof(
+        fc.jsonValue().map((value) => JSON.stringify(value)),
+        fc.string({ maxLength: 200 }),
+        fc
+          .record(
+            {
+              owner: fc.oneof(fc.string({ maxLength: 30 }), fc.integer(), fc.constant(null)),
+              amount: fc.oneof(fc.double(), fc.integer({ min: -10, max: 1_000 }), fc.string({ maxLength: 5 })),
+              overdraftLimit: fc.oneof(fc.integer({ min: -5, max: 2_000_000_000 }), fc.string({ maxLength: 5 })),
+              expectedVersion: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.constant('1')),
+              transactionId: fc.oneof(fc.string({ maxLength: 70 }), fc.constantFrom(...injectionIds)),
+              description: fc.string({ maxLength: 250 }),
+            },
+            { requiredKeys: [] },
+          )
+          .map((value) => JSON.stringify(value)),
+      );
+      const id = fc.oneof(
+        fc.constantFrom('f1', 'f2', 'f3'),
+        fc.constantFrom(...injectionIds),
+        fc.string({ maxLength: 70 }),
+      );
+      let rejected = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...routes), id, payload, async (route, accountId, body) => {
+          const path = `/api/accounts/${encodeURIComponent(accountId)}/${route}`;
+          const before = await eventDocuments();
+          const result = await bank.request('POST', path, body);
+          expect(result.status, `${path} ${body}`).toBeLessThan(500);
+          if (result.status >= 400) {
+            rejected++;
+            expectClear4xx(result, `${path} ${body}`);
+            expect(await eventDocuments(), `${path} ${body} wrote something`).toBe(before);
+          }
+        }),
+        { numRuns: scaled(60, 400) },
+      );
+      ledger.faults(rejected);
+      expect(rejected).toBeGreaterThan(0);
+    },
+    scaled(60_000, 300_000),
+  );
 });

@@ -135,54 +135,58 @@ describe('security', () => {
     expect(leakedSecrets(captured.text(), [WELL_KNOWN_EMULATOR_KEY])).toEqual([]);
   });
 
-  it('keeps the Cosmos key and the Event Hubs connection string out of the dev host’s logs, errors and dashboard', async () => {
-    ledger.scenario();
-    const captured = captureOutput();
-    const responses: string[] = [];
-    let lines: string[] = [];
-    let cosmosKey = '';
-    try {
-      const bank = await startHostedBank({ eventHubsConnectionString: fakeConnectionString });
-      lines = bank.lines;
-      cosmosKey = bank.cosmos.key;
+  it(
+    'keeps the Cosmos key and the Event Hubs connection string out of the dev host’s logs, errors and dashboard',
+    async () => {
+      ledger.scenario();
+      const captured = captureOutput();
+      const responses: string[] = [];
+      let lines: string[] = [];
+      let cosmosKey = '';
       try {
-        // Valid commands make the summary reactor try the fake namespace (and log its failures); the dev host then
-        // takes ~45 s to stop while the publisher exhausts its retries, so only the full run includes them.
-        const commands: [string, string, string?][] = scaled(
-          [],
-          [
-            ['POST', '/api/accounts/s1/open', '{"owner": "Sam"}'],
-            ['POST', '/api/accounts/s1/deposit', '{"amount": 25}'],
-          ],
-        );
-        const calls: [string, string, string?][] = [
-          ...commands,
-          ['POST', '/api/accounts/s1/deposit', '{"amount": "bad"}'],
-          ['POST', '/api/accounts/s1/open', '{"owner": '],
-          ['GET', '/api/accounts/s1'],
-          ['GET', '/api/nope'],
-          ['GET', '/dashboard'],
-          ['GET', '/dashboard/api/status'],
-          ['GET', '/dashboard/api/categories'],
-          ['GET', '/dashboard/api/categories/Account/streams'],
-          ['GET', '/dashboard/api/streams/Account-s1'],
-          ['POST', '/dashboard/api/parked/replay', '{"processor": "nope", "stream": "Account-s1"}'],
-        ];
-        for (const [method, path, body] of calls) {
-          const result = await bank.request(method, path, body);
-          responses.push(`${method} ${path} ${result.status} ${result.text}`);
+        const bank = await startHostedBank({ eventHubsConnectionString: fakeConnectionString });
+        lines = bank.lines;
+        cosmosKey = bank.cosmos.key;
+        try {
+          // Valid commands make the summary reactor try the fake namespace (and log its failures); the dev host then
+          // takes ~45 s to stop while the publisher exhausts its retries, so only the full run includes them.
+          const commands: [string, string, string?][] = scaled(
+            [],
+            [
+              ['POST', '/api/accounts/s1/open', '{"owner": "Sam"}'],
+              ['POST', '/api/accounts/s1/deposit', '{"amount": 25}'],
+            ],
+          );
+          const calls: [string, string, string?][] = [
+            ...commands,
+            ['POST', '/api/accounts/s1/deposit', '{"amount": "bad"}'],
+            ['POST', '/api/accounts/s1/open', '{"owner": '],
+            ['GET', '/api/accounts/s1'],
+            ['GET', '/api/nope'],
+            ['GET', '/dashboard'],
+            ['GET', '/dashboard/api/status'],
+            ['GET', '/dashboard/api/categories'],
+            ['GET', '/dashboard/api/categories/Account/streams'],
+            ['GET', '/dashboard/api/streams/Account-s1'],
+            ['POST', '/dashboard/api/parked/replay', '{"processor": "nope", "stream": "Account-s1"}'],
+          ];
+          for (const [method, path, body] of calls) {
+            const result = await bank.request(method, path, body);
+            responses.push(`${method} ${path} ${result.status} ${result.text}`);
+          }
+          // let the summary publisher try (and fail) to reach the fake namespace and log about it
+          await bank.host.sample();
+          ledger.faults(1);
+        } finally {
+          await bank.close();
         }
-        // let the summary publisher try (and fail) to reach the fake namespace and log about it
-        await bank.host.sample();
-        ledger.faults(1);
       } finally {
-        await bank.close();
+        captured.stop();
       }
-    } finally {
-      captured.stop();
-    }
-    expect(responses.some((r) => r.startsWith('GET /dashboard/api/status 200'))).toBe(true);
-    const everything = [...responses, ...lines, captured.text()].join('\n');
-    expect(leakedSecrets(everything, [fakeConnectionString, cosmosKey])).toEqual([]);
-  }, scaled(60_000, 120_000));
+      expect(responses.some((r) => r.startsWith('GET /dashboard/api/status 200'))).toBe(true);
+      const everything = [...responses, ...lines, captured.text()].join('\n');
+      expect(leakedSecrets(everything, [fakeConnectionString, cosmosKey])).toEqual([]);
+    },
+    scaled(60_000, 120_000),
+  );
 });

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/run.ts';
 import { WELL_KNOWN_EMULATOR_KEY } from '../../../src/emulator/index.ts';
 import { captureIo } from '../../unit/cli/capture-io.ts';
+import { Processors, startTestDevHost } from './dev-host-harness.ts';
 
 // These run as a user without COSMOS_ENDPOINT would: on the local dev data in the working directory.
 let cwd: string;
@@ -75,6 +76,36 @@ describe('tributary on the local dev data', () => {
       );
     } finally {
       busy.close();
+    }
+  });
+
+  it('parked list and parked replay go through the running dev host, which replays the stream itself', async () => {
+    const dev = await startTestDevHost({
+      poison: { processor: Processors.balance, stream: 'Account-poison' },
+      local: true,
+    });
+    try {
+      await dev.api('POST', '/api/accounts/poison/open', { owner: 'Mallory' });
+      expect(await dev.processor(Processors.balance).scheduler.waitFor('Account-poison', 0n)).toBe('parked');
+      const listed = await tributary('parked', 'list', '--data-dir', dev.dataDir, '--database', dev.config.databaseId);
+      expect(listed.stdout).toContain(`Account-poison  processor ${Processors.balance}`);
+      expect(listed.stdout).toContain("1 parked stream(s) in the running dev host's server");
+
+      dev.cure();
+      const replayed = await tributary(
+        'parked',
+        'replay',
+        'Account-poison',
+        '--data-dir',
+        dev.dataDir,
+        '--database',
+        dev.config.databaseId,
+      );
+      expect(replayed).toMatchObject({ code: 0, stderr: '' });
+      expect(replayed.stdout).toBe(`Replayed Account-poison through ${Processors.balance}: it is flowing again.\n`);
+      expect(await dev.api('GET', '/api/accounts/poison')).toMatchObject({ status: 200, body: { owner: 'Mallory' } });
+    } finally {
+      await dev.close();
     }
   });
 

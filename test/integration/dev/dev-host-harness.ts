@@ -24,6 +24,8 @@ export async function startTestDevHost(
     cosmos?: { endpoint: string; key: string };
     /** publish summaries to these brokers instead of the file sink */
     kafkaBrokers?: string;
+    /** always the host's own local server, even when COSMOS_ENDPOINT is set (for tests of the local data) */
+    local?: boolean;
   } = {},
 ) {
   const dataDir = await mkdtemp(join(tmpdir(), 'tributary-dev-'));
@@ -38,7 +40,7 @@ export async function startTestDevHost(
     };
   };
   const config = DevHostConfig.parse({
-    ...devHostConfigFromEnv(process.env),
+    ...devHostConfigFromEnv(options.local ? {} : process.env),
     port: 0,
     cosmosPort: 0,
     dataDir,

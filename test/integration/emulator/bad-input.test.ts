@@ -1,5 +1,6 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { requireLocal, startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
 import { rest } from './rest.ts';
 
 let cosmos: TestCosmos;
@@ -158,6 +159,23 @@ describe('bad input', () => {
     const response = await fetch(`${cosmos.endpoint}/dbs/%E0%A4%A`);
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ code: 'BadRequest' });
+  });
+
+  it('answers bytes that are not HTTP with 400 and a JSON body', async (test) => {
+    requireLocal(cosmos, test);
+    const { port } = new URL(cosmos.endpoint);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('this is not http\r\n\r\n'));
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'BadRequest' });
   });
 
   it('keeps serving after all of the above', async () => {
