@@ -4,7 +4,7 @@ import type { BalanceView, StatementView } from './domain/views.ts';
 
 /** Options of a command sent over HTTP. */
 export interface CommandOptions {
-  /** refuse the command with `StaleExpectedVersion` unless the stream is at exactly this version */
+  /** refuse the command with the store's `StaleExpectedVersion` unless the stream is at exactly this version */
   readonly expectedVersion?: bigint | undefined;
 }
 
@@ -20,19 +20,4 @@ export interface BankService {
   transfer(transferId: string): Promise<{ state: TransferState; version: bigint }>;
   balance(accountId: string): Promise<BalanceView | undefined>;
   statement(accountId: string): Promise<StatementView | undefined>;
-}
-
-/** The client expected a different stream version (optimistic concurrency across requests): nothing was written. */
-export class StaleExpectedVersion extends Error {
-  constructor(
-    readonly stream: string,
-    readonly expectedVersion: bigint,
-    readonly actualVersion: bigint,
-  ) {
-    super(
-      `Stream ${stream} is at version ${actualVersion}, not the expected ${expectedVersion}: it changed since you read ` +
-        'it. Read it again and retry with the current version.',
-    );
-    this.name = 'StaleExpectedVersion';
-  }
 }

@@ -8,3 +8,4 @@ export * from './reactors/index.ts';
 export * from './store/index.ts';
 export * from './streams/index.ts';
 export * from './summaries/index.ts';
+export * from './emulator/index.ts';

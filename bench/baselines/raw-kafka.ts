@@ -9,7 +9,8 @@ export interface PlainMessage {
 
 /**
  * The baseline publisher: a bare kafkajs producer sending the same messages, in batches of `batchSize`, with the same
- * durability and compression as Tributary's publisher (acks = all, gzip), one request in flight. Returns messages/s.
+ * durability and compression as Tributary's publisher (acks = all, gzip), one request in flight. Returns messages/s,
+ * timed from the first batch (connection and topic creation happen before).
  */
 export async function produceRaw(
   brokers: readonly string[],
@@ -21,6 +22,8 @@ export async function produceRaw(
   const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: true });
   await producer.connect();
   try {
+    // create the topic and learn its leaders before the clock starts, as the other side does
+    await producer.send({ topic, acks: -1, messages: [{ key: 'warmup', value: '{}' }] });
     const started = performance.now();
     for (let from = 0; from < messages.length; from += batchSize) {
       await producer.send({

@@ -159,7 +159,7 @@ async function perOperationCosts(context: BenchContext, cosmos: BenchCosmos, acc
 
 async function transactThroughput(context: BenchContext, account: Accounts, naive: NaiveStore) {
   const streams = 200;
-  const commandsPerStream = context.quick ? 5 : 10;
+  const commandsPerStream = context.quick ? 2 : 6;
   const history = 100;
   const total = streams * commandsPerStream;
   const rounds = async (prior: number) =>

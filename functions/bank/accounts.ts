@@ -26,28 +26,26 @@ const AccountStateSchema: z.ZodType<AccountState> = z.union([
 ]);
 
 /**
- * The account as the store keeps it: the domain state plus the stream version it reflects, so that a command can be
- * checked against a client's expected version inside the decision (exact under concurrency: a resync re-checks).
+ * The account as the store keeps it (and as its snapshot stores it). Clients' expected versions are checked by the
+ * store (`TransactOptions.expectedVersion`), against the stream's version, not kept in the state.
  */
 export interface StoredAccount {
-  readonly version: number;
   readonly account: AccountState;
 }
 
 /** Accounts load with one point read: each append stores a `Snapshotted` unfold of the state in the tip. */
 export const accountCodec = defineCodec({
   ...AccountEvents,
-  Snapshotted: z.object({ version: z.number().int().min(0), account: AccountStateSchema }),
+  // Snapshots written before the store checked expected versions also carry a `version`; it is ignored (stripped).
+  Snapshotted: z.object({ account: AccountStateSchema }),
 });
 
 type StoredAccountEvent = AccountEvent | { readonly type: 'Snapshotted'; readonly data: StoredAccount };
 
 const accountFold: Fold<StoredAccountEvent, StoredAccount> = {
-  initial: { version: 0, account: initialAccountState },
+  initial: { account: initialAccountState },
   evolve: (stored, event) =>
-    event.type === 'Snapshotted'
-      ? event.data
-      : { version: stored.version + 1, account: evolveAccount(stored.account, event) },
+    event.type === 'Snapshotted' ? event.data : { account: evolveAccount(stored.account, event) },
 };
 
 export type AccountCategory = Category<StoredAccountEvent, StoredAccount>;

@@ -1,8 +1,8 @@
 import type { Projection } from '../../src/projections/index.ts';
-import { accountCategory, decideAccount } from '../domain/account/index.ts';
+import { decideAccount } from '../domain/account/index.ts';
 import { decideTransfer } from '../domain/transfer/index.ts';
 import type { BalanceView, StatementView } from '../domain/views.ts';
-import { type BankService, StaleExpectedVersion } from '../service.ts';
+import type { BankService } from '../service.ts';
 import type { AccountCategory } from './accounts.ts';
 import { accountViewKey } from './projections.ts';
 import type { TransferCategory } from './transfers.ts';
@@ -19,16 +19,12 @@ export function createBankService(parts: BankServiceParts): BankService {
   const { accounts, transfers, balance, statement } = parts;
   return {
     async commandAccount(accountId, command, options = {}) {
-      const { expectedVersion } = options;
-      return accounts.transactResult(accountId, (stored) => {
-        const version = BigInt(stored.version);
-        // Checked inside the decision: if another writer gets in first, the store reloads and this check runs again.
-        if (expectedVersion !== undefined && version !== expectedVersion) {
-          throw new StaleExpectedVersion(`${accountCategory}-${accountId}`, expectedVersion, version);
-        }
-        const events = decideAccount(accountId, command, stored.account);
-        return [{ version: version + BigInt(events.length) }, events] as const;
-      });
+      const { version } = await accounts.transact(
+        accountId,
+        (stored) => decideAccount(accountId, command, stored.account),
+        options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion },
+      );
+      return { version };
     },
     requestTransfer(transferId, command) {
       return transfers.transact(transferId, (state) => decideTransfer(transferId, command, state), {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { StreamName } from '../../src/core/index.ts';
-import { createReactor, type Reactor } from '../../src/reactors/index.ts';
-import { defineSummaryContract, idempotencyKey, type SummaryPublisher } from '../../src/summaries/index.ts';
-import { type AccountEvent, accountCategory } from '../domain/account/index.ts';
+import type { Reactor } from '../../src/reactors/index.ts';
+import { createEventSummaryReactor, defineSummaryContract, type SummaryPublisher } from '../../src/summaries/index.ts';
+import { accountCategory } from '../domain/account/index.ts';
 import { statementEntryOf } from '../domain/statement.ts';
 import { accountCodec } from './accounts.ts';
 
@@ -29,42 +29,22 @@ export const StatementLine = defineSummaryContract({
 export type StatementLine = z.output<typeof StatementLine.schema>;
 
 /**
- * Publishes the statement lines of account streams. Each line is published at the version of the event that booked
- * it (version = index + 1), so every completed transaction is its own summary with a stable idempotency key, and
- * versions per account only go up. All lines of a span are handed to the publisher at once (it sends them in call
- * order per key); the span counts as handled only when every one is acknowledged.
+ * Publishes the statement lines of account streams: one summary per event that books a completed transaction, at
+ * that event's version, so every line has a stable idempotency key and versions per account only go up. The
+ * processor keeps the name `reactor-statement-lines` it had as a hand-written reactor, so existing checkpoints hold.
  */
 export function statementLineReactor(publisher: SummaryPublisher): Reactor {
-  const { name: contract, version: contractVersion, topic, schema } = StatementLine;
-  return createReactor({
-    name: 'statement-lines',
-    categories: [accountCategory],
-    async handle(stream, events) {
-      const accountId = StreamName.id(stream);
-      const published: Promise<void>[] = [];
-      for (const stored of events) {
-        const event = accountCodec.decode(stored, stream);
-        if (event === undefined || event.type === 'Snapshotted') continue;
-        const entry = statementEntryOf(event as AccountEvent);
-        if (entry === undefined) continue;
-        const version = stored.index + 1n;
-        const body = schema.parse({ accountId, ...entry, bookedAt: stored.timestamp.toISOString() });
-        published.push(
-          publisher.publish({
-            topic,
-            body,
-            envelope: {
-              stream,
-              version,
-              contract,
-              contractVersion,
-              idempotencyKey: idempotencyKey(stream, version, contract, contractVersion),
-              correlationId: stored.correlationId,
-            },
-          }),
-        );
-      }
-      await Promise.all(published);
+  return createEventSummaryReactor({
+    contract: StatementLine,
+    category: accountCategory,
+    codec: accountCodec,
+    publisher,
+    processorName: 'reactor-statement-lines',
+    summarize: (event, { stream, recorded }) => {
+      if (event.type === 'Snapshotted') return undefined;
+      const entry = statementEntryOf(event);
+      if (entry === undefined) return undefined;
+      return { accountId: StreamName.id(stream), ...entry, bookedAt: recorded.timestamp.toISOString() };
     },
   });
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { TributaryError } from '../../src/core/index.ts';
+import { StaleExpectedVersion } from '../../src/store/index.ts';
 import { BankRuleViolation } from '../domain/errors.ts';
-import { StaleExpectedVersion } from '../service.ts';
 import type { ApiResponse } from './api.ts';
 
 export const badRequest = (error: z.ZodError, where: 'body' | 'path'): ApiResponse => ({

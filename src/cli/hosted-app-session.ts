@@ -1,4 +1,5 @@
 import { type HostedApp, type HostedAppContext, openHostedApp } from '../dev/index.ts';
+import { bankApp } from './bank-app.ts';
 import type { CosmosConnection } from './connection.ts';
 import type { CliIo } from './context.ts';
 
@@ -13,6 +14,7 @@ export async function withHostedApp<T>(
     databaseId: connection.databaseId,
     env: io.env,
     cwd: io.cwd,
+    app: bankApp,
   });
   try {
     return await work(opened.app, opened.context);

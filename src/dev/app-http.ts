@@ -1,13 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ApiRoute, apiPrefix, serveApiRequest } from '../../functions/http/api.ts';
+import type { HostedApp } from './hosted-app.ts';
 import { maxRequestBodyBytes, RequestBodyTooLarge, readBody, sendJson } from './http-exchange.ts';
 import type { AppRequestHandler } from './http-server.ts';
 
+/** Azure Functions' default route prefix (host.json `extensions.http.routePrefix`): the same URLs locally. */
+const apiPrefix = '/api';
+
 /**
- * Serves the app's framework-agnostic routes (the same ones the Functions app registers) over node:http, under
+ * Serves the app's framework-agnostic HTTP API (the same routes the Functions app registers) over node:http, under
  * `/api/`. Function keys are not checked: the dev host listens on loopback by default.
  */
-export function appRequestHandler(routes: readonly ApiRoute[]): AppRequestHandler {
+export function appRequestHandler(app: HostedApp): AppRequestHandler {
   return async (request: IncomingMessage, response: ServerResponse, url: URL) => {
     if (url.pathname !== apiPrefix && !url.pathname.startsWith(`${apiPrefix}/`)) return false;
     let body: string;
@@ -18,7 +21,7 @@ export function appRequestHandler(routes: readonly ApiRoute[]): AppRequestHandle
       sendJson(response, 413, { error: error.code, message: error.message }, { connection: 'close' });
       return true;
     }
-    const answer = await serveApiRequest(routes, {
+    const answer = await app.serve({
       method: request.method ?? 'GET',
       path: url.pathname,
       header: (name) => {

@@ -8,15 +8,14 @@ import { ContainerNames, createCosmosStore, ensureContainers } from '../store/in
 import type { StreamHandler } from '../streams/index.ts';
 import { appRequestHandler } from './app-http.ts';
 import type { DevHostConfig } from './config.ts';
-import type { DashboardSources, DashboardStatus } from './dashboard-model.ts';
-import { MissingCosmosKey, portInUse, UnknownProcessor } from './errors.ts';
-import { bankApp, type HostedApp, type HostedAppFactory } from './hosted-app.ts';
+import { dashboardSources } from './dashboard-sources.ts';
+import { MissingCosmosKey, portInUse } from './errors.ts';
+import type { HostedApp, HostedAppFactory } from './hosted-app.ts';
 import { type HostedProcessor, startHostedProcessor } from './hosted-processors.ts';
 import { startDevHttpServer } from './http-server.ts';
-import { createLagHistory } from './lag-history.ts';
+import { startLagSampler } from './lag-sampler.ts';
 import { isLoopbackEndpoint } from './loopback.ts';
 import { createRecentSummaries } from './recent-summaries.ts';
-import { streamView } from './stream-browser.ts';
 import { createDevSummarySink, type SummarySinkDescription } from './summary-sink.ts';
 
 export interface DevHostOptions {
@@ -24,8 +23,8 @@ export interface DevHostOptions {
   readonly cwd?: string;
   /** where progress and problems are reported; default stderr */
   readonly log?: (line: string) => void;
-  /** the app to host; default the sample bank app (`functions/`) */
-  readonly app?: HostedAppFactory;
+  /** the app to host: its routes, change-feed handlers and categories (the CLI passes the sample bank app) */
+  readonly app: HostedAppFactory;
   /** wraps each processor's handler, e.g. to make a stream fail in a test */
   readonly wrapHandler?: (processor: string, handler: StreamHandler) => StreamHandler;
   /** handler attempts before a failing stream is parked; default 5 */
@@ -59,7 +58,7 @@ const markerFile = 'dev-host.json';
  * Starts the dev host: the local Cosmos server (or the configured account), the containers, the app's HTTP API, its
  * projections and reactors on Tributary's processor, summaries to Kafka or files, and the dashboard.
  */
-export async function startDevHost(config: DevHostConfig, options: DevHostOptions = {}): Promise<DevHost> {
+export async function startDevHost(config: DevHostConfig, options: DevHostOptions): Promise<DevHost> {
   const cwd = options.cwd ?? process.cwd();
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dataDir = resolve(cwd, config.dataDir);
@@ -106,7 +105,7 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
     const sink = createDevSummarySink(config, cwd, recentSummaries);
     closers.push(() => sink.publisher.close());
 
-    const app: HostedApp = await (options.app ?? bankApp)({
+    const app: HostedApp = await options.app({
       client,
       databaseId: config.databaseId,
       containers,
@@ -136,78 +135,29 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
       );
     }
 
-    const lagHistory = createLagHistory();
-    const sample = async () => {
-      const now = Date.now();
-      await Promise.all(processors.map((processor) => processor.sample(now)));
-      const lag: Record<string, number> = {};
-      for (const processor of processors) {
-        for (const lease of processor.status().leases) lag[`${processor.name} ${lease.range}`] = lease.lag ?? 0;
-      }
-      lagHistory.add({ at: now, lag });
-    };
-    let sampling: Promise<void> | undefined;
-    const tick = () => {
-      sampling ??= sample()
-        .catch((error: unknown) => log(`lag sample failed: ${error instanceof Error ? error.message : String(error)}`))
-        .finally(() => {
-          sampling = undefined;
-        });
-      return sampling;
-    };
-    await tick();
-    const timer = setInterval(tick, config.lagSampleIntervalMs);
-    closers.push(async () => {
-      clearInterval(timer);
-      await sampling;
-    });
+    const sampler = startLagSampler(processors, config.lagSampleIntervalMs, log);
+    closers.push(() => sampler.stop());
+    await sampler.sample();
 
     const cosmos = { endpoint, kind: local ? ('local' as const) : ('account' as const), databaseId: config.databaseId };
     let apiUrl = '';
-    const dashboard: DashboardSources = {
-      async status(): Promise<DashboardStatus> {
-        const problems = await Promise.all(processors.map((processor) => processor.problems()));
-        const statuses = processors.map((processor) => processor.status());
-        return {
-          generatedAt: new Date().toISOString(),
-          api: apiUrl,
-          cosmos: { endpoint, kind: cosmos.kind, database: config.databaseId },
-          summarySink: sink.description,
-          throughput: {
-            eventsPerSecond: Math.round(statuses.reduce((sum, s) => sum + s.eventsPerSecond, 0) * 10) / 10,
-            eventsHandled: statuses.reduce((sum, s) => sum + s.eventsHandled, 0),
-          },
-          processors: statuses,
-          lagHistory: lagHistory.samples(),
-          streams: {
-            failing: problems.flatMap((p) => p.failing),
-            stalled: problems.flatMap((p) => p.stalled),
-            parked: problems.flatMap((p) => p.parked),
-          },
-          recentSummaries: recentSummaries.list(),
-        };
-      },
-      categories: () => app.categories,
-      listStreams: (category) => store.listStreams(category),
-      async readStream(stream) {
-        return streamView(store, stream, app.state ? await app.state(stream) : undefined);
-      },
-      async replayParked(processorName, stream) {
-        const processor = processors.find((candidate) => candidate.name === processorName);
-        if (!processor)
-          throw new UnknownProcessor(
-            processorName,
-            processors.map((p) => p.name),
-          );
-        await processor.scheduler.parked.replay(stream);
-        return `Replayed ${stream} through ${processorName}: it is flowing again.`;
-      },
-    };
+    const dashboard = dashboardSources({
+      where: () => ({
+        api: apiUrl,
+        cosmos: { endpoint, kind: cosmos.kind, database: config.databaseId },
+        summarySink: sink.description,
+      }),
+      app,
+      processors,
+      lagHistory: sampler.history,
+      recentSummaries,
+      store,
+    });
 
     const server = await startDevHttpServer({
       host: config.host,
       port: config.port,
-      app: appRequestHandler(app.routes),
+      app: appRequestHandler(app),
       dashboard,
       log,
     }).catch(portInUse(config.port, 'the API and dashboard', 'PORT (or --port)'));
@@ -229,7 +179,7 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
       summaryDirectory: sink.directory,
       processors,
       client,
-      sample: tick,
+      sample: sampler.sample,
       close: closeAll,
     };
   } catch (error) {

@@ -10,7 +10,13 @@ export type {
 export { describeDevHost } from './describe.ts';
 export { MissingCosmosKey, PortInUse, UnknownProcessor } from './errors.ts';
 export { type DevHost, type DevHostOptions, startDevHost } from './host.ts';
-export { bankApp, type HostedApp, type HostedAppContext, type HostedAppFactory } from './hosted-app.ts';
+export type {
+  HostedApp,
+  HostedAppContext,
+  HostedAppFactory,
+  HostedHttpAnswer,
+  HostedHttpRequest,
+} from './hosted-app.ts';
 export type { HostedProcessor, HostedProcessorDefinition } from './hosted-processors.ts';
 export { isLoopbackEndpoint } from './loopback.ts';
 export { openHostedApp } from './tool-app.ts';

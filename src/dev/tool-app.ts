@@ -1,20 +1,20 @@
 import type { CosmosClient } from '@azure/cosmos';
 import { ContainerNames } from '../store/index.ts';
 import { DevHostConfig, devHostConfigFromEnv } from './config.ts';
-import { bankApp, type HostedApp, type HostedAppContext, type HostedAppFactory } from './hosted-app.ts';
+import type { HostedApp, HostedAppContext, HostedAppFactory } from './hosted-app.ts';
 import { createRecentSummaries } from './recent-summaries.ts';
 import { createDevSummarySink } from './summary-sink.ts';
 
 /**
- * The app built outside the dev host, for tools that run its handlers (replaying a parked stream, rebuilding a
- * projection): same containers and the same summary sink the dev host would use with this environment.
+ * An app built outside the dev host, for tools that run its handlers (replaying a parked stream, rebuilding a
+ * projection): the same containers and the same summary sink the dev host would use with this environment.
  */
 export async function openHostedApp(options: {
   readonly client: CosmosClient;
   readonly databaseId: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
-  readonly app?: HostedAppFactory;
+  readonly app: HostedAppFactory;
 }): Promise<{ app: HostedApp; context: HostedAppContext; close(): Promise<void> }> {
   const config = DevHostConfig.parse(devHostConfigFromEnv(options.env));
   const sink = createDevSummarySink(config, options.cwd, createRecentSummaries());
@@ -30,7 +30,7 @@ export async function openHostedApp(options: {
     },
     summaries: sink.publisher,
   };
-  const app = await (options.app ?? bankApp)(context);
+  const app = await options.app(context);
   return {
     app,
     context,

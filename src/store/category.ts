@@ -200,7 +200,8 @@ export function createCategory<E extends AnyEvent, S>(
   async function loadState(stream: string, option: LoadOption): Promise<{ loaded: StreamState<S>; read: boolean }> {
     const cached = cache.get(stream);
     if (cached !== undefined) {
-      if (option.kind === 'AnyCachedValue' || option.kind === 'AssumeEmpty') return { loaded: cached.value, read: false };
+      if (option.kind === 'AnyCachedValue' || option.kind === 'AssumeEmpty')
+        return { loaded: cached.value, read: false };
       if (option.kind === 'MaxStale' && Date.now() - cached.readAt <= option.ms) {
         return { loaded: cached.value, read: false };
       }

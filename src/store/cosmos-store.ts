@@ -7,7 +7,7 @@ import type { TipLimits } from './calving.ts';
 import { type Category, type CategoryOptions, createCategory } from './category.ts';
 import type { BatchDocument, TipDocument } from './documents.ts';
 import { isTip } from './documents.ts';
-import { type ReadRange, readStreamEvents } from './reading.ts';
+import { type Paging, pageSizeOf, type ReadRange, readStreamEvents, streamEvents } from './reading.ts';
 import { documentsInRange, tipsWithPrefix } from './requests.ts';
 import { parseSettings, StoreSettings } from './settings.ts';
 import { eventsOf, timelineUnfold } from './span.ts';
@@ -46,12 +46,17 @@ export interface CosmosStore {
   readonly container: Container;
   /** A category of streams with its codec, fold and access strategy. */
   category<E extends AnyEvent, S>(options: CategoryOptions<E, S>): Category<E, S>;
-  /** A stream's stored events (not decoded by a codec) in a version range, forward or backward. */
+  /**
+   * A stream's stored events (not decoded by a codec) in a version range, forward or backward, collected from a
+   * query read `range.pageSize` documents per request.
+   */
   readStream(stream: string, range?: ReadRange): Promise<TimelineEvent[]>;
-  /** The streams of a category with their versions (a cross-partition query over tips). */
-  listStreams(category: string): Promise<StreamSummary[]>;
-  /** The tip, batches, events and unfolds of a stream. */
-  dumpStream(stream: string): Promise<StreamDump>;
+  /** As `readStream`, one event at a time, requesting the next page only when the caller gets there. */
+  streamEvents(stream: string, range?: ReadRange): AsyncIterable<TimelineEvent>;
+  /** The streams of a category with their versions (a cross-partition query over tips, paged), by stream name. */
+  listStreams(category: string, paging?: Paging): Promise<StreamSummary[]>;
+  /** The tip, batches, events and unfolds of a stream (every document is held: for inspection, not for export). */
+  dumpStream(stream: string, paging?: Paging): Promise<StreamDump>;
 }
 
 /** The event store over one Cosmos DB container (create it with `ensureContainers`). */
@@ -69,15 +74,22 @@ export function createCosmosStore(options: CosmosStoreOptions): CosmosStore {
     container,
     category: (categoryOptions) => createCategory(categoryOptions, context),
     readStream: (stream, range = {}) => readStreamEvents(container, StreamName.parse(stream), range),
-    async listStreams(category) {
-      const tips = await tipsWithPrefix(container, `${category}-`);
-      return tips
-        .map((tip) => ({ stream: StreamName.parse(tip.p), version: BigInt(tip.n) }))
-        .sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
+    streamEvents: (stream, range = {}) => streamEvents(container, StreamName.parse(stream), range),
+    async listStreams(category, paging = {}) {
+      const pageSize = pageSizeOf(paging, `listing category ${category}`);
+      const streams: StreamSummary[] = [];
+      for await (const tip of tipsWithPrefix(container, `${category}-`, pageSize)) {
+        streams.push({ stream: StreamName.parse(tip.p), version: BigInt(tip.n) });
+      }
+      return streams.sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
     },
-    async dumpStream(stream) {
+    async dumpStream(stream, paging = {}) {
       const name = StreamName.parse(stream);
-      const documents = await documentsInRange(container, name, -1, Number.MAX_SAFE_INTEGER, 'forward');
+      const range = { from: -1, to: Number.MAX_SAFE_INTEGER, direction: 'forward' } as const;
+      const documents: BatchDocument[] = [];
+      for await (const document of documentsInRange(container, name, range, pageSizeOf(paging, `dumping ${name}`))) {
+        documents.push(document);
+      }
       const tip = documents.find(isTip);
       const batches = documents.filter((document) => !isTip(document));
       return {

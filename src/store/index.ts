@@ -36,6 +36,6 @@ export {
   WrongExpectedVersion,
 } from './errors.ts';
 export { LoadOption } from './load-option.ts';
-export type { ReadRange } from './reading.ts';
+export { defaultPageSize, type Paging, type ReadRange } from './reading.ts';
 export { InvalidStoreOptions } from './settings.ts';
 export { eventsOf, spanFromDocument } from './span.ts';

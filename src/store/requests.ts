@@ -85,40 +85,55 @@ export async function* batchesBackward(
   }
 }
 
-/** Every tip or batch of the stream holding events in [from, to), in order of `i` (one partition-scoped query). */
-export async function documentsInRange(
+/**
+ * Every tip or batch of the stream holding events in [from, to), in order of `i`: one partition-scoped query read
+ * `pageSize` documents per request, following the continuation only as the caller consumes them, so a long stream
+ * is never held in one response.
+ */
+export async function* documentsInRange(
   container: Container,
   stream: string,
-  from: number,
-  to: number,
-  direction: 'forward' | 'backward',
-): Promise<BatchDocument[]> {
-  const order = direction === 'forward' ? 'ASC' : 'DESC';
-  const { resources } = await container.items
-    .query<Record<string, unknown>>(
-      {
-        query: `SELECT * FROM c WHERE c.n > @from AND c.i < @to ORDER BY c.i ${order}`,
-        parameters: [
-          { name: '@from', value: from },
-          { name: '@to', value: to },
-        ],
-      },
-      { partitionKey: stream },
-    )
-    .fetchAll();
-  return resources.map(asBatchDocument);
+  range: { readonly from: number; readonly to: number; readonly direction: 'forward' | 'backward' },
+  pageSize: number,
+): AsyncGenerator<BatchDocument> {
+  const order = range.direction === 'forward' ? 'ASC' : 'DESC';
+  const pages = container.items.query<Record<string, unknown>>(
+    {
+      query: `SELECT * FROM c WHERE c.n > @from AND c.i < @to ORDER BY c.i ${order}`,
+      parameters: [
+        { name: '@from', value: range.from },
+        { name: '@to', value: range.to },
+      ],
+    },
+    { partitionKey: stream, maxItemCount: pageSize },
+  );
+  while (pages.hasMoreResults()) {
+    const page = await pages.fetchNext();
+    for (const document of page.resources ?? []) yield asBatchDocument(document);
+  }
 }
 
-/** The tips of every stream whose name starts with `prefix` (a cross-partition query). */
-export async function tipsWithPrefix(container: Container, prefix: string): Promise<{ p: string; n: number }[]> {
-  const { resources } = await container.items
-    .query<{ p: string; n: number }>({
+/**
+ * The tips of every stream whose name starts with `prefix`: a cross-partition query read `pageSize` tips per
+ * request, following the continuation as the caller consumes them.
+ */
+export async function* tipsWithPrefix(
+  container: Container,
+  prefix: string,
+  pageSize: number,
+): AsyncGenerator<{ p: string; n: number }> {
+  const pages = container.items.query<{ p: string; n: number }>(
+    {
       query: 'SELECT c.p, c.n FROM c WHERE c.id = @tip AND STARTSWITH(c.p, @prefix)',
       parameters: [
         { name: '@tip', value: tipId },
         { name: '@prefix', value: prefix },
       ],
-    })
-    .fetchAll();
-  return resources;
+    },
+    { maxItemCount: pageSize },
+  );
+  while (pages.hasMoreResults()) {
+    const page = await pages.fetchNext();
+    yield* page.resources ?? [];
+  }
 }

@@ -5,7 +5,7 @@ export class InvalidKafkaConfig extends TributaryError {
   readonly code = 'InvalidKafkaConfig';
 }
 
-/** A rendered summary does not match its contract's schema: a bug in `render`, not a transient failure. */
+/** A rendered summary does not match its contract's schema: a bug in `render` / `summarize`, not a transient failure. */
 export class SummaryRejected extends TributaryError {
   readonly code = 'SummaryRejected';
   constructor(
@@ -13,7 +13,9 @@ export class SummaryRejected extends TributaryError {
     readonly stream: string,
     readonly issues: readonly string[],
   ) {
-    super(`Summary ${contract} for stream ${stream} does not match its schema: ${issues.join('; ')}. Fix render().`);
+    super(
+      `Summary ${contract} for stream ${stream} does not match its schema: ${issues.join('; ')}. Fix the reactor's render or summarize function.`,
+    );
   }
 }
 

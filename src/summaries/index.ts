@@ -6,6 +6,13 @@ export {
   type EventHubsSummaryConsumerOptions,
   eventHubsMessage,
 } from './event-hubs-consumer.ts';
+export {
+  createEventSummaryReactor,
+  type EventDecoder,
+  type EventSummaryContext,
+  type EventSummaryReactorOptions,
+  type TimelineEventSummaryReactorOptions,
+} from './event-summary-reactor.ts';
 export { createFileSummarySink, type FileSummary, readFileSummaries } from './file-sink.ts';
 export { envelopeHeaders, idempotencyKey, parseEnvelope, type SummaryEnvelope, SummaryHeaders } from './headers.ts';
 export {

@@ -1,9 +1,8 @@
 import { StreamName, type StreamSpan } from '../core/index.ts';
 import type { HandlerOutcome, StreamHandler } from '../streams/index.ts';
 import type { SummaryContract } from './contract.ts';
-import { SummaryRejected } from './errors.ts';
-import { idempotencyKey } from './headers.ts';
 import type { SummaryPublisher } from './publisher.ts';
+import { summaryRecord } from './summary-record.ts';
 
 /** What the summary reactor needs of a store category (a `Category` from `store.category(…)` fits). */
 export interface SummarySource<S> {
@@ -24,7 +23,9 @@ export interface SummaryReactorOptions<S, T> {
 }
 
 export interface SummaryReactor {
+  /** `<contract name>@<contract version>` */
   readonly name: string;
+  /** names the reactor's processor (its checkpoints and dead letters) */
   readonly processorName: string;
   readonly handle: StreamHandler;
 }
@@ -51,27 +52,8 @@ export function createSummaryReactor<S, T>(options: SummaryReactorOptions<S, T>)
     }
     const summary = render(state, stream, version);
     if (summary !== undefined) {
-      const parsed = contract.schema.safeParse(summary);
-      if (!parsed.success) {
-        throw new SummaryRejected(
-          contract.name,
-          stream,
-          parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
-        );
-      }
       const correlationId = span.events.findLast((event) => event.correlationId !== undefined)?.correlationId;
-      await publisher.publish({
-        topic: contract.topic,
-        body: parsed.data,
-        envelope: {
-          stream,
-          version,
-          contract: contract.name,
-          contractVersion: contract.version,
-          idempotencyKey: idempotencyKey(stream, version, contract.name, contract.version),
-          correlationId,
-        },
-      });
+      await publisher.publish(summaryRecord(contract, stream, version, summary, correlationId));
     }
     return { kind: 'handled', nextIndex: version };
   };

@@ -40,7 +40,9 @@ export const devCommand: Command = {
     const parsed = DevHostConfig.safeParse({ ...devHostConfigFromEnv(context.io.env), ...flags });
     if (!parsed.success)
       throw new UsageError(`Invalid settings: ${z.prettifyError(parsed.error)}`, context.commandPath);
+    const { bankApp } = await import('../bank-app.ts');
     const host = await startDevHost(parsed.data, {
+      app: bankApp,
       cwd: context.io.cwd,
       log: (line) => context.io.stderr.write(`${line}\n`),
     });

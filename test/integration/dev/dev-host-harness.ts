@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
+import { bankApp } from '../../../src/cli/index.ts';
 import {
   type DevHost,
   DevHostConfig,
@@ -51,6 +52,7 @@ export async function startTestDevHost(
     lagSampleIntervalMs: 250,
   });
   const host: DevHost = await startDevHost(config, {
+    app: bankApp,
     cwd: dataDir,
     log: (line) => lines.push(line),
     wrapHandler,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bankApp } from '../../../src/cli/index.ts';
 import { type DashboardStatus, describeDevHost, startDevHost } from '../../../src/dev/index.ts';
 import { WELL_KNOWN_EMULATOR_KEY } from '../../../src/emulator/index.ts';
 import { readFileSummaries } from '../../../src/summaries/index.ts';
@@ -150,7 +151,7 @@ describe('the dev host', () => {
     expect(existsSync(marker)).toBe(!dev.config.cosmosEndpoint);
     await dev.host.close();
     expect(existsSync(marker)).toBe(false);
-    const again = await startDevHost(dev.config, { cwd: dev.dataDir, log: () => undefined });
+    const again = await startDevHost(dev.config, { app: bankApp, cwd: dev.dataDir, log: () => undefined });
     try {
       const response = await fetch(`${again.url}/api/accounts/alice`);
       expect(await response.json()).toMatchObject({ accountId: 'alice', balance: 7_500 });

@@ -196,6 +196,16 @@ describe('persistence after a torn write', () => {
   });
 });
 
+describe('start-up', () => {
+  it('starts in-process in well under a second', async () => {
+    const started = performance.now();
+    const local = await startLocalCosmos();
+    const elapsed = performance.now() - started;
+    await local.close();
+    expect(elapsed).toBeLessThan(1000);
+  });
+});
+
 describe('start-up failures', () => {
   it('releases its data directory when the port is taken, so a retry can succeed', async () => {
     const directory = dataDir();

@@ -4,8 +4,7 @@ import { matchRoute } from '../../../functions/http/api.ts';
 import { errorResponse } from '../../../functions/http/responses.ts';
 import { createBankRoutes } from '../../../functions/http/routes.ts';
 import type { BankService } from '../../../functions/service.ts';
-import { StaleExpectedVersion } from '../../../functions/service.ts';
-import { AppendTooLarge, EventTooLarge, MaxResyncsExhausted } from '../../../src/store/index.ts';
+import { AppendTooLarge, EventTooLarge, MaxResyncsExhausted, StaleExpectedVersion } from '../../../src/store/index.ts';
 
 const unused = async () => {
   throw new Error('not called');

@@ -1,0 +1,45 @@
+import type { Container } from '@azure/cosmos';
+import { createBankApp } from '../../functions/app.ts';
+import { StreamName } from '../core/index.ts';
+import type { HostedAppFactory } from '../dev/index.ts';
+import type { Projection } from '../projections/index.ts';
+
+/** Deletes every view a projection's version wrote (the views container is partitioned by `/id`). */
+function viewClearer(projection: Projection<unknown>, views: Container) {
+  return async () => {
+    const documents = await projection.query({ version: projection.version });
+    for (const document of documents) await views.item(document.id, document.id).delete();
+    return documents.length;
+  };
+}
+
+/** The sample bank app (`functions/app.ts`): the same routes and change-feed handlers as the Functions app. */
+export const bankApp: HostedAppFactory = ({ client, databaseId, containers, summaries }) => {
+  const bank = createBankApp({ client, databaseId, publisher: summaries });
+  const projections: Record<string, Projection<unknown>> = {
+    [bank.projections.balance.processorName]: bank.projections.balance as Projection<unknown>,
+    [bank.projections.statement.processorName]: bank.projections.statement as Projection<unknown>,
+  };
+  return {
+    serve: (request) => bank.serve(request),
+    processors: bank.handlers.map((handler) => {
+      const projection = projections[handler.processorName];
+      return {
+        name: handler.processorName,
+        kind: handler.kind,
+        handle: handler.handle,
+        aliases: projection ? [handler.name, projection.name] : [handler.name],
+        ...(projection ? { clearViews: viewClearer(projection, containers.views) } : {}),
+      };
+    }),
+    categories: [bank.accounts.name, bank.transfers.name],
+    async state(stream) {
+      const name = StreamName.parse(stream);
+      const category = StreamName.category(name);
+      const id = StreamName.id(name);
+      if (category === bank.accounts.name) return (await bank.accounts.load(id)).state.account;
+      if (category === bank.transfers.name) return (await bank.transfers.load(id)).state;
+      return undefined;
+    },
+  };
+};
