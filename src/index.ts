@@ -9,3 +9,4 @@ export * from './store/index.ts';
 export * from './streams/index.ts';
 export * from './summaries/index.ts';
 export * from './emulator/index.ts';
+export * from './dev/index.ts';

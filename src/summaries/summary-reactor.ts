@@ -37,6 +37,7 @@ export interface SummaryReactor {
  * The summary reflects the state at the version loaded, which may be ahead of the events given; it then reports
  * that version, and the events in between are not summarized again. Re-sends after a crash publish the same
  * version with the same idempotency key, or a newer version: per stream, versions downstream never go backwards.
+ * Two events handled in one span make one summary; for one summary per event use `createEventSummaryReactor`.
  */
 export function createSummaryReactor<S, T>(options: SummaryReactorOptions<S, T>): SummaryReactor {
   const { contract, category, render, publisher } = options;

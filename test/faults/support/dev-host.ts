@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bankApp } from '../../../src/cli/index.ts';
 import { type DevHost, DevHostConfig, startDevHost } from '../../../src/dev/index.ts';
 import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
 
@@ -38,7 +39,12 @@ export async function startHostedBank(extra: { eventHubsConnectionString?: strin
       lagSampleIntervalMs: 250,
       ...extra,
     });
-    const host = await startDevHost(config, { cwd: dataDir, log: (line) => lines.push(line), retryInitialDelayMs: 10 });
+    const host = await startDevHost(config, {
+      app: bankApp,
+      cwd: dataDir,
+      log: (line) => lines.push(line),
+      retryInitialDelayMs: 10,
+    });
     return {
       host,
       cosmos,

@@ -59,9 +59,8 @@ async function runBookings(env: PipelineEnvironment, topic: string, processorNam
     {
       processorName: reactor.processorName,
       handle: async (span) => {
-        const outcome = await reactor.handle(span);
         spans.push(span);
-        return outcome;
+        return reactor.handle(span);
       },
     },
     { events: env.events, leases: env.leases, processor: fastProcessor, scheduler: fastScheduler },
