@@ -5,6 +5,7 @@ import { createStreamScheduler } from '../../src/streams/index.ts';
 import { readChangeFeedRaw } from '../baselines/raw-change-feed.ts';
 import { startProcessorChild } from '../harness/child.ts';
 import { startBenchCosmos } from '../harness/cosmos.ts';
+import { withDeadline } from '../harness/deadline.ts';
 import { atLeast, measured, median } from '../harness/result.ts';
 import { seedStreams } from '../harness/seed.ts';
 import { sideBySide } from '../harness/side-by-side.ts';
@@ -61,7 +62,7 @@ async function throughputRatio(context: BenchContext): Promise<void> {
         });
         const started = performance.now();
         await processor.start();
-        await all;
+        await withDeadline(all, 600_000, 'the processor to deliver the backlog');
         const seconds = (performance.now() - started) / 1000;
         await processor.stop();
         return total / seconds;

@@ -3,6 +3,7 @@ import { createProjection } from '../../src/projections/index.ts';
 import { ensureContainers } from '../../src/store/index.ts';
 import { createStreamScheduler } from '../../src/streams/index.ts';
 import { startBenchCosmos } from '../harness/cosmos.ts';
+import { withDeadline } from '../harness/deadline.ts';
 import { measured, median } from '../harness/result.ts';
 import { seedStreams } from '../harness/seed.ts';
 import type { BenchContext } from '../harness/suite.ts';
@@ -66,7 +67,7 @@ export async function run(context: BenchContext): Promise<void> {
       const before = structuredClone(cosmos.local.metrics().byOperation.write);
       const started = performance.now();
       await processor.start();
-      await all;
+      await withDeadline(all, 600_000, 'the projection to catch up');
       rates.push(total / ((performance.now() - started) / 1000));
       viewWrites = cosmos.local.metrics().byOperation.write.documentsWritten - before.documentsWritten;
       await processor.stop();

@@ -15,6 +15,7 @@ import {
 import { startTestKafka } from '../../test/support/kafka.ts';
 import { type PlainMessage, produceRaw } from '../baselines/raw-kafka.ts';
 import { startBenchCosmos } from '../harness/cosmos.ts';
+import { withDeadline } from '../harness/deadline.ts';
 import { atLeast, measured } from '../harness/result.ts';
 import { seedStreams } from '../harness/seed.ts';
 import { sideBySide } from '../harness/side-by-side.ts';
@@ -105,7 +106,7 @@ export async function run(context: BenchContext): Promise<void> {
       });
       const started = performance.now();
       await processor.start();
-      await all;
+      await withDeadline(all, 600_000, 'the summary reactor to publish every stream');
       const rate = streams / ((performance.now() - started) / 1000);
       await processor.stop();
       scheduler.close();

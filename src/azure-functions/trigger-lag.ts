@@ -1,4 +1,5 @@
 import { ChangeFeedStartFrom, type Container } from '@azure/cosmos';
+import { behindMsOf, countPendingChanges } from '../feed/index.ts';
 
 /**
  * A lease of the Azure Functions Cosmos DB trigger, as the host's change feed processor (the .NET SDK's) stores it
@@ -35,8 +36,6 @@ export interface TriggerLagOptions {
   readonly maxChangesPerRange?: number;
 }
 
-const pageSize = 1_000;
-
 /**
  * How far a Cosmos DB trigger's checkpoints are behind the head of the change feed, read from the Functions host's
  * own lease documents. Each lease's checkpoint (an LSN etag) and feed range become a change-feed continuation for
@@ -69,28 +68,18 @@ export async function estimateTriggerLag(options: TriggerLagOptions): Promise<Tr
           },
         ],
       });
-      const iterator = options.monitored.items.getChangeFeedIterator<{ _ts?: number }>({
-        changeFeedStartFrom: ChangeFeedStartFrom.Continuation(continuation),
-        maxItemCount: Math.min(pageSize, maxChanges),
-      });
-      let pendingChanges = 0;
-      let oldest: number | undefined;
-      while (pendingChanges < maxChanges) {
-        const response = await iterator.readNext();
-        if (response.statusCode === 304 || response.result.length === 0) break;
-        pendingChanges += response.result.length;
-        for (const document of response.result) {
-          if (typeof document._ts === 'number' && (oldest === undefined || document._ts < oldest))
-            oldest = document._ts;
-        }
-      }
+      const { pendingChanges, capped, oldestPendingAt } = await countPendingChanges(
+        options.monitored,
+        ChangeFeedStartFrom.Continuation(continuation),
+        maxChanges,
+      );
       return {
         leaseId: lease.id,
         leaseToken: lease.LeaseToken,
         owner: lease.Owner ?? undefined,
         pendingChanges,
-        capped: pendingChanges >= maxChanges,
-        behindMs: oldest === undefined ? 0 : Math.max(0, Date.now() - oldest * 1000),
+        capped,
+        behindMs: behindMsOf(oldestPendingAt),
       };
     }),
   );

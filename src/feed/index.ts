@@ -13,6 +13,7 @@ export { InvalidProcessorOptions, LeaseLost } from './errors.ts';
 export { estimateLag, type LagOptions, type RangeLag } from './lag.ts';
 export { Lease, type LeaseDocument, type StartMarker } from './lease.ts';
 export type { LeaseTimings, ProcessorOptions } from './options.ts';
+export { behindMsOf, countPendingChanges, type PendingChanges } from './pending-changes.ts';
 export { createChangeFeedProcessor } from './processor.ts';
 export type { ChangeFeedProcessor, OwnedLeaseStats, ProcessorStats } from './processor-stats.ts';
 export type { FeedPage, FeedSink } from './sink.ts';

@@ -1,6 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import type { EpkRange } from './epk-range.ts';
 import { createLeaseStore } from './lease-store.ts';
+import { behindMsOf, countPendingChanges } from './pending-changes.ts';
 import { type StartFrom, startPositionOf } from './start-position.ts';
 
 export interface LagOptions {
@@ -28,8 +29,6 @@ export interface RangeLag {
   readonly behindMs: number;
 }
 
-const pageSize = 1_000;
-
 /**
  * How far each lease's checkpoint is behind the head of its range. It reads the change feed from the checkpoint to
  * the head in pages of 1,000 and counts, so it is exact but costs a read of the backlog (about one change-feed
@@ -42,30 +41,19 @@ export async function estimateLag(options: LagOptions): Promise<RangeLag[]> {
   return Promise.all(
     leases.map(async (lease): Promise<RangeLag> => {
       const start = await startPositionOf(options.monitored, lease, options.startFrom ?? 'beginning');
-      const iterator = options.monitored.items.getChangeFeedIterator<{ _ts?: number }>({
-        changeFeedStartFrom: start,
-        maxItemCount: Math.min(pageSize, maxChanges),
-      });
-      let pendingChanges = 0;
-      let oldest: number | undefined;
-      while (pendingChanges < maxChanges) {
-        const response = await iterator.readNext();
-        if (response.statusCode === 304 || response.result.length === 0) break;
-        pendingChanges += response.result.length;
-        for (const document of response.result) {
-          if (typeof document._ts === 'number' && (oldest === undefined || document._ts < oldest))
-            oldest = document._ts;
-        }
-      }
-      const oldestPendingAt = oldest === undefined ? undefined : new Date(oldest * 1000);
+      const { pendingChanges, capped, oldestPendingAt } = await countPendingChanges(
+        options.monitored,
+        start,
+        maxChanges,
+      );
       return {
         leaseId: lease.id,
         feedRange: lease.feedRange,
         owner: lease.owner ?? undefined,
         pendingChanges,
-        capped: pendingChanges >= maxChanges,
+        capped,
         oldestPendingAt,
-        behindMs: oldestPendingAt === undefined ? 0 : Math.max(0, Date.now() - oldestPendingAt.getTime()),
+        behindMs: behindMsOf(oldestPendingAt),
       };
     }),
   );

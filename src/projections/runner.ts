@@ -1,11 +1,6 @@
 import type { Container } from '@azure/cosmos';
-import {
-  type ChangeFeedProcessor,
-  createChangeFeedProcessor,
-  estimateLag,
-  type ProcessorOptions,
-} from '../feed/index.ts';
-import { createStreamScheduler, type StreamScheduler, type StreamSchedulerOptions } from '../streams/index.ts';
+import { type ChangeFeedProcessor, estimateLag, type ProcessorOptions } from '../feed/index.ts';
+import { runProcessor, type StreamScheduler, type StreamSchedulerOptions } from '../streams/index.ts';
 import type { Projection } from './projection.ts';
 
 export interface ProjectionRunOptions {
@@ -58,23 +53,17 @@ export async function runProjection<V>(
 ): Promise<RunningProjection> {
   const pointer = projection.pointer;
   await pointer.initialize(projection.version);
-  const scheduler = createStreamScheduler({
-    ...options.scheduler,
-    name: projection.processorName,
-    handle: projection.handle,
-    ...(options.parking
-      ? { parking: { deadLetters: options.parking.deadLetters, afterAttempts: options.parking.afterAttempts ?? 5 } }
-      : {}),
-  });
-  const processor = createChangeFeedProcessor({
+  const run = await runProcessor({
     ...options.processor,
+    ...options.scheduler,
     name: projection.processorName,
     monitored: options.events,
     leases: options.leases,
-    sink: scheduler,
     startFrom: 'beginning',
+    handle: projection.handle,
+    parking: options.parking,
   });
-  await processor.start();
+  const { processor, scheduler } = run;
 
   const progress = async (): Promise<ProjectionProgress> => {
     const [activeVersion, lag] = await Promise.all([
@@ -122,8 +111,7 @@ export async function runProjection<V>(
     async stop() {
       if (timer) clearTimeout(timer);
       timer = undefined;
-      await processor.stop();
-      scheduler.close();
+      await run.stop();
     },
   };
 }

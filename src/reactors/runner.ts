@@ -1,11 +1,6 @@
 import type { Container } from '@azure/cosmos';
-import { type ChangeFeedProcessor, createChangeFeedProcessor, type ProcessorOptions } from '../feed/index.ts';
-import {
-  createStreamScheduler,
-  type StreamHandler,
-  type StreamScheduler,
-  type StreamSchedulerOptions,
-} from '../streams/index.ts';
+import type { ProcessorOptions } from '../feed/index.ts';
+import { type ProcessorRun, runProcessor, type StreamHandler, type StreamSchedulerOptions } from '../streams/index.ts';
 
 /** Anything the runner can drive: a reactor, a projection, a summary reactor. */
 export interface RunnableHandler {
@@ -25,41 +20,22 @@ export interface RunOptions {
   readonly scheduler?: Omit<StreamSchedulerOptions, 'name' | 'handle' | 'parking'>;
 }
 
-export interface RunningHandler {
-  readonly processor: ChangeFeedProcessor;
-  readonly scheduler: StreamScheduler;
-  /** stops reading, waits for pages in flight, writes checkpoints, releases leases */
-  stop(): Promise<void>;
-}
+/** The running processor and scheduler; `stop()` stops reading, waits for pages in flight, writes checkpoints, releases leases. */
+export type RunningHandler = ProcessorRun;
 
 /**
  * Runs a handler over the change feed of the events container: a stream scheduler (ordered per stream, retried,
- * parked when configured) as the sink of a change-feed processor named after the handler. Run the same handler in
- * several processes to share the feed ranges between them.
+ * parked when configured; 5 attempts unless `afterAttempts` says otherwise) as the sink of a change-feed processor
+ * named after the handler. Run the same handler in several processes to share the feed ranges between them.
  */
-export async function runHandler(handler: RunnableHandler, options: RunOptions): Promise<RunningHandler> {
-  const scheduler = createStreamScheduler({
-    ...options.scheduler,
-    name: handler.processorName,
-    handle: handler.handle,
-    ...(options.parking
-      ? { parking: { deadLetters: options.parking.deadLetters, afterAttempts: options.parking.afterAttempts ?? 5 } }
-      : {}),
-  });
-  const processor = createChangeFeedProcessor({
+export function runHandler(handler: RunnableHandler, options: RunOptions): Promise<RunningHandler> {
+  return runProcessor({
     ...options.processor,
+    ...options.scheduler,
     name: handler.processorName,
     monitored: options.events,
     leases: options.leases,
-    sink: scheduler,
+    handle: handler.handle,
+    parking: options.parking,
   });
-  await processor.start();
-  return {
-    processor,
-    scheduler,
-    async stop() {
-      await processor.stop();
-      scheduler.close();
-    },
-  };
 }

@@ -13,18 +13,24 @@ export interface ProcessorRun {
   stop(): Promise<void>;
 }
 
-const schedulerKeys = [
-  'handle',
-  'maxConcurrentStreams',
-  'maxReadAhead',
-  'maxBufferedEvents',
-  'retry',
-  'notYet',
-  'parking',
-  'stallAfterMs',
-  'gapWarningAfterMs',
-  'meterProvider',
-] as const satisfies readonly (keyof StreamSchedulerOptions)[];
+/** Every scheduler option but the shared `name`; a `Record` so that an option added to the scheduler must be listed. */
+const schedulerKeys = Object.keys({
+  handle: true,
+  maxConcurrentStreams: true,
+  maxEventsPerSpan: true,
+  maxReadAhead: true,
+  maxBufferedEvents: true,
+  retry: true,
+  notYet: true,
+  parking: true,
+  maxTrackedStreams: true,
+  stallAfterMs: true,
+  gapWarningAfterMs: true,
+  meterProvider: true,
+} satisfies Record<Exclude<keyof StreamSchedulerOptions, 'name'>, true>) as Exclude<
+  keyof StreamSchedulerOptions,
+  'name'
+>[];
 
 /**
  * Starts a change-feed processor over `monitored` whose pages go to a new stream scheduler, both named `name`: the

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBankApp } from '../../../functions/app.ts';
 import { runCli } from '../../../src/cli/run.ts';
 import { createFileSummarySink, readFileSummaries } from '../../../src/summaries/index.ts';
-import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { captureIo } from '../../unit/cli/capture-io.ts';
 import { Processors, startTestDevHost } from './dev-host-harness.ts';
 
-let cosmos: TestCosmos;
+const cosmos = useTestCosmos();
 let dev: Awaited<ReturnType<typeof startTestDevHost>>;
 
 /** The CLI as a user runs it next to the dev host's data, after stopping the host. */
@@ -26,7 +26,6 @@ const balanceOf = (accountId: string) =>
 
 beforeAll(async () => {
   // The dev host runs on a server that outlives it, makes some history and parks one stream, then stops.
-  cosmos = await startTestCosmos();
   dev = await startTestDevHost({ poison: { processor: Processors.balance, stream: 'Account-poison' }, cosmos });
   await dev.api('POST', '/api/accounts/alice/open', { owner: 'Alice' });
   await dev.api('POST', '/api/accounts/alice/deposit', { amount: 4_200, transactionId: 't1' });
@@ -38,7 +37,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await dev?.close();
-  await cosmos?.close();
 });
 
 describe('tributary parked, rebuild and replay on the sample app', () => {

@@ -6,13 +6,13 @@ import { defineCodec } from '../../../src/codec/index.ts';
 import { createChangeFeedProcessor } from '../../../src/feed/index.ts';
 import { ContainerNames, createCosmosStore, ensureContainers } from '../../../src/store/index.ts';
 import { createStreamScheduler } from '../../../src/streams/index.ts';
-import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { captureIo } from '../../unit/cli/capture-io.ts';
 
 const codec = defineCodec({ Noted: z.object({ text: z.string() }) });
 type Note = { type: 'Noted'; data: { text: string } };
 
-let cosmos: TestCosmos;
+const cosmos = useTestCosmos();
 let databaseId: string;
 
 async function tributary(...argv: string[]) {
@@ -27,7 +27,6 @@ function notes() {
 }
 
 beforeAll(async () => {
-  cosmos = await startTestCosmos();
   databaseId = `cli-${randomUUID().slice(0, 8)}`;
   await ensureContainers(cosmos.client, { databaseId });
   await notes().transact('a', () => [{ type: 'Noted', data: { text: 'one' } }]);

@@ -4,13 +4,13 @@ import { z } from 'zod';
 import { runCli } from '../../../src/cli/run.ts';
 import { defineCodec } from '../../../src/codec/index.ts';
 import { ContainerNames, createCosmosStore } from '../../../src/store/index.ts';
-import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { captureIo } from '../../unit/cli/capture-io.ts';
 
 const codec = defineCodec({ Noted: z.object({ text: z.string() }) });
 type Note = { type: 'Noted'; data: { text: string } };
 
-let cosmos: TestCosmos;
+const cosmos = useTestCosmos();
 let databaseId: string;
 
 /** Runs the CLI against the test server and database, as a user with COSMOS_KEY set would. */
@@ -21,7 +21,6 @@ async function tributary(...argv: string[]) {
 }
 
 beforeAll(async () => {
-  cosmos = await startTestCosmos();
   databaseId = `cli-${randomUUID().slice(0, 8)}`;
 });
 

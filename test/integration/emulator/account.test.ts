@@ -1,17 +1,10 @@
 import { ChangeFeedStartFrom, PartitionKeyDefinitionVersion, PartitionKeyKind, StatusCodes } from '@azure/cosmos';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireLocal, startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { describe, expect, it } from 'vitest';
+import { requireLocal } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { rest } from './rest.ts';
 
-let cosmos: TestCosmos;
-
-beforeAll(async () => {
-  cosmos = await startTestCosmos({ partitions: 4 });
-});
-
-afterAll(async () => {
-  await cosmos?.close();
-});
+const cosmos = useTestCosmos({ partitions: 4 });
 
 describe('account, databases and containers', () => {
   it('describes the database account with readable and writable locations and a consistency policy', async () => {

@@ -1,21 +1,17 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireLocal, startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { freshEventsContainer } from '../../support/containers.ts';
+import { requireLocal } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { rest } from './rest.ts';
 
-let cosmos: TestCosmos;
+const cosmos = useTestCosmos();
 let docs: string;
 
 beforeAll(async () => {
-  cosmos = await startTestCosmos();
-  const database = await cosmos.database('bad-input');
-  await database.containers.create({ id: 'events', partitionKey: { paths: ['/p'] } });
-  await database.container('events').items.create({ id: 'x', p: 'Stream-1', n: 1 });
+  const { database, container } = await freshEventsContainer(cosmos, 'bad-input');
+  await container.items.create({ id: 'x', p: 'Stream-1', n: 1 });
   docs = `dbs/${database.id}/colls/events/docs`;
-});
-
-afterAll(async () => {
-  await cosmos?.close();
 });
 
 const key = { 'x-ms-documentdb-partitionkey': '["Stream-1"]' };

@@ -1,29 +1,17 @@
 import { ChangeFeedStartFrom, type Container, StatusCodes } from '@azure/cosmos';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { freshContainer } from '../../support/containers.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { rest } from './rest.ts';
 
 type Doc = { id: string; p: string; _lsn: number; v?: number };
 
-let cosmos: TestCosmos;
+const cosmos = useTestCosmos({ partitions: 2 });
 let databaseId: string;
 
 beforeAll(async () => {
-  cosmos = await startTestCosmos({ partitions: 2 });
   databaseId = (await cosmos.database('feed')).id;
 });
-
-afterAll(async () => {
-  await cosmos?.close();
-});
-
-async function freshContainer(): Promise<Container> {
-  const id = `c${Math.random().toString(36).slice(2, 8)}`;
-  const { container } = await cosmos.client
-    .database(databaseId)
-    .containers.create({ id, partitionKey: { paths: ['/p'] } });
-  return container;
-}
 
 /** Reads pages until a 304; returns the documents and the continuation token of the 304. */
 async function drain(iterator: ReturnType<Container['items']['getChangeFeedIterator']>) {
@@ -39,7 +27,7 @@ const ids = (documents: Doc[]) => documents.map((document) => document.id).sort(
 
 describe('change feed', () => {
   it('gives two feed-range readers every document exactly once between them', async () => {
-    const container = await freshContainer();
+    const container = await freshContainer(cosmos, databaseId);
     const written = Array.from({ length: 60 }, (_, i) => `s${i}`);
     for (const id of written) await container.items.create({ id, p: `Stream-${id}` });
     const ranges = await container.getFeedRanges();
@@ -61,7 +49,7 @@ describe('change feed', () => {
   });
 
   it('delivers documents in LSN order within a range, each carrying _lsn, _ts and _etag', async () => {
-    const container = await freshContainer();
+    const container = await freshContainer(cosmos, databaseId);
     for (let i = 0; i < 10; i++) await container.items.create({ id: `d${i}`, p: 'Stream-1' });
     const { documents } = await drain(
       container.items.getChangeFeedIterator({ changeFeedStartFrom: ChangeFeedStartFrom.Beginning(), maxItemCount: 3 }),
@@ -74,7 +62,7 @@ describe('change feed', () => {
   });
 
   it('shows a document updated twice once, at its newest version', async () => {
-    const container = await freshContainer();
+    const container = await freshContainer(cosmos, databaseId);
     await container.items.create({ id: 'tip', p: 'Stream-1', v: 1 });
     await container.items.create({ id: 'other', p: 'Stream-2', v: 1 });
     await container.items.upsert({ id: 'tip', p: 'Stream-1', v: 2 });
@@ -90,7 +78,7 @@ describe('change feed', () => {
   });
 
   it('continues after a 304 with only the new documents (a 304 carries a continuation)', async () => {
-    const container = await freshContainer();
+    const container = await freshContainer(cosmos, databaseId);
     await container.items.create({ id: 'a', p: 'Stream-1' });
     const iterator = container.items.getChangeFeedIterator({ changeFeedStartFrom: ChangeFeedStartFrom.Beginning() });
     const first = await drain(iterator);
@@ -105,7 +93,7 @@ describe('change feed', () => {
   });
 
   it('starts from now: only documents written after the first read', async () => {
-    const container = await freshContainer();
+    const container = await freshContainer(cosmos, databaseId);
     await container.items.create({ id: 'before', p: 'Stream-1' });
     const iterator = container.items.getChangeFeedIterator({ changeFeedStartFrom: ChangeFeedStartFrom.Now() });
     expect((await drain(iterator)).documents).toEqual([]);
@@ -114,7 +102,7 @@ describe('change feed', () => {
   });
 
   it('starts from a point in time', async () => {
-    const container = await freshContainer();
+    const container = await freshContainer(cosmos, databaseId);
     await container.items.create({ id: 'old', p: 'Stream-1' });
     const { resource } = await container.item('old', 'Stream-1').read();
     // If-Modified-Since has one-second resolution: start from the second after the old document's.
@@ -126,7 +114,7 @@ describe('change feed', () => {
   });
 
   it('reads the feed of one partition key', async () => {
-    const container = await freshContainer();
+    const container = await freshContainer(cosmos, databaseId);
     for (let i = 0; i < 5; i++) await container.items.create({ id: `a${i}`, p: 'Stream-A' });
     for (let i = 0; i < 5; i++) await container.items.create({ id: `b${i}`, p: 'Stream-B' });
     const iterator = container.items.getChangeFeedIterator({
@@ -137,7 +125,7 @@ describe('change feed', () => {
   });
 
   it('never splits the documents of one transactional batch across pages', async () => {
-    const container = await freshContainer();
+    const container = await freshContainer(cosmos, databaseId);
     await container.items.batch(
       Array.from({ length: 5 }, (_, i) => ({
         operationType: 'Create' as const,
@@ -152,7 +140,7 @@ describe('change feed', () => {
   });
 
   it('answers 304 with an etag on the wire', async () => {
-    const container = await freshContainer();
+    const container = await freshContainer(cosmos, databaseId);
     const raw = await rest(cosmos, 'GET', `dbs/${databaseId}/colls/${container.id}/docs`, {
       headers: { 'a-im': 'Incremental feed', 'if-none-match': '*', 'x-ms-documentdb-partitionkeyrangeid': '0' },
     });
@@ -163,7 +151,7 @@ describe('change feed', () => {
 
 describe('change feed scoping', () => {
   it('narrows a range read to an EPK sub-range with x-ms-start-epk / x-ms-end-epk', async () => {
-    const container = await freshContainer();
+    const container = await freshContainer(cosmos, databaseId);
     for (let i = 0; i < 30; i++) await container.items.create({ id: `e${i}`, p: `Stream-${i}` });
     const { body } = await rest(cosmos, 'GET', `dbs/${databaseId}/colls/${container.id}/pkranges`);
     const range = (body as { PartitionKeyRanges: { id: string; minInclusive: string; maxExclusive: string }[] })
@@ -190,7 +178,7 @@ describe('change feed scoping', () => {
   });
 
   it('reads all documents of a container with readAll()', async () => {
-    const container = await freshContainer();
+    const container = await freshContainer(cosmos, databaseId);
     for (let i = 0; i < 12; i++) await container.items.create({ id: `r${i}`, p: `Stream-${i}` });
     const { resources } = await container.items.readAll({ maxItemCount: 5 }).fetchAll();
     expect(resources.map((document) => document.id).sort()).toEqual(

@@ -1,21 +1,17 @@
 import { type Container, CosmosClient } from '@azure/cosmos';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { freshEventsContainer } from '../../support/containers.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { rest } from './rest.ts';
 
-let cosmos: TestCosmos;
+const cosmos = useTestCosmos();
 let container: Container;
 let databaseId: string;
 
 beforeAll(async () => {
-  cosmos = await startTestCosmos();
-  const database = await cosmos.database('documents');
-  databaseId = database.id;
-  ({ container } = await database.containers.create({ id: 'events', partitionKey: { paths: ['/p'] } }));
-});
-
-afterAll(async () => {
-  await cosmos?.close();
+  const fresh = await freshEventsContainer(cosmos, 'documents');
+  databaseId = fresh.database.id;
+  container = fresh.container;
 });
 
 const code = async (promise: Promise<unknown>) => {

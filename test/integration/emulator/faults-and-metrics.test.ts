@@ -1,25 +1,22 @@
 import { ChangeFeedStartFrom, type Container, StatusCodes } from '@azure/cosmos';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { requireLocal, startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freshEventsContainer } from '../../support/containers.ts';
+import { requireLocal } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 
-let cosmos: TestCosmos;
+const cosmos = useTestCosmos();
 let container: Container;
 let databaseId: string;
 
 beforeAll(async () => {
-  cosmos = await startTestCosmos();
-  const database = await cosmos.database('faults');
-  databaseId = database.id;
-  ({ container } = await database.containers.create({ id: 'events', partitionKey: { paths: ['/p'] } }));
+  const fresh = await freshEventsContainer(cosmos, 'faults');
+  databaseId = fresh.database.id;
+  container = fresh.container;
 });
 
 beforeEach(() => {
   cosmos.local?.faults.clear();
   cosmos.local?.resetMetrics();
-});
-
-afterAll(async () => {
-  await cosmos?.close();
 });
 
 const admin = (path: string, init: RequestInit = {}) =>

@@ -1,17 +1,17 @@
 import type { Container } from '@azure/cosmos';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { freshEventsContainer } from '../../support/containers.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { rest } from './rest.ts';
 
-let cosmos: TestCosmos;
+const cosmos = useTestCosmos({ partitions: 3 });
 let container: Container;
 let databaseId: string;
 
 beforeAll(async () => {
-  cosmos = await startTestCosmos({ partitions: 3 });
-  const database = await cosmos.database('queries');
-  databaseId = database.id;
-  ({ container } = await database.containers.create({ id: 'events', partitionKey: { paths: ['/p'] } }));
+  const fresh = await freshEventsContainer(cosmos, 'queries');
+  databaseId = fresh.database.id;
+  container = fresh.container;
   const operations = Array.from({ length: 30 }, (_, i) => ({
     operationType: 'Create' as const,
     resourceBody: { id: String(i), p: 'Stream-1', i, kind: i % 2 === 0 ? 'even' : 'odd' },
@@ -20,10 +20,6 @@ beforeAll(async () => {
     await container.items.batch(operations.slice(start, start + 10), 'Stream-1');
   }
   for (let s = 2; s <= 21; s++) await container.items.create({ id: '0', p: `Stream-${s}`, i: 100 + s, kind: 'other' });
-});
-
-afterAll(async () => {
-  await cosmos?.close();
 });
 
 describe('queries', () => {

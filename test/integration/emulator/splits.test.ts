@@ -1,29 +1,18 @@
 import { ChangeFeedStartFrom, type Container, StatusCodes } from '@azure/cosmos';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireLocal, startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { freshContainer } from '../../support/containers.ts';
+import { requireLocal } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { rest } from './rest.ts';
 
 type Doc = { id: string; p: string };
 
-let cosmos: TestCosmos;
+const cosmos = useTestCosmos();
 let databaseId: string;
 
 beforeAll(async () => {
-  cosmos = await startTestCosmos();
   databaseId = (await cosmos.database('splits')).id;
 });
-
-afterAll(async () => {
-  await cosmos?.close();
-});
-
-async function freshContainer(): Promise<Container> {
-  const id = `c${Math.random().toString(36).slice(2, 8)}`;
-  const { container } = await cosmos.client
-    .database(databaseId)
-    .containers.create({ id, partitionKey: { paths: ['/p'] } });
-  return container;
-}
 
 async function partitionKeyRanges(container: Container) {
   const raw = await rest(cosmos, 'GET', `dbs/${databaseId}/colls/${container.id}/pkranges`);
@@ -36,7 +25,7 @@ async function partitionKeyRanges(container: Container) {
 describe('partition splits', () => {
   it('replaces a split range by its two children, keeping the ranges complete and contiguous', async (test) => {
     const local = requireLocal(cosmos, test);
-    const container = await freshContainer();
+    const container = await freshContainer(cosmos, databaseId);
     const [left, right] = await local.split(databaseId, container.id, '0');
     const ranges = await partitionKeyRanges(container);
     expect(ranges.map((range) => range.id)).toEqual([left, right]);
@@ -49,7 +38,7 @@ describe('partition splits', () => {
 
   it('answers 410 with substatus 1002 to a request naming a range that was split', async (test) => {
     const local = requireLocal(cosmos, test);
-    const container = await freshContainer();
+    const container = await freshContainer(cosmos, databaseId);
     await local.split(databaseId, container.id, '0');
     const raw = await rest(cosmos, 'GET', `dbs/${databaseId}/colls/${container.id}/docs`, {
       headers: { 'a-im': 'Incremental feed', 'x-ms-documentdb-partitionkeyrangeid': '0' },
@@ -61,7 +50,7 @@ describe('partition splits', () => {
 
   it('loses and repeats nothing when a range splits in the middle of a change-feed read', async (test) => {
     const local = requireLocal(cosmos, test);
-    const container = await freshContainer();
+    const container = await freshContainer(cosmos, databaseId);
     const written: string[] = [];
     for (let i = 0; i < 40; i++) {
       written.push(`d${i}`);
@@ -102,7 +91,7 @@ describe('partition splits', () => {
 
   it('splits the range a change-feed request names when a 410 fault fires', async (test) => {
     const local = requireLocal(cosmos, test);
-    const container = await freshContainer();
+    const container = await freshContainer(cosmos, databaseId);
     for (let i = 0; i < 20; i++) await container.items.create({ id: `d${i}`, p: `Stream-${i}` });
     local.faults.add({ operation: 'changefeed', status: 410, count: 1 });
     const iterator = container.items.getChangeFeedIterator({ changeFeedStartFrom: ChangeFeedStartFrom.Beginning() });
@@ -118,7 +107,7 @@ describe('partition splits', () => {
 
   it('keeps point operations and queries working across a split', async (test) => {
     const local = requireLocal(cosmos, test);
-    const container = await freshContainer();
+    const container = await freshContainer(cosmos, databaseId);
     for (let i = 0; i < 10; i++) await container.items.create({ id: `d${i}`, p: `Stream-${i}`, i });
     await local.split(databaseId, container.id);
     expect((await container.item('d3', 'Stream-3').read()).resource.i).toBe(3);

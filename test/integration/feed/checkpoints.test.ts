@@ -1,5 +1,5 @@
 import type { Container } from '@azure/cosmos';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createChangeFeedProcessor,
   deleteProcessor,
@@ -8,7 +8,7 @@ import {
   resetCheckpoints,
   rewindCheckpoints,
 } from '../../../src/feed/index.ts';
-import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import {
   createLedger,
   createLedgerSink,
@@ -20,13 +20,7 @@ import {
   waitUntil,
 } from './fixtures.ts';
 
-let cosmos: TestCosmos;
-beforeAll(async () => {
-  cosmos = await startTestCosmos({ partitions: 4 });
-});
-afterAll(async () => {
-  await cosmos?.close();
-});
+const cosmos = useTestCosmos({ partitions: 4 });
 
 /** Runs the processor until `done` holds, then stops it gracefully. */
 async function runUntil(events: Container, leases: Container, ledger: Ledger, done: () => boolean) {

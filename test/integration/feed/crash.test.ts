@@ -4,22 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ChangeFeedStartFrom, type Container } from '@azure/cosmos';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { listCheckpoints } from '../../../src/feed/index.ts';
-import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
 import { type ChildSettings, childEnvironment } from '../../support/processor-child.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { createWriter, eventsOf, feedContainers, streamNames, waitUntil } from './fixtures.ts';
 
 const childEntry = fileURLToPath(new URL('../../support/processor-child.ts', import.meta.url));
 
-let cosmos: TestCosmos;
+const cosmos = useTestCosmos({ partitions: 4 });
 const children: ChildProcess[] = [];
-beforeAll(async () => {
-  cosmos = await startTestCosmos({ partitions: 4 });
-});
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  await cosmos?.close();
 });
 
 function startChild(settings: ChildSettings): ChildProcess {

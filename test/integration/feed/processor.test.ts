@@ -1,7 +1,7 @@
 import type { Container } from '@azure/cosmos';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ChangeFeedProcessor, createChangeFeedProcessor, listCheckpoints } from '../../../src/feed/index.ts';
-import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import {
   createLedger,
   createLedgerSink,
@@ -12,13 +12,7 @@ import {
   waitUntil,
 } from './fixtures.ts';
 
-let cosmos: TestCosmos;
-beforeAll(async () => {
-  cosmos = await startTestCosmos({ partitions: 4 });
-});
-afterAll(async () => {
-  await cosmos?.close();
-});
+const cosmos = useTestCosmos({ partitions: 4 });
 
 const ownedCounts = (instances: readonly ChangeFeedProcessor[]) =>
   instances.map((instance) => instance.ownedLeases().length).sort();

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createChangeFeedProcessor, listCheckpoints } from '../../../src/feed/index.ts';
-import { requireLocal, startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { requireLocal } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import {
   createLedger,
   createLedgerSink,
@@ -11,13 +12,7 @@ import {
   waitUntil,
 } from './fixtures.ts';
 
-let cosmos: TestCosmos;
-beforeAll(async () => {
-  cosmos = await startTestCosmos({ partitions: 4 });
-});
-afterAll(async () => {
-  await cosmos?.close();
-});
+const cosmos = useTestCosmos({ partitions: 4 });
 
 describe('reading through partition splits and faults', () => {
   it('follows a live split through the lease’s continuation: nothing lost, nothing repeated, no extra lease', async (test) => {

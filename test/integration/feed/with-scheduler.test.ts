@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createChangeFeedProcessor, estimateLag } from '../../../src/feed/index.ts';
 import { createStreamScheduler, type StreamHandler } from '../../../src/streams/index.ts';
-import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { createLedger, createWriter, fastTimings, feedContainers, streamNames, waitUntil } from './fixtures.ts';
 
-let cosmos: TestCosmos;
-beforeAll(async () => {
-  cosmos = await startTestCosmos({ partitions: 4 });
-});
-afterAll(async () => {
-  await cosmos?.close();
-});
+const cosmos = useTestCosmos({ partitions: 4 });
 
 describe('the processor feeding the stream scheduler', () => {
   it('holds the checkpoint of the range whose stream keeps failing while the other ranges move on, and nothing is skipped once it heals', async () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createProjection, type Projection, runProjection } from '../../../src/projections/index.ts';
-import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import {
   type Account,
   accountFold,
@@ -13,13 +13,7 @@ import {
   waitUntil,
 } from './fixtures.ts';
 
-let cosmos: TestCosmos;
-beforeAll(async () => {
-  cosmos = await startTestCosmos();
-});
-afterAll(async () => {
-  await cosmos?.close();
-});
+const cosmos = useTestCosmos();
 
 function balances(env: PipelineEnvironment, version = 1): Projection<Account> {
   return createProjection<Account>({

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createProjection, runProjection } from '../../../src/projections/index.ts';
 import { createReactor, notYet, runHandler } from '../../../src/reactors/index.ts';
-import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import {
   type Account,
   accountFold,
@@ -13,13 +13,7 @@ import {
   waitUntil,
 } from '../projections/fixtures.ts';
 
-let cosmos: TestCosmos;
-beforeAll(async () => {
-  cosmos = await startTestCosmos();
-});
-afterAll(async () => {
-  await cosmos?.close();
-});
+const cosmos = useTestCosmos();
 
 describe('reactors', () => {
   it('perform side effects in version order per stream, retrying a failing one without holding up the others', async () => {

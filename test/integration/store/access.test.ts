@@ -1,5 +1,5 @@
 import type { Container } from '@azure/cosmos';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCosmos } from '../../../src/emulator/index.ts';
 import {
   AccessStrategy,
@@ -8,23 +8,19 @@ import {
   type AccessStrategy as Strategy,
   type TipDocument,
 } from '../../../src/store/index.ts';
-import { requireLocal, startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { requireLocal } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { codec, type Event, freshEvents, ledger, type State, snapshot } from './ledger.ts';
 
-let cosmos: TestCosmos;
+const cosmos = useTestCosmos();
 let store: CosmosStore;
 let container: Container;
 
 beforeAll(async () => {
-  cosmos = await startTestCosmos();
   const fresh = await freshEvents(cosmos);
   container = fresh.container;
   store = createCosmosStore({ client: cosmos.client, databaseId: fresh.databaseId, tip: { maxEvents: 2 } });
 });
-afterAll(async () => {
-  await cosmos?.close();
-});
-
 const deposit = (amount: number) => (state: State) => ledger.decide({ type: 'Deposit', amount }, state);
 const readTip = async (stream: string) => (await container.item('-1', stream).read<TipDocument>()).resource;
 

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineCodec } from '../../../src/codec/index.ts';
 import { type Category, createCosmosStore, LoadOption, MaxResyncsExhausted } from '../../../src/store/index.ts';
-import { requireLocal, startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { requireLocal } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { freshEvents } from './ledger.ts';
 
-let cosmos: TestCosmos;
-
-beforeAll(async () => {
-  cosmos = await startTestCosmos();
-});
-afterAll(async () => {
-  await cosmos?.close();
-});
+const cosmos = useTestCosmos();
 
 const codec = defineCodec({
   Appended: z.object({ writer: z.number().int(), seq: z.number().int(), sawVersion: z.number().int() }),

@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCosmos } from '../../../src/emulator/index.ts';
 import { type CosmosStore, createCosmosStore, LoadOption } from '../../../src/store/index.ts';
-import { requireLocal, startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { requireLocal } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { codec, freshEvents, ledger, snapshot } from './ledger.ts';
 
-let cosmos: TestCosmos;
+const cosmos = useTestCosmos();
 let store: CosmosStore;
 
 beforeAll(async () => {
-  cosmos = await startTestCosmos();
   const { databaseId } = await freshEvents(cosmos);
   store = createCosmosStore({ client: cosmos.client, databaseId, tip: { maxEvents: 3 } });
 });
-afterAll(async () => {
-  await cosmos?.close();
-});
-
 /** Runs `act` and returns what it cost the server (needs the in-process emulator's metrics). */
 async function measure(test: { skip(note?: string): void }, act: () => Promise<unknown>) {
   const local: LocalCosmos = requireLocal(cosmos, test);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Category,
   type CosmosStore,
@@ -6,21 +6,16 @@ import {
   LoadOption,
   StaleExpectedVersion,
 } from '../../../src/store/index.ts';
-import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { codec, type Event, freshEvents, ledger, type State } from './ledger.ts';
 
-let cosmos: TestCosmos;
+const cosmos = useTestCosmos();
 let store: CosmosStore;
 
 beforeAll(async () => {
-  cosmos = await startTestCosmos();
   const { databaseId } = await freshEvents(cosmos);
   store = createCosmosStore({ client: cosmos.client, databaseId });
 });
-afterAll(async () => {
-  await cosmos?.close();
-});
-
 /** A category with a cache of its own, as another process would have. */
 const ledgers = (): Category<Event, State> =>
   store.category({ name: 'Expected', codec, fold: ledger, cache: { maxEntries: 100 } });

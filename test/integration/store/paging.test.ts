@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type CosmosStore, createCosmosStore, InvalidStoreOptions } from '../../../src/store/index.ts';
-import { requireLocal, startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { requireLocal } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { codec, freshEvents, ledger, type State } from './ledger.ts';
 
-let cosmos: TestCosmos;
+const cosmos = useTestCosmos();
 let store: CosmosStore;
 const length = 40;
 
 beforeAll(async () => {
-  cosmos = await startTestCosmos();
   const { databaseId } = await freshEvents(cosmos);
   // A small tip: 40 events become 11 documents (10 batches of 4 events and the tip), so small pages need many requests.
   store = createCosmosStore({ client: cosmos.client, databaseId, tip: { maxEvents: 3 } });
@@ -20,10 +20,6 @@ beforeAll(async () => {
     await ledgers.transact(id, (state: State) => ledger.decide({ type: 'Open', owner: id }, state));
   }
 });
-afterAll(async () => {
-  await cosmos?.close();
-});
-
 const amounts = (events: { data: unknown }[]) => events.map((event) => (event.data as { amount: number }).amount);
 const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 

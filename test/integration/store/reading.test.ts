@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineCodec } from '../../../src/codec/index.ts';
 import {
@@ -8,15 +8,14 @@ import {
   ensureContainers,
   eventsIndexingPolicy,
 } from '../../../src/store/index.ts';
-import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { codec, freshEvents, ledger, type State, schemas } from './ledger.ts';
 
-let cosmos: TestCosmos;
+const cosmos = useTestCosmos();
 let store: CosmosStore;
 let databaseId: string;
 
 beforeAll(async () => {
-  cosmos = await startTestCosmos();
   ({ databaseId } = await freshEvents(cosmos));
   store = createCosmosStore({ client: cosmos.client, databaseId, tip: { maxEvents: 3 } });
   const ledgers = store.category({ name: 'Reading', codec, fold: ledger });
@@ -28,10 +27,6 @@ beforeAll(async () => {
     .category({ name: 'Other', codec, fold: ledger })
     .transact('c', () => [{ type: 'Noted', data: { text: '' } }]);
 });
-afterAll(async () => {
-  await cosmos?.close();
-});
-
 const amounts = (events: { data: unknown }[]) => events.map((event) => (event.data as { amount: number }).amount);
 
 describe('reading streams', () => {

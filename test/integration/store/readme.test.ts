@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineCodec, type EventOf } from '../../../src/codec/index.ts';
 import { DeciderSpecification, defineDecider } from '../../../src/decider/index.ts';
 import { AccessStrategy, createCosmosStore, ensureContainers } from '../../../src/store/index.ts';
-import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 
 // The example of the README's "Modelling a stream" section, kept here so that it runs.
 
@@ -38,13 +38,7 @@ const account = defineDecider<Command, Event, State>({
   },
 });
 
-let cosmos: TestCosmos;
-beforeAll(async () => {
-  cosmos = await startTestCosmos();
-});
-afterAll(async () => {
-  await cosmos?.close();
-});
+const cosmos = useTestCosmos();
 
 describe("the README's example", () => {
   it('models, writes and reads an account stream', async () => {

@@ -1,5 +1,5 @@
 import type { Container } from '@azure/cosmos';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { defineCodec, InvalidEvent, UndecodableEvent, UnknownEventType } from '../../../src/codec/index.ts';
 import { InvalidStreamName } from '../../../src/core/index.ts';
 import {
@@ -10,23 +10,19 @@ import {
   LoadOption,
   MaxResyncsExhausted,
 } from '../../../src/store/index.ts';
-import { requireLocal, startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
+import { requireLocal } from '../../support/cosmos.ts';
+import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { codec, type Event, freshEvents, InsufficientFunds, ledger, type State, schemas, snapshot } from './ledger.ts';
 
-let cosmos: TestCosmos;
+const cosmos = useTestCosmos();
 let store: CosmosStore;
 let container: Container;
 
 beforeAll(async () => {
-  cosmos = await startTestCosmos();
   const fresh = await freshEvents(cosmos);
   container = fresh.container;
   store = createCosmosStore({ client: cosmos.client, databaseId: fresh.databaseId, tip: { maxEvents: 4 } });
 });
-afterAll(async () => {
-  await cosmos?.close();
-});
-
 // each category gets a cache of its own, as if it ran in a process of its own
 const accounts = (options: { maxAttempts?: number; cache?: false } = {}) =>
   store.category({ name: 'Ledger', codec, fold: ledger, access: snapshot, cache: { maxEntries: 100 }, ...options });

@@ -195,4 +195,27 @@ describe('runProcessor', () => {
       await run.stop();
     }
   });
+
+  it('hands scheduler settings such as maxEventsPerSpan to the scheduler, not the processor', async () => {
+    await append('Receipt-1', 0, 3);
+    const spanSizes: number[] = [];
+    const run = await runProcessor({
+      name: 'receipts',
+      monitored: events,
+      leases,
+      handle: async (span) => {
+        if (span.stream === 'Receipt-1') spanSizes.push(span.events.length);
+        return undefined;
+      },
+      maxEventsPerSpan: 1,
+      pollIntervalMs: 20,
+      onError: () => {},
+    });
+    try {
+      await run.scheduler.waitFor('Receipt-1', 2n);
+      expect(spanSizes).toEqual([1, 1, 1]);
+    } finally {
+      await run.stop();
+    }
+  });
 });

@@ -1,0 +1,15 @@
+import { startBenchCosmos } from './harness/cosmos.ts';
+import { createNaiveStore } from './baselines/naive-store.ts';
+const cosmos = await startBenchCosmos();
+const db = await cosmos.database('probe');
+const naive = await createNaiveStore(db);
+const n = Number(process.argv[2] ?? 20000);
+for (let at = 0; at < n; at += 100) await naive.append('S-1', at, Array.from({ length: 100 }, (_, k) => ({ type: 'D', data: { amount: k } })));
+let t = performance.now();
+const r = await cosmos.cost(() => naive.load('S-1'));
+console.log(n, 'naive load ms', Math.round(performance.now() - t), r.cost.requests);
+t = performance.now();
+const it = naive.container.items.query({ query: 'SELECT * FROM c WHERE c.p = @p ORDER BY c.v', parameters: [{ name: '@p', value: 'S-1' }] }, { partitionKey: 'S-1', maxItemCount: 1000 });
+const r2 = await cosmos.cost(() => it.fetchAll());
+console.log(n, 'naive load 1000/page ms', Math.round(performance.now() - t), r2.cost.requests);
+await cosmos.close();
