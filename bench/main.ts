@@ -39,11 +39,13 @@ const log = (message: string) => console.error(message);
 const started = performance.now();
 const results: BenchResult[] = [];
 const series: Series[] = [];
+const failures: { suite: string; reason: string }[] = [];
 for (const suite of selected) {
   log(`bench ${suite.name}${quick ? ' (quick)' : ''}`);
   const out = await runSuite(suite, { quick, rounds, log });
   results.push(...out.results);
   series.push(...out.series);
+  if (out.failure) failures.push({ suite: suite.name, reason: out.failure });
 }
 
 const run: BenchRun = {
@@ -52,9 +54,11 @@ const run: BenchRun = {
   durationSeconds: (performance.now() - started) / 1000,
   results,
   series,
+  failures,
 };
 
 console.log(printResults(results, series));
+for (const { suite, reason } of failures) console.log(`suite ${suite} failed: ${reason}`);
 if (values.json) {
   writeFileSync(values.json, toJson(run));
   log(`wrote ${values.json}`);

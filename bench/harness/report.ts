@@ -9,6 +9,8 @@ export interface BenchRun {
   readonly durationSeconds: number;
   readonly results: readonly BenchResult[];
   readonly series: readonly Series[];
+  /** suites that threw part-way: what they emitted before is reported, the rest is marked not measured */
+  readonly failures: readonly { readonly suite: string; readonly reason: string }[];
 }
 
 /** The `--json` file: `{ results: [...] }` plus the series and the facts of the run. */
@@ -57,6 +59,9 @@ export function toMarkdown(run: BenchRun): string {
   const notes = run.results.filter((r) => r.note);
   if (notes.length > 0) {
     lines.push('### Notes', '', ...notes.map((r) => `- \`${r.name}\`: ${r.note}`), '');
+  }
+  if (run.failures.length > 0) {
+    lines.push('## Suites that failed part-way', '', ...run.failures.map((f) => `- \`${f.suite}\`: ${f.reason}`), '');
   }
   if (run.series.length > 0) {
     lines.push('## How cost grows with work', '');

@@ -34,7 +34,7 @@ export interface BenchSuite {
 export async function runSuite(
   suite: BenchSuite,
   options: { quick: boolean; rounds: number; log: (m: string) => void },
-): Promise<{ results: BenchResult[]; series: Series[] }> {
+): Promise<{ results: BenchResult[]; series: Series[]; failure?: string }> {
   const results: BenchResult[] = [];
   const series: Series[] = [];
   const context: BenchContext = {
@@ -60,5 +60,5 @@ export async function runSuite(
       results.push(notMeasured(promised.name, promised.unit, failure ?? 'the suite did not produce it', promised.goal));
     }
   }
-  return { results, series };
+  return { results, series, ...(failure ? { failure } : {}) };
 }

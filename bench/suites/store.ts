@@ -248,26 +248,35 @@ async function appendGrowth(context: BenchContext, cosmos: BenchCosmos, account:
 async function loadGrowth(context: BenchContext, cosmos: BenchCosmos, account: Accounts, naive: NaiveStore) {
   const lengths = context.quick ? [10, 100, 1_000] : [10, 100, 1_000, 10_000, 100_000];
   const rows: (string | number)[][] = [];
+  // The local server re-runs a query for every continuation page, so the naive load (a query over every event,
+  // 100 per page) costs time quadratic in the stream length there; beyond 10,000 events it is not measured.
+  const naiveLimit = 10_000;
   for (const length of lengths) {
     const id = `grow-load-${length}`;
     await seedTributary(account, id, length);
-    await seedNaive(naive, `Naive-${id}`, length);
     const snapshotLoad = await cosmos.cost(() => account.uncached.load(id));
     const unoptimizedLoad = await cosmos.cost(() => account.unoptimized.load(id));
-    const naiveLoad = await cosmos.cost(() => naive.load(`Naive-${id}`));
     if (snapshotLoad.result.version !== BigInt(length) || unoptimizedLoad.result.version !== BigInt(length)) {
       throw new Error(`stream ${id} loaded at the wrong version`);
     }
-    if (naiveLoad.result.version !== length) throw new Error(`naive stream ${id} loaded at the wrong version`);
+    let naiveCells: (string | number)[] = ['not measured', 'not measured', 'not measured'];
+    if (length <= naiveLimit) {
+      await seedNaive(naive, `Naive-${id}`, length);
+      const naiveLoad = await cosmos.cost(() => naive.load(`Naive-${id}`));
+      if (naiveLoad.result.version !== length) throw new Error(`naive stream ${id} loaded at the wrong version`);
+      naiveCells = [
+        naiveLoad.cost.requests,
+        naiveLoad.cost.documentsRead,
+        Math.round(naiveLoad.cost.bytesOut / Math.max(1, snapshotLoad.cost.bytesOut)),
+      ];
+    }
     rows.push([
       length,
       snapshotLoad.cost.requests,
       snapshotLoad.cost.documentsRead,
       unoptimizedLoad.cost.requests,
       unoptimizedLoad.cost.documentsRead,
-      naiveLoad.cost.requests,
-      naiveLoad.cost.documentsRead,
-      Math.round(naiveLoad.cost.bytesOut / Math.max(1, snapshotLoad.cost.bytesOut)),
+      ...naiveCells,
     ]);
     context.log(`load growth: ${length} events`);
   }
@@ -285,7 +294,7 @@ async function loadGrowth(context: BenchContext, cosmos: BenchCosmos, account: A
       'naive bytes / Snapshot bytes',
     ],
     rows,
-    note: 'Snapshot = the state kept as an unfold in the tip (one point read at any length). Unoptimized = no unfolds: the tip plus every calved batch document. Naive = one document per event, all queried.',
+    note: 'Snapshot = the state kept as an unfold in the tip (one point read at any length). Unoptimized = no unfolds: the tip plus every calved batch document. Naive = one document per event, all queried (100 per page); not measured beyond 10,000 events because the local server re-runs the query for every page, which makes it quadratic in time there; up to 10,000 its cost grows by one request per 100 events and one document per event.',
   });
 }
 

@@ -24,6 +24,15 @@ export interface ApiRoute {
 /** The prefix Azure Functions puts before every route (host.json `extensions.http.routePrefix`, default `api`). */
 export const apiPrefix = '/api';
 
+/** A path segment percent-decoded; a malformed escape (`%E0%A4%A`) stays as sent, for the id check to refuse (400). */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** Finds the route for a method and path (`/api/accounts/42`) and extracts its parameters. */
 export function matchRoute(
   routes: readonly ApiRoute[],
@@ -41,7 +50,7 @@ export function matchRoute(
     const matches = template.every((part, index) => {
       const segment = segments[index] ?? '';
       if (part.startsWith('{') && part.endsWith('}')) {
-        params[part.slice(1, -1)] = decodeURIComponent(segment);
+        params[part.slice(1, -1)] = decodedSegment(segment);
         return true;
       }
       return part === segment;

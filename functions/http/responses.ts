@@ -4,12 +4,16 @@ import { StaleExpectedVersion } from '../../src/store/index.ts';
 import { BankRuleViolation } from '../domain/errors.ts';
 import type { ApiResponse } from './api.ts';
 
-export const badRequest = (error: z.ZodError, where: 'body' | 'path'): ApiResponse => ({
+/** 400 with zod's issues; `name` prefixes their paths (a header's name, whose value has no path of its own). */
+export const badRequest = (error: z.ZodError, where: 'body' | 'path' | 'header', name?: string): ApiResponse => ({
   status: 400,
   body: {
     error: 'InvalidRequest',
     message: `The request ${where} is not valid.`,
-    issues: error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+    issues: error.issues.map((issue) => ({
+      path: [...(name === undefined ? [] : [name]), ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })),
   },
 });
 

@@ -45,6 +45,16 @@ function parseId(request: ApiRequest, name = 'id'): Parsed<string> {
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, response: badRequest(parsed.error, 'path') };
 }
 
+/** The `Idempotency-Key` header, when given: it becomes a transaction or transfer id, so it must be a valid id. */
+function idempotencyKeyOf(request: ApiRequest): Parsed<string | undefined> {
+  const header = request.header('idempotency-key');
+  if (header === undefined) return { ok: true, value: undefined };
+  const parsed = EntityId.safeParse(header);
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, response: badRequest(parsed.error, 'header', 'Idempotency-Key') };
+}
+
 /** `If-Match: "3"` or a body's `expectedVersion: 3`; the header wins. Invalid header → undefined + 400. */
 function expectedVersionOf(request: ApiRequest, fromBody: number | undefined): Parsed<bigint | undefined> {
   const header = request.header('if-match');
@@ -80,7 +90,7 @@ export function createBankRoutes(service: BankService, options: BankRoutesOption
 
   const accountCommand = <S extends z.ZodType<{ expectedVersion?: number | undefined }>>(
     schema: S,
-    toCommand: (body: z.output<S>, request: ApiRequest) => AccountCommand,
+    toCommand: (body: z.output<S>, idempotencyKey: string | undefined) => AccountCommand,
   ) =>
     guarded(async (request) => {
       const id = parseId(request);
@@ -89,7 +99,9 @@ export function createBankRoutes(service: BankService, options: BankRoutesOption
       if (!body.ok) return body.response;
       const expectedVersion = expectedVersionOf(request, body.value.expectedVersion);
       if (!expectedVersion.ok) return expectedVersion.response;
-      const command = toCommand(body.value, request);
+      const key = idempotencyKeyOf(request);
+      if (!key.ok) return key.response;
+      const command = toCommand(body.value, key.value);
       const { version } = await service.commandAccount(id.value, command, { expectedVersion: expectedVersion.value });
       const transaction = 'transactionId' in command ? { transactionId: command.transactionId } : {};
       return {
@@ -99,8 +111,8 @@ export function createBankRoutes(service: BankService, options: BankRoutesOption
       };
     });
 
-  const transactionIdOf = (body: { transactionId?: string | undefined }, request: ApiRequest) =>
-    body.transactionId ?? request.header('idempotency-key') ?? newId();
+  const transactionIdOf = (body: { transactionId?: string | undefined }, idempotencyKey: string | undefined) =>
+    body.transactionId ?? idempotencyKey ?? newId();
 
   return [
     {
@@ -119,9 +131,9 @@ export function createBankRoutes(service: BankService, options: BankRoutesOption
       method: 'POST',
       route: 'accounts/{id}/deposit',
       authLevel: 'function',
-      handle: accountCommand(MoneyBody, (body, request) => ({
+      handle: accountCommand(MoneyBody, (body, key) => ({
         type: 'Deposit',
-        transactionId: transactionIdOf(body, request),
+        transactionId: transactionIdOf(body, key),
         amount: body.amount,
         description: body.description,
       })),
@@ -131,9 +143,9 @@ export function createBankRoutes(service: BankService, options: BankRoutesOption
       method: 'POST',
       route: 'accounts/{id}/withdraw',
       authLevel: 'function',
-      handle: accountCommand(MoneyBody, (body, request) => ({
+      handle: accountCommand(MoneyBody, (body, key) => ({
         type: 'Withdraw',
-        transactionId: transactionIdOf(body, request),
+        transactionId: transactionIdOf(body, key),
         amount: body.amount,
         description: body.description,
       })),
@@ -153,8 +165,10 @@ export function createBankRoutes(service: BankService, options: BankRoutesOption
       handle: guarded(async (request) => {
         const body = parseBody(request, TransferBody);
         if (!body.ok) return body.response;
+        const key = idempotencyKeyOf(request);
+        if (!key.ok) return key.response;
         const { transferId: given, ...transfer } = body.value;
-        const transferId = given ?? request.header('idempotency-key') ?? newId();
+        const transferId = given ?? key.value ?? newId();
         const { version } = await service.requestTransfer(transferId, { type: 'Request', ...transfer });
         return {
           status: 202,

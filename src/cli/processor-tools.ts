@@ -100,7 +100,10 @@ export async function rewind(
   await selectedProcessors(connection, processor);
   const count = await rewindCheckpoints({ leases: containers(connection).leases, name: processor }, to);
   const where = to === 'beginning' ? 'the beginning' : to.toISOString();
-  out.write(`Rewound ${count} lease(s) of ${processor} to ${where}; it resumes from there when it next starts.\n`);
+  out.write(
+    `Rewound ${count} lease(s) of ${processor} to ${where}: a running instance drops and re-acquires them at its ` +
+      'next lease renewal and handles events again from there; a stopped one does so when it next starts.\n',
+  );
   return 0;
 }
 
@@ -108,7 +111,8 @@ export async function reset(connection: CosmosConnection, processor: string, out
   await selectedProcessors(connection, processor);
   const count = await resetCheckpoints({ leases: containers(connection).leases, name: processor });
   out.write(
-    `Reset ${count} lease(s) of ${processor}: it starts from its configured start position when it next starts.\n`,
+    `Reset ${count} lease(s) of ${processor}: it starts again from its configured start position (a running ` +
+      'instance at its next lease renewal).\n',
   );
   return 0;
 }

@@ -5,26 +5,34 @@ import type { CosmosConnection } from './connection.ts';
 import type { CliIo } from './context.ts';
 import { DevHostRunning, UnknownProcessorName } from './errors.ts';
 import { withHostedApp } from './hosted-app-session.ts';
+import { UsageError } from './usage-error.ts';
 
 function refuseWhileDevHostRuns(connection: CosmosConnection) {
   if (connection.viaDevHost) throw new DevHostRunning();
 }
 
-function definitionOf(app: HostedApp, name: string, kind?: string) {
+/** The app's processor named on the command line; an unknown name is a usage error (exit 2) listing the known ones. */
+function definitionOf(app: HostedApp, name: string, commandPath: string, kind?: string) {
   const candidates = app.processors.filter((p) => kind === undefined || p.kind === kind);
   const definition = candidates.find((p) => p.name === name || p.aliases?.includes(name));
   if (definition === undefined) {
     const known = candidates.flatMap((p) => [p.name, ...(p.aliases ?? [])]);
-    throw new UnknownProcessorName(name, known, kind ? `the sample app's ${kind}s` : 'the sample app');
+    const unknown = new UnknownProcessorName(name, known, kind ? `the sample app's ${kind}s` : 'the sample app');
+    throw new UsageError(unknown.message, commandPath);
   }
   return definition;
 }
 
 /** Deletes a projection's views and its leases, then runs it from the beginning until it has caught up. */
-export async function rebuildProjection(connection: CosmosConnection, projection: string, io: CliIo): Promise<number> {
+export async function rebuildProjection(
+  connection: CosmosConnection,
+  projection: string,
+  io: CliIo,
+  commandPath = 'rebuild',
+): Promise<number> {
   refuseWhileDevHostRuns(connection);
   return withHostedApp(connection, io, async (app, context) => {
-    const definition = definitionOf(app, projection, 'projection');
+    const definition = definitionOf(app, projection, commandPath, 'projection');
     const cleared = definition.clearViews ? await definition.clearViews() : 0;
     await deleteProcessor({ leases: context.containers.leases, name: definition.name });
     io.stderr.write(`Deleted ${cleared} view(s) of ${projection}; rebuilding from the beginning of the events.\n`);
@@ -49,10 +57,11 @@ export async function replayProcessor(
   processor: string,
   from: Date | 'beginning',
   io: CliIo,
+  commandPath = 'replay',
 ): Promise<number> {
   refuseWhileDevHostRuns(connection);
   return withHostedApp(connection, io, async (app, context) => {
-    const definition = definitionOf(app, processor);
+    const definition = definitionOf(app, processor, commandPath);
     const rewound = await rewindCheckpoints({ leases: context.containers.leases, name: definition.name }, from);
     io.stderr.write(
       `Rewound ${rewound} lease(s) of ${processor} to ${from === 'beginning' ? 'the beginning' : from.toISOString()}.\n`,

@@ -6,6 +6,9 @@ import type { CliIo } from './context.ts';
 import { ExitCode } from './exit-codes.ts';
 import { renderHelp } from './help.ts';
 import { UsageError } from './usage-error.ts';
+import { packageVersion } from './version.ts';
+
+const asksForVersion = (rest: readonly string[]) => rest.some((arg) => arg === '--version' || arg === '-V');
 
 /**
  * Runs one `tributary` command line and resolves with its exit code: 0 ok, 1 the operation failed, 2 the command
@@ -17,6 +20,10 @@ export async function runCli(argv: readonly string[], io: CliIo, root: Command =
     const { command, path, rest } = resolveCommand(root, argv);
     if (wantsHelp(rest)) {
       io.stdout.write(renderHelp(command, path));
+      return ExitCode.ok;
+    }
+    if (path === '' && asksForVersion(rest)) {
+      io.stdout.write(`tributary ${await packageVersion()}\n`);
       return ExitCode.ok;
     }
     if (!command.run) {

@@ -1,7 +1,6 @@
 import { createCosmosStore } from '../store/index.ts';
 import type { CosmosConnection } from './connection.ts';
 import type { TextSink } from './context.ts';
-import { UsageError } from './usage-error.ts';
 
 const storeOf = (connection: CosmosConnection) =>
   createCosmosStore({ client: connection.client, databaseId: connection.databaseId });
@@ -16,15 +15,9 @@ const bigintAsNumber = (_key: string, value: unknown) => (typeof value === 'bigi
 export async function dumpStream(
   connection: CosmosConnection,
   stream: string,
-  options: { json: boolean; from: string | undefined; out: TextSink; commandPath: string },
+  options: { json: boolean; from: bigint; out: TextSink },
 ): Promise<void> {
-  if (options.from !== undefined && !/^\d+$/.test(options.from)) {
-    throw new UsageError(
-      `--from ${JSON.stringify(options.from)} is not a version (a whole number ≥ 0).`,
-      options.commandPath,
-    );
-  }
-  const from = BigInt(options.from ?? '0');
+  const { from } = options;
   const dump = await storeOf(connection).dumpStream(stream);
   const events = dump.events.filter((event) => event.index >= from);
   if (options.json) {

@@ -26,6 +26,26 @@ export function encodeBody(value: unknown, compress: boolean): EncodedBody {
   return packed.length < json.length ? { value: packed, encoding: BodyEncoding.deflate } : { value, encoding: 0 };
 }
 
+/** Deflates unconditionally (encoding 1), whatever the size. */
+export function encodeBodyDeflate(value: unknown): EncodedBody {
+  const json = Buffer.from(JSON.stringify(value), 'utf8');
+  return { value: deflateRawSync(json).toString('base64'), encoding: BodyEncoding.deflate };
+}
+
+/**
+ * Decodes an unfold body. Equinox.CosmosStore before the `D`/`M` flags stored every unfold body either as JSON or as
+ * a base64 string of raw-deflated JSON, telling them apart by the JSON type alone: a string `d` without a flag is
+ * therefore inflated when it decodes as such (and kept as the string it is otherwise).
+ */
+export function decodeUnfoldBody(value: unknown, encoding: unknown): unknown {
+  if ((encoding !== undefined && encoding !== null) || typeof value !== 'string') return decodeBody(value, encoding);
+  try {
+    return decodeBody(value, BodyEncoding.deflate);
+  } catch {
+    return value;
+  }
+}
+
 /** Encodes with brotli (encoding 2); Tributary never writes it, but other FsCodec writers may. */
 export function encodeBodyBrotli(value: unknown): EncodedBody {
   const json = Buffer.from(JSON.stringify(value), 'utf8');

@@ -14,9 +14,11 @@ export {
 export {
   BodyEncoding,
   decodeBody,
+  decodeUnfoldBody,
   type EncodedBody,
   encodeBody,
   encodeBodyBrotli,
+  encodeBodyDeflate,
   UnsupportedBodyEncoding,
 } from './encoding.ts';
 export { InvalidEvent, UndecodableEvent, UnknownEventType } from './errors.ts';

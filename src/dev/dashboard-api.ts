@@ -26,8 +26,14 @@ export async function handleDashboardApi(
   log: (line: string) => void,
 ): Promise<boolean> {
   if (!pathname.startsWith(prefix)) return false;
-  const route = pathname.slice(prefix.length).split('/').map(decodeURIComponent);
   const method = request.method ?? 'GET';
+  let route: string[];
+  try {
+    route = pathname.slice(prefix.length).split('/').map(decodeURIComponent);
+  } catch {
+    sendJson(response, 400, { code: 'InvalidRequest', message: `${pathname} is not a valid percent-encoded path.` });
+    return true;
+  }
   try {
     if (method === 'GET' && route.length === 1 && route[0] === 'status') {
       sendJson(response, 200, await sources.status());

@@ -122,9 +122,15 @@ export function documentFeed(
     return json(200, queryPlan(parseQuerySpec(parseJson(request))));
   }
   if (isTrue(request, 'x-ms-cosmos-is-batch-request')) {
+    const headerKey = partitionKeyHeader(request, container);
+    const atomic = header(request, 'x-ms-cosmos-batch-atomic')?.toLowerCase() !== 'false';
+    // A transactional batch is scoped to one logical partition, named by the request header (the SDK always sends it).
+    if (atomic && headerKey === undefined) {
+      throw badRequest('A transactional batch needs its partition key in x-ms-documentdb-partitionkey.');
+    }
     return executeBatch(request, container, {
-      headerKey: partitionKeyHeader(request, container),
-      atomic: header(request, 'x-ms-cosmos-batch-atomic')?.toLowerCase() !== 'false',
+      headerKey,
+      atomic,
       minimal: header(request, 'prefer') === 'return=minimal',
       journal: (docs) => context.journalWrite(container, databaseId, docs),
       parse: () => parseJson(request),

@@ -37,8 +37,9 @@ function lock(directory: string): void {
 
 /**
  * Persistence as generations of (snapshot, journal): `snapshot-<g>.jsonl` holds the state at the start of generation
- * g and `journal-<g>.jsonl` every change since, one JSON record a line. A new generation is written on start and on
- * close (snapshot to a temporary file, then renamed), so a crash at any point leaves a complete generation behind.
+ * g and `journal-<g>.jsonl` every change since, one JSON record a line. A new generation is written on close and when
+ * the journal outgrows the data (snapshot to a temporary file, then renamed), so a crash at any point leaves a
+ * complete generation behind.
  */
 export class Journal {
   private pending: string[] = [];

@@ -16,6 +16,11 @@ export const EpkRange = {
     return a.minInclusive < b.maxExclusive && b.minInclusive < a.maxExclusive;
   },
 
+  /** The ranges of `candidates` that overlap any range of `others`. */
+  overlapping(candidates: readonly EpkRange[], others: readonly EpkRange[]): EpkRange[] {
+    return candidates.filter((candidate) => others.some((other) => EpkRange.overlaps(candidate, other)));
+  },
+
   /**
    * The parts of `ranges` (the container's current feed ranges) not covered by any of `covered` (the ranges that
    * already have a lease). After a split the children lie inside their parent's lease and yield nothing, so no

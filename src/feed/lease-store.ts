@@ -11,6 +11,8 @@ export interface LeaseStore {
   /** replaces `lease` if its `_etag` still matches; undefined when it changed or vanished meanwhile */
   replace(lease: LeaseDocument): Promise<LeaseDocument | undefined>;
   remove(id: string): Promise<void>;
+  /** deletes `lease` if its `_etag` still matches; false when it changed or vanished meanwhile */
+  removeUnchanged(lease: LeaseDocument): Promise<boolean>;
 }
 
 export function createLeaseStore(leases: Container, processor: string): LeaseStore {
@@ -53,6 +55,19 @@ export function createLeaseStore(leases: Container, processor: string): LeaseSto
       } catch (error) {
         const status = statusOf(error);
         if (status === 412 || status === 404) return undefined;
+        throw error;
+      }
+    },
+
+    async removeUnchanged(lease) {
+      try {
+        await leases
+          .item(lease.id, lease.id)
+          .delete({ accessCondition: { type: 'IfMatch', condition: lease._etag ?? '' } });
+        return true;
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 412 || status === 404) return false;
         throw error;
       }
     },

@@ -9,9 +9,10 @@ import { type ProcessorOptions, processorOptionsSchema } from './options.ts';
 import { createOwnedLease, type OwnedLease } from './owned-lease.ts';
 import type { ChangeFeedProcessor, ProcessorStats } from './processor-stats.ts';
 import { createRangeReader, type RangeReader } from './range-reader.ts';
-import { startPositionOf } from './start-position.ts';
+import { effectiveStart, resolveNow, startPositionOf } from './start-position.ts';
 
 const maxDecisionRounds = 3;
+const maxNowProbes = 3;
 
 interface Running {
   readonly owned: OwnedLease;
@@ -82,10 +83,23 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
     void lease.owned.release(lease.tracker.position()).catch(report(`releasing lease ${id}`));
   };
 
+  /** A lease that would start from "now" gets that position stored first, so that no later owner skips past it. */
+  const pinNow = async (owned: OwnedLease): Promise<void> => {
+    const lease = owned.current();
+    if (lease.continuation !== null || effectiveStart(lease, settings.startFrom) !== 'now') return;
+    for (let attempt = 1; ; attempt += 1) {
+      const token = await resolveNow(monitored, lease);
+      if (token !== undefined) return owned.checkpoint(token);
+      if (attempt === maxNowProbes) throw new Error(`lease ${lease.id}: the feed kept answering changes to "now"`);
+    }
+  };
+
   const startReading = async (lease: LeaseDocument) => {
     const owned = createOwnedLease(store, lease, me);
-    const start = await startPositionOf(monitored, lease, settings.startFrom);
-    const tracker = createCheckpointTracker(lease.continuation ?? undefined);
+    await pinNow(owned);
+    const pinned = owned.current();
+    const start = await startPositionOf(monitored, pinned, settings.startFrom);
+    const tracker = createCheckpointTracker(pinned.continuation ?? undefined);
     const reader = createRangeReader({
       monitored,
       leaseToken: lease.id,
@@ -109,21 +123,55 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
       await store.replace({ ...taken, owner: null, renewedAt: null });
       return undefined;
     }
-    await startReading(taken);
+    try {
+      await startReading(taken);
+    } catch (error) {
+      // e.g. the lease was taken over while its "now" was being stored: nothing is read, the lease stays with
+      // whoever holds it (or expires and is taken again)
+      if (!(error instanceof LeaseLost)) throw error;
+      return undefined;
+    }
     counters.leasesAcquired += 1;
     return taken;
   };
 
   /** Leases for EPK space that no lease covers yet: a new processor, or (rarely) space no lease document holds. */
-  const createMissingLeases = async (existing: readonly LeaseDocument[]): Promise<boolean> => {
+  const createMissingLeases = async (existing: readonly LeaseDocument[]): Promise<LeaseDocument[] | undefined> => {
     const ranges = await monitored.getFeedRanges();
     const missing = EpkRange.uncovered(
       ranges,
       existing.map((lease) => lease.feedRange),
     );
+    if (missing.length === 0) return undefined;
     for (const range of missing) await store.create(range);
     counters.leasesCreated += missing.length;
-    return missing.length > 0;
+    return withdrawOverlaps(missing, await store.list());
+  };
+
+  /**
+   * Two instances creating leases while a range splits can cover the same EPK space twice: one saw the parent range,
+   * the other its children. Each instance withdraws the leases it has just created that overlap another lease, as
+   * long as nobody has taken them yet (ETag-guarded delete); if both withdraw, the next cycle creates leases from the
+   * ranges as they are then. Overlapping leases would not lose changes, but would deliver them twice, concurrently.
+   */
+  const withdrawOverlaps = async (created: readonly EpkRange[], leases: LeaseDocument[]): Promise<LeaseDocument[]> => {
+    const createdIds = new Set(created.map((range) => Lease.id(name, range)));
+    const mine = leases.filter((lease) => createdIds.has(lease.id));
+    const others = leases.filter((lease) => !createdIds.has(lease.id)).map((lease) => lease.feedRange);
+    const overlapping = new Set(
+      EpkRange.overlapping(
+        mine.map((lease) => lease.feedRange),
+        others,
+      ).map(EpkRange.key),
+    );
+    const withdrawn = new Set<string>();
+    for (const lease of mine) {
+      if (!overlapping.has(EpkRange.key(lease.feedRange)) || lease.owner !== null || lease.continuation !== null)
+        continue;
+      if (await store.removeUnchanged(lease)) withdrawn.add(lease.id);
+    }
+    counters.leasesCreated -= withdrawn.size;
+    return leases.filter((lease) => !withdrawn.has(lease.id));
   };
 
   const viewOf = (lease: LeaseDocument, now: Date): LeaseView => {
@@ -135,7 +183,7 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
   const acquireCycle = async () => {
     counters.acquireCycles += 1;
     let leases = await store.list();
-    if (await createMissingLeases(leases)) leases = await store.list();
+    leases = (await createMissingLeases(leases)) ?? leases;
     for (const lease of leases) {
       if (running.has(lease.id) && lease.owner !== me) {
         drop(lease.id, new LeaseLost(lease.id, me, `it is now owned by ${lease.owner ?? 'nobody'}`));

@@ -21,6 +21,30 @@ export async function feedRangeOf(container: Container, range: EpkRange): Promis
   return new FeedRangeClass(range.minInclusive, range.maxExclusive);
 }
 
+/** Where a lease without a checkpoint starts: its rewind marker if it has one, else the configured start. */
+export function effectiveStart(lease: LeaseDocument, configured: StartFrom): StartFrom {
+  if (lease.startFrom === null) return configured;
+  return lease.startFrom.kind === 'beginning' ? 'beginning' : new Date(lease.startFrom.at);
+}
+
+/**
+ * Resolves "now" for one lease into a continuation token (one change-feed request that answers 304 with the current
+ * position). Unlike "beginning" or a time, "now" means something else on every call: a lease read from "now" that
+ * loses its owner before its first checkpoint would start from a later "now" under its next owner and skip the
+ * changes written in between, so the processor stores this token in the lease before reading. Undefined if the
+ * feed answered with changes (a write landed while asking): the caller asks again, a later "now" skips nothing
+ * anyone has read yet.
+ */
+export async function resolveNow(container: Container, lease: LeaseDocument): Promise<string | undefined> {
+  const range = await feedRangeOf(container, lease.feedRange);
+  const probe = container.items.getChangeFeedIterator({
+    changeFeedStartFrom: ChangeFeedStartFrom.Now(range),
+    maxItemCount: 1,
+  });
+  const response = await probe.readNext();
+  return response.result.length === 0 ? response.continuationToken : undefined;
+}
+
 /** The checkpoint if there is one, else the rewind marker, else the processor's configured start. */
 export async function startPositionOf(
   container: Container,
@@ -29,12 +53,7 @@ export async function startPositionOf(
 ): Promise<ChangeFeedStartFrom> {
   if (lease.continuation !== null) return ChangeFeedStartFrom.Continuation(lease.continuation);
   const range = await feedRangeOf(container, lease.feedRange);
-  const start =
-    lease.startFrom === null
-      ? configured
-      : lease.startFrom.kind === 'beginning'
-        ? 'beginning'
-        : new Date(lease.startFrom.at);
+  const start = effectiveStart(lease, configured);
   if (start === 'beginning') return ChangeFeedStartFrom.Beginning(range);
   if (start === 'now') return ChangeFeedStartFrom.Now(range);
   return ChangeFeedStartFrom.Time(start, range);

@@ -1,4 +1,4 @@
-import { type AnyEvent, type Codec, encodeBody } from '../codec/index.ts';
+import { type AnyEvent, type Codec, encodeBody, encodeBodyDeflate } from '../codec/index.ts';
 import { type AppendPlan, planAppend, type TipLimits, type TipPosition } from './calving.ts';
 import { type CommandRecord, commandsUnfoldData, commandsUnfoldType, rememberCommand } from './commands.ts';
 import type { EventDocument, UnfoldDocument } from './documents.ts';
@@ -38,7 +38,9 @@ export interface PreparedAppend {
 const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
 function encodeUnfold(type: string, data: unknown, version: bigint, at: string, compress: boolean): UnfoldDocument {
-  const body = encodeBody(data, compress);
+  // Equinox reads an unfold `d` that is a JSON string as deflated base64 whatever its flag: a string body is always
+  // deflated, so that Equinox readers can load our tips.
+  const body = typeof data === 'string' ? encodeBodyDeflate(data) : encodeBody(data, compress);
   return { i: Number(version), t: at, c: type, d: body.value, ...(body.encoding === 0 ? {} : { D: body.encoding }) };
 }
 

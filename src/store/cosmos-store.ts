@@ -98,7 +98,7 @@ export function createCosmosStore(options: CosmosStoreOptions): CosmosStore {
         tip,
         batches,
         events: documents.flatMap(eventsOf),
-        unfolds: (tip?.u ?? []).map(timelineUnfold),
+        unfolds: (tip?.u ?? []).map((unfold) => timelineUnfold(unfold, tip)),
       };
     },
   };

@@ -1,36 +1,70 @@
-import { decodeBody } from '../codec/index.ts';
+import { decodeBody, decodeUnfoldBody } from '../codec/index.ts';
 import type { StreamSpan, TimelineEvent } from '../core/index.ts';
 import type { BatchDocument, EventDocument, UnfoldDocument } from './documents.ts';
 import { MalformedDocument } from './errors.ts';
 
+/** Where a stored body sits, so that a body that does not decode is reported with its document and version. */
+interface BodySource {
+  readonly documentId: string;
+  readonly stream: string;
+  readonly what: string;
+}
+
+function decodeStoredBody(
+  value: unknown,
+  encoding: unknown,
+  source: BodySource | undefined,
+  decode: (value: unknown, encoding: unknown) => unknown = decodeBody,
+): unknown {
+  if (source === undefined) return decode(value, encoding);
+  try {
+    return decode(value, encoding);
+  } catch (cause) {
+    throw new MalformedDocument(source.documentId, source.stream, `${source.what} does not decode (${String(cause)})`, {
+      cause,
+    });
+  }
+}
+
 /** Decodes one stored event (decompressing `d`/`m`) into a timeline event at `index`. */
-export function timelineEvent(event: EventDocument, index: bigint): TimelineEvent {
+export function timelineEvent(event: EventDocument, index: bigint, document?: BatchDocument): TimelineEvent {
+  const source = (part: string) =>
+    document && { documentId: document.id, stream: document.p, what: `the ${part} of the event at version ${index}` };
   return {
     index,
     type: event.c,
-    data: decodeBody(event.d, event.D),
-    meta: event.m === undefined ? undefined : decodeBody(event.m, event.M),
+    data: decodeStoredBody(event.d, event.D, source('data')),
+    meta: event.m === undefined ? undefined : decodeStoredBody(event.m, event.M, source('metadata')),
     timestamp: new Date(event.t),
     correlationId: event.correlationId ?? undefined,
     causationId: event.causationId ?? undefined,
   };
 }
 
-/** Decodes an unfold; its `index` is the version it was taken at. */
-export function timelineUnfold(unfold: UnfoldDocument): TimelineEvent {
+/**
+ * Decodes an unfold of `tip` (when given, a body that does not decode raises `MalformedDocument`). A string body
+ * without a flag is inflated when it is deflated base64, as Equinox wrote unfolds before the `D`/`M` flags.
+ */
+export function timelineUnfold(unfold: UnfoldDocument, tip?: BatchDocument): TimelineEvent {
+  const source = (part: string) =>
+    tip && { documentId: tip.id, stream: tip.p, what: `the ${part} of unfold "${unfold.c}" (version ${unfold.i})` };
   return {
     index: BigInt(unfold.i),
     type: unfold.c,
-    data: decodeBody(unfold.d, unfold.D),
-    meta: unfold.m === undefined ? undefined : decodeBody(unfold.m, unfold.M),
+    data: decodeStoredBody(unfold.d, unfold.D, source('data'), decodeUnfoldBody),
+    meta:
+      unfold.m === undefined ? undefined : decodeStoredBody(unfold.m, unfold.M, source('metadata'), decodeUnfoldBody),
     timestamp: new Date(unfold.t),
   };
 }
 
-/** The events of a tip or batch, with their versions (`i`, `i + 1`, …). */
+/**
+ * The events of a tip or batch, with their versions (`i`, `i + 1`, …). An encoded body that does not decode raises
+ * `MalformedDocument` naming the document, the stream and the version.
+ */
 export function eventsOf(document: BatchDocument): TimelineEvent[] {
   const base = BigInt(document.i);
-  return document.e.map((event, offset) => timelineEvent(event, base + BigInt(offset)));
+  return document.e.map((event, offset) => timelineEvent(event, base + BigInt(offset), document));
 }
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
@@ -79,9 +113,5 @@ export function asBatchDocument(document: Record<string, unknown>): BatchDocumen
 export function spanFromDocument(document: Record<string, unknown>): StreamSpan | undefined {
   if (!('p' in document) && !('i' in document) && !('e' in document)) return undefined;
   const batch = asBatchDocument(document);
-  try {
-    return { stream: batch.p, index: BigInt(batch.i), events: eventsOf(batch) };
-  } catch (cause) {
-    throw new MalformedDocument(batch.id, batch.p, `an event body does not decode (${String(cause)})`, { cause });
-  }
+  return { stream: batch.p, index: BigInt(batch.i), events: eventsOf(batch) };
 }

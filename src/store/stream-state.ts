@@ -73,10 +73,10 @@ export async function rebuildFromTip<E, S>(
 ): Promise<StreamState<S>> {
   const { fold: model, isOrigin, decode } = rebuild;
   const commandsUnfold = tip.u.find((unfold) => unfold.c === commandsUnfoldType);
-  const commands = commandsUnfold ? readCommands(timelineUnfold(commandsUnfold).data) : [];
+  const commands = commandsUnfold ? readCommands(timelineUnfold(commandsUnfold, tip).data) : [];
   const tipEvents = decodeAll(eventsOf(tip), decode);
   const unfolds = decodeAll(
-    tip.u.filter((unfold) => unfold.c !== commandsUnfoldType).map(timelineUnfold),
+    tip.u.filter((unfold) => unfold.c !== commandsUnfoldType).map((unfold) => timelineUnfold(unfold, tip)),
     rebuild.decodeUnfold,
   );
   // An unfold taken at version i reflects every event before i, so it sorts after the events with index < i;

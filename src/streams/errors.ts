@@ -63,3 +63,17 @@ export class SchedulerClosed extends TributaryError {
     super(`The stream scheduler ${processor} is closed; create a new one to handle more pages.`);
   }
 }
+
+/**
+ * An error that retrying cannot cure (a summary over the broker's size limit, a rendering that breaks its schema).
+ * With parking on, a stream that fails with one is parked at its first occurrence instead of after `afterAttempts`;
+ * without parking it holds its range's checkpoint like any failure (retried with backoff, reported as failing) until
+ * the handler or the data is fixed. Errors opt in with a `permanent: true` property.
+ */
+export interface PermanentFailure {
+  readonly permanent: true;
+}
+
+export function isPermanentFailure(error: unknown): error is PermanentFailure {
+  return typeof error === 'object' && error !== null && 'permanent' in error && error.permanent === true;
+}

@@ -7,7 +7,15 @@ export {
   type DeadLetterStore,
   type MalformedDocumentRecord,
 } from './dead-letter-store.ts';
-export { HandlerKeptWaiting, HandlerMadeNoProgress, ReplayFailed, SchedulerClosed, StreamNotParked } from './errors.ts';
+export {
+  HandlerKeptWaiting,
+  HandlerMadeNoProgress,
+  isPermanentFailure,
+  type PermanentFailure,
+  ReplayFailed,
+  SchedulerClosed,
+  StreamNotParked,
+} from './errors.ts';
 export type { HandlerOutcome, StreamHandler } from './handler.ts';
 export type { StreamSchedulerOptions } from './options.ts';
 export { type ProcessorRun, type RunProcessorOptions, runProcessor } from './run-processor.ts';

@@ -57,7 +57,11 @@ export function createSchedulerMetrics(
     description: 'Events handled per second',
     unit: '1/s',
   });
-  const observables = [events, failures, duplicates, streams, buffered, pages, gaps, staleGaps, rate];
+  const lag = meter.createObservableGauge('tributary.scheduler.lag', {
+    description: 'Age of the oldest change read but not yet handled (0 when every page read is handled)',
+    unit: 'ms',
+  });
+  const observables = [events, failures, duplicates, streams, buffered, pages, gaps, staleGaps, rate, lag];
   const callback = (result: BatchObservableResult) => {
     const stats = snapshot();
     result.observe(events, stats.handled.events, attributes);
@@ -71,6 +75,7 @@ export function createSchedulerMetrics(
     result.observe(gaps, stats.gaps.open, attributes);
     result.observe(staleGaps, stats.gaps.stale, attributes);
     result.observe(rate, stats.eventsPerSecond, attributes);
+    result.observe(lag, stats.lag.behindMs, attributes);
   };
   meter.addBatchObservableCallback(callback, observables);
   return {

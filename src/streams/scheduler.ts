@@ -2,7 +2,14 @@ import type { StreamSpan as Span, TimelineEvent } from '../core/index.ts';
 import type { FeedPage, FeedSink } from '../feed/sink.ts';
 import { cosmosDeadLetters } from './cosmos-dead-letters.ts';
 import { DeadLetter, type DeadLetterStore, type MalformedDocumentRecord } from './dead-letter-store.ts';
-import { HandlerKeptWaiting, HandlerMadeNoProgress, ReplayFailed, SchedulerClosed, StreamNotParked } from './errors.ts';
+import {
+  HandlerKeptWaiting,
+  HandlerMadeNoProgress,
+  isPermanentFailure,
+  ReplayFailed,
+  SchedulerClosed,
+  StreamNotParked,
+} from './errors.ts';
 import type { HandlerOutcome } from './handler.ts';
 import { LatencyWindow, RateWindow } from './handler-timings.ts';
 import { createSchedulerMetrics } from './metrics.ts';
@@ -57,6 +64,13 @@ interface Malformed {
  * fewer than `maxConcurrentStreams` run. Nothing ever scans all streams except `stats()`, `revoke` and the rare
  * forgetting of idle streams.
  */
+/** The `_ts` (seconds, written by Cosmos) of the oldest document in a page, in epoch ms. */
+function oldestChangeOf(documents: readonly Record<string, unknown>[]): number | undefined {
+  let oldest: number | undefined;
+  for (const { _ts: ts } of documents) if (typeof ts === 'number' && (oldest === undefined || ts < oldest)) oldest = ts;
+  return oldest === undefined ? undefined : oldest * 1000;
+}
+
 export function createScheduler(options: StreamSchedulerOptions, readDocument: DocumentReader): StreamScheduler {
   const settings = parseSchedulerOptions(options);
   const { name, handle, maxConcurrentStreams, maxEventsPerSpan, maxReadAhead, maxBufferedEvents, retry, notYet } =
@@ -113,10 +127,15 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
         malformed.push({ stream, record: { document, error: DeadLetter.errorToJson(error) }, error });
       }
     }
-    return accept(page.leaseToken, spans, malformed);
+    return accept(page.leaseToken, spans, malformed, oldestChangeOf(page.documents));
   }
 
-  async function accept(leaseToken: string, spans: readonly Span[], malformed: readonly Malformed[]) {
+  async function accept(
+    leaseToken: string,
+    spans: readonly Span[],
+    malformed: readonly Malformed[],
+    changedAt?: number,
+  ) {
     if (closed) throw new SchedulerClosed(name);
     const generation = revocations.get(leaseToken) ?? 0;
     if (deadLetters !== undefined && !leasesChecked.has(leaseToken)) {
@@ -128,7 +147,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     if (!hasRoom()) await new Promise<void>((resolve, reject) => roomWaiters.push({ resolve, reject }));
     // Revoked while this page waited: its range will be read again by whoever holds the lease now.
     if ((revocations.get(leaseToken) ?? 0) !== generation) return { handled: new Promise<void>(() => {}) };
-    const page = new PageProgress(leaseToken);
+    const page = new PageProgress(leaseToken, changedAt);
     const now = performance.now();
     for (const span of spans) addSpan(stateOf(span.stream), span, page, now);
     for (const { stream, record, error } of malformed) addMalformed(stateOf(stream), record, error, page, now);
@@ -409,8 +428,9 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     state.lastError = error;
     if (state.failingSince === 0) state.failingSince = now;
     notifyFailure(state);
-    if (state.attempts >= parkAfter) park(state, error, 'failed');
-    else delay(state, retryDelay(retry, state.attempts));
+    if (state.attempts >= parkAfter || (deadLetters !== undefined && isPermanentFailure(error))) {
+      park(state, error, 'failed');
+    } else delay(state, retryDelay(retry, state.attempts));
   }
 
   function waitNotYet(state: StreamState, reason: string, now: number) {
@@ -685,6 +705,15 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     }
   }
 
+  /** How far handling is behind the feed: the age of the oldest change in a page not yet handled. */
+  function lag(): SchedulerStats['lag'] {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const page of outstanding)
+      if (page.changedAt !== undefined && page.changedAt < oldest) oldest = page.changedAt;
+    if (oldest === Number.POSITIVE_INFINITY) return { behindMs: 0, oldestPendingChangeAt: undefined };
+    return { behindMs: Math.max(0, Date.now() - oldest), oldestPendingChangeAt: new Date(oldest) };
+  }
+
   function stats(): SchedulerStats {
     const now = performance.now();
     const survey = surveyStreams(streams.values(), now, settings);
@@ -700,6 +729,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
       latencyMs: latency.percentiles(),
       buffered: { events: buffered, pages: outstanding.size },
       gaps: { open: openGaps, ...survey.gaps },
+      lag: lag(),
       failing: survey.failing,
       stalled: survey.stalled,
       parked: survey.parked,

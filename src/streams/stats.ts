@@ -40,6 +40,13 @@ export interface SchedulerStats {
   readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly samples: number };
   readonly buffered: { readonly events: number; readonly pages: number };
   readonly gaps: { readonly open: number; readonly stale: number; readonly oldestMs: number };
+  /**
+   * How far handling is behind the change feed, from what this instance has read: the age of the oldest change
+   * (its `_ts`, whole seconds) in a page not yet handled; 0 when every page read is handled. Free to compute, but
+   * blind to changes not read yet (a reader held back by `maxReadAhead` reads on only as pages complete); for the
+   * backlog still in Cosmos, per range, use `estimateLag` (it reads the feed).
+   */
+  readonly lag: { readonly behindMs: number; readonly oldestPendingChangeAt: Date | undefined };
   /** up to 20 of each, worst first */
   readonly failing: readonly StreamAttention[];
   readonly stalled: readonly StreamAttention[];

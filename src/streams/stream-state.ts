@@ -19,7 +19,11 @@ export class PageProgress {
   remaining = 0;
   revoked = false;
   resolve: () => void = () => {};
-  constructor(readonly leaseToken: string) {}
+  constructor(
+    readonly leaseToken: string,
+    /** epoch ms of the oldest change (`_ts`) in the page, when its documents carry one */
+    readonly changedAt: number | undefined = undefined,
+  ) {}
 }
 
 /** A page's claim on one stream: the page is not handled before the stream's write position reaches `until`. */

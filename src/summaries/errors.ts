@@ -5,9 +5,13 @@ export class InvalidKafkaConfig extends TributaryError {
   readonly code = 'InvalidKafkaConfig';
 }
 
-/** A rendered summary does not match its contract's schema: a bug in `render` / `summarize`, not a transient failure. */
+/**
+ * A rendered summary does not match its contract's schema: a bug in `render` / `summarize`, not a transient failure
+ * (`permanent`: with parking on, the stream is parked at once).
+ */
 export class SummaryRejected extends TributaryError {
   readonly code = 'SummaryRejected';
+  readonly permanent = true;
   constructor(
     readonly contract: string,
     readonly stream: string,
@@ -19,9 +23,13 @@ export class SummaryRejected extends TributaryError {
   }
 }
 
-/** A serialized summary is larger than the broker accepts; it is never truncated. */
+/**
+ * A serialized summary is larger than the broker accepts; it is never truncated. Retrying cannot help
+ * (`permanent`): with parking on, the stream is parked at once; without, it holds its checkpoint with this error.
+ */
 export class SummaryTooLarge extends TributaryError {
   readonly code = 'SummaryTooLarge';
+  readonly permanent = true;
   constructor(
     readonly contract: string,
     readonly stream: string,

@@ -78,12 +78,23 @@ describe.skipIf(!haveChromium)('the dev dashboard in a browser', () => {
     await expect.poll(() => page.getByTestId('summaries').textContent(), patience).toContain('Account-bob');
   });
 
-  it('shows a stream in the stream browser with its events and state', async () => {
+  it('draws the lag of every processor and range as a line over time', async () => {
+    const points = () =>
+      page.locator('#lag-chart polyline').evaluateAll((lines) => lines.map((line) => line.getAttribute('points')));
+    await expect
+      .poll(async () => (await points()).filter((line) => (line ?? '').trim().split(' ').length >= 2).length, patience)
+      .toBe(Object.values(Processors).length);
+    expect(await page.locator('#lag-legend').textContent()).toContain(`${Processors.balance} `);
+  });
+
+  it('shows a stream in the stream browser with its events, state and unfolds', async () => {
     await page.getByTestId('stream-name').fill('Account-alice');
     await page.getByRole('button', { name: 'Show stream' }).click();
     const view = page.getByTestId('stream-view');
     await expect.poll(() => view.textContent(), patience).toContain('Deposited');
     expect(await view.textContent()).toContain('"owner": "Alice"');
+    expect(await view.textContent()).toContain('Unfolds');
+    expect(await view.textContent()).toContain('"type": "Snapshotted"');
   });
 
   it('lists a parked stream and replays it from the page after the fix', async () => {

@@ -21,6 +21,10 @@ export interface ChildSettings {
   handleDelayMs: number;
   maxItemsPerPage: number;
   expiryMs: number;
+  /** the processor's `startFrom`; default 'beginning' */
+  startFrom?: 'beginning' | 'now';
+  /** default 100 ms; a long interval leaves a killed instance without a checkpoint written while reading */
+  checkpointIntervalMs?: number;
 }
 
 export function childEnvironment(settings: ChildSettings): Record<string, string> {
@@ -56,7 +60,8 @@ async function main(settings: ChildSettings) {
     instanceId: settings.instanceId,
     leaseTimings: { acquireIntervalMs: 100, renewIntervalMs: 200, expiryMs: settings.expiryMs },
     pollIntervalMs: 25,
-    checkpointIntervalMs: 100,
+    checkpointIntervalMs: settings.checkpointIntervalMs ?? 100,
+    startFrom: settings.startFrom ?? 'beginning',
     maxItemsPerPage: settings.maxItemsPerPage,
     sink: {
       async ingest(page) {

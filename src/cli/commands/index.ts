@@ -16,6 +16,7 @@ export const rootCommand: Command = {
     'Commands connect to $COSMOS_ENDPOINT with $COSMOS_KEY, or to --endpoint; without either they work on the\n' +
     'local dev data in .tributary/ (through the running dev host when there is one).\n' +
     'Exit codes: 0 ok, 1 the operation failed, 2 the command line is wrong.',
+  options: { version: { type: 'boolean', short: 'V', description: 'Print the version of tributary.' } },
   subcommands: [
     initCommand,
     cosmosCommand,

@@ -6,17 +6,22 @@ export const rebuildCommand: Command = {
   name: 'rebuild',
   summary: "Rebuild a projection's views from the beginning of the change feed, with a progress bar.",
   description:
-    'Runs the projection from the beginning of the events under a fresh processor name and writes its views\n' +
-    'again; progress goes to stderr. Stop the dev host first so the two do not write the same views at once.',
+    "Deletes the projection's views and checkpoints, then runs it in this process from the beginning of the\n" +
+    'events until it has caught up, writing its views again; progress goes to stderr. Stop the dev host first\n' +
+    '(rebuild refuses to run while it runs on the same data): both would write the same views.',
   positionals: [
-    { name: 'projection', required: true, description: 'the projection name (see `tributary rebuild --help`)' },
+    {
+      name: 'projection',
+      required: true,
+      description: "the projection: the sample app's account-balance or account-statement (or its processor name)",
+    },
   ],
   options: connectionOptions,
-  examples: ['tributary rebuild account-balance'],
+  examples: ['tributary rebuild account-balance', 'tributary rebuild projection-account-statement@1'],
   async run(args, context) {
     const { rebuildProjection } = await import('../rebuild-tools.ts');
     return withConnection(args, context, (connection) =>
-      rebuildProjection(connection, args.positionals[0]!, context.io),
+      rebuildProjection(connection, args.positionals[0]!, context.io, context.commandPath),
     );
   },
 };
@@ -49,7 +54,7 @@ export const replayCommand: Command = {
     }
     const { replayProcessor } = await import('../rebuild-tools.ts');
     return withConnection(args, context, (connection) =>
-      replayProcessor(connection, args.positionals[0]!, position, context.io),
+      replayProcessor(connection, args.positionals[0]!, position, context.io, context.commandPath),
     );
   },
 };

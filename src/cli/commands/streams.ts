@@ -1,5 +1,17 @@
+import { InvalidStreamName, StreamName } from '../../core/index.ts';
 import type { Command } from '../command.ts';
 import { connectionOptions, withConnection } from '../connection.ts';
+import { UsageError } from '../usage-error.ts';
+
+/** A stream name from the command line: a malformed one is a usage error (exit 2), found before connecting. */
+function streamArgument(text: string, commandPath: string): string {
+  try {
+    return StreamName.parse(text);
+  } catch (error) {
+    if (error instanceof InvalidStreamName) throw new UsageError(error.message, commandPath);
+    throw error;
+  }
+}
 
 const jsonOption = { json: { type: 'boolean', description: 'Print one JSON object per line.' } } as const;
 
@@ -38,13 +50,20 @@ export const dumpCommand: Command = {
   },
   examples: ['tributary dump Account-42', 'tributary dump Account-42 --json | jq .data'],
   async run(args, context) {
+    const stream = streamArgument(args.positionals[0]!, context.commandPath);
+    const from = typeof args.values.from === 'string' ? args.values.from : undefined;
+    if (from !== undefined && !/^\d+$/.test(from)) {
+      throw new UsageError(
+        `--from ${JSON.stringify(from)} is not a version (a whole number ≥ 0).`,
+        context.commandPath,
+      );
+    }
     const { dumpStream } = await import('../stream-reading.ts');
     await withConnection(args, context, (connection) =>
-      dumpStream(connection, args.positionals[0]!, {
+      dumpStream(connection, stream, {
         json: args.values.json === true,
-        from: typeof args.values.from === 'string' ? args.values.from : undefined,
+        from: BigInt(from ?? '0'),
         out: context.io.stdout,
-        commandPath: context.commandPath,
       }),
     );
     return 0;

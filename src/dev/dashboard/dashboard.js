@@ -234,11 +234,15 @@ async function showStream(name) {
 }
 
 async function showCategory(category) {
-  const { streams } = await getJson(`/categories/${encodeURIComponent(category)}/streams`);
-  $('category-streams').replaceChildren(
-    el('span', { class: 'note' }, `${category}: `),
-    ...streams.map((s) => el('a', { onclick: () => showStream(s.stream) }, s.stream)),
-  );
+  try {
+    const { streams } = await getJson(`/categories/${encodeURIComponent(category)}/streams`);
+    $('category-streams').replaceChildren(
+      el('span', { class: 'note' }, `${category}: `),
+      ...streams.map((s) => el('a', { onclick: () => showStream(s.stream) }, s.stream)),
+    );
+  } catch (error) {
+    $('category-streams').replaceChildren(el('span', { class: 'note' }, `${category}: ${error.message}`));
+  }
 }
 
 async function loadCategories() {

@@ -63,6 +63,21 @@ describe('the HTTP functions', () => {
     expect(badId).toMatchObject({ status: 400, body: { error: 'InvalidRequest', issues: [{ path: '' }] } });
   });
 
+  it('answer 400 for an Idempotency-Key that cannot be a transaction or transfer id, and write nothing', async () => {
+    const headers = { 'idempotency-key': 'a/b c' };
+    const deposit = await fixture.call('deposit', { params: { id: 'alice' }, headers, body: { amount: 5 } });
+    expect(deposit).toMatchObject({
+      status: 400,
+      body: { error: 'InvalidRequest', issues: [{ path: 'Idempotency-Key' }] },
+    });
+    const transfer = await fixture.call('requestTransfer', {
+      headers,
+      body: { fromAccountId: 'alice', toAccountId: 'bob', amount: 5 },
+    });
+    expect(transfer).toMatchObject({ status: 400, body: { issues: [{ path: 'Idempotency-Key' }] } });
+    expect((await fixture.bank.accounts.load('alice')).version).toBe(1n);
+  });
+
   it('answer 404 for a command on an account that was never opened', async () => {
     const response = await fixture.call('deposit', { params: { id: 'nobody' }, body: { amount: 5 } });
     expect(response).toMatchObject({ status: 404, body: { error: 'AccountNotFound' } });
@@ -173,6 +188,8 @@ describe('the HTTP functions', () => {
 
 describe('the function registrations', () => {
   it('require a function key for every command and query', () => {
+    expect(fixture.registered.http.size).toBe(fixture.bank.routes.length);
+    for (const [name, options] of fixture.registered.http) expect(options.authLevel, name).toBe('function');
     const routes = [...fixture.registered.http.entries()].map(([name, options]) => ({
       name,
       route: options.route,
@@ -186,6 +203,7 @@ describe('the function registrations', () => {
         { name: 'withdraw', route: 'accounts/{id}/withdraw', authLevel: 'function', methods: ['POST'] },
         { name: 'closeAccount', route: 'accounts/{id}/close', authLevel: 'function', methods: ['POST'] },
         { name: 'requestTransfer', route: 'transfers', authLevel: 'function', methods: ['POST'] },
+        { name: 'getTransfer', route: 'transfers/{id}', authLevel: 'function', methods: ['GET'] },
         { name: 'getAccount', route: 'accounts/{id}', authLevel: 'function', methods: ['GET'] },
         { name: 'getStatement', route: 'accounts/{id}/statement', authLevel: 'function', methods: ['GET'] },
       ]),

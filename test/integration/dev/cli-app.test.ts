@@ -72,11 +72,15 @@ describe('tributary parked, rebuild and replay on the sample app', () => {
     expect(await balanceOf('alice')).toMatchObject({ owner: 'Alice', balance: 4_200 });
   });
 
-  it('rebuild of an unknown projection fails and names the projections there are', async () => {
+  it('rebuild of an unknown projection is a command-line mistake (exit 2) and names the projections there are', async () => {
     const rebuilt = await tributary('rebuild', 'balances');
-    expect(rebuilt.code).toBe(1);
+    expect(rebuilt.code).toBe(2);
     expect(rebuilt.stderr).toContain('account-balance');
     expect(rebuilt.stderr).toContain('account-statement');
+    expect(rebuilt.stderr).toContain('Run "tributary rebuild --help" for usage.');
+    const replayed = await tributary('replay', 'reactor-nothing');
+    expect(replayed.code).toBe(2);
+    expect(replayed.stderr).toContain(Processors.statementLines);
   });
 
   it('replay re-runs a reactor from the beginning: the statement lines are published again', async () => {

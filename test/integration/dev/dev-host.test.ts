@@ -52,9 +52,13 @@ describe('the dev host', () => {
     );
   });
 
-  it('answers bad input with 400, unknown routes with 404 and oversized bodies with 413', async () => {
+  it('answers bad input (body, malformed escapes in the path) with 400, unknown routes with 404 and oversized bodies with 413', async () => {
     expect((await dev.api('POST', '/api/accounts/carol/deposit', { amount: 'lots' })).status).toBe(400);
     expect((await dev.api('GET', '/api/nothing-here')).status).toBe(404);
+    const malformed = await dev.api('POST', '/api/accounts/%E0%A4%A/deposit', { amount: 1 });
+    expect(malformed).toMatchObject({ status: 400, body: { error: 'InvalidRequest' } });
+    const malformedDashboard = await dev.api('GET', '/dashboard/api/streams/Account-%E0%A4%A');
+    expect(malformedDashboard).toMatchObject({ status: 400, body: { code: 'InvalidRequest' } });
     const huge = await fetch(`${dev.host.url}/api/accounts/carol/deposit`, {
       method: 'POST',
       body: 'x'.repeat(2_000_000),

@@ -31,6 +31,16 @@ describe('bad input', () => {
     ],
     ['an empty batch', 'POST', () => docs, { body: '[]', headers: batch }, 400],
     [
+      'a transactional batch without a partition key header',
+      'POST',
+      () => docs,
+      {
+        body: '[{"operationType":"Create","resourceBody":{"id":"nokey","p":"Stream-1"}}]',
+        headers: { 'x-ms-cosmos-is-batch-request': 'true', 'x-ms-cosmos-batch-atomic': 'true' },
+      },
+      400,
+    ],
+    [
       'a patch with an unknown operation',
       'PATCH',
       () => `${docs}/x`,

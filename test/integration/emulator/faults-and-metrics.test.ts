@@ -3,6 +3,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freshEventsContainer } from '../../support/containers.ts';
 import { requireLocal } from '../../support/cosmos.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
+import { rest } from './rest.ts';
 
 const cosmos = useTestCosmos();
 let container: Container;
@@ -102,6 +103,74 @@ describe('fault injection', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ children: ['1', '2'] });
     expect(await splitMe.getFeedRanges()).toHaveLength(2);
+  });
+});
+
+describe('admin routes', () => {
+  it('answers a POSTed 429 rule with x-ms-retry-after-ms on the wire, as the rule says', async (test) => {
+    requireLocal(cosmos, test);
+    await container.items.upsert({ id: 'wire', p: 'Stream-7' });
+    const added = await admin('faults', {
+      method: 'POST',
+      body: JSON.stringify({ operation: 'read', status: 429, count: 1, retryAfterMs: 1234 }),
+    });
+    expect(added.status).toBe(201);
+    const path = `dbs/${databaseId}/colls/events/docs/wire`;
+    const headers = { 'x-ms-documentdb-partitionkey': '["Stream-7"]' };
+    const throttled = await rest(cosmos, 'GET', path, { headers });
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('x-ms-retry-after-ms')).toBe('1234');
+    expect(throttled.body).toMatchObject({ code: 'TooManyRequests' });
+    expect((await rest(cosmos, 'GET', path, { headers })).status).toBe(200);
+  });
+
+  it('delays requests by a POSTed latencyMs and lets them succeed', async (test) => {
+    requireLocal(cosmos, test);
+    await container.items.upsert({ id: 'late', p: 'Stream-8' });
+    await admin('faults', { method: 'POST', body: JSON.stringify({ operation: 'read', latencyMs: 120, count: 1 }) });
+    const started = performance.now();
+    expect((await container.item('late', 'Stream-8').read()).statusCode).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(110);
+  });
+
+  it('splits the named range, and answers 404 for an unknown container or range', async (test) => {
+    requireLocal(cosmos, test);
+    await cosmos.client.database(databaseId).containers.create({ id: 'split-named', partitionKey: { paths: ['/p'] } });
+    const split = (body: object) => admin('split', { method: 'POST', body: JSON.stringify(body) });
+    const first = await split({ database: databaseId, container: 'split-named' });
+    expect(await first.json()).toEqual({ children: ['1', '2'] });
+    const second = await split({ database: databaseId, container: 'split-named', rangeId: '2' });
+    expect(await second.json()).toEqual({ children: ['3', '4'] });
+    const ranges = await cosmos.client.database(databaseId).container('split-named').getFeedRanges();
+    expect(ranges).toHaveLength(3);
+    for (const missing of [
+      { database: databaseId, container: 'no-such-container' },
+      { database: databaseId, container: 'split-named', rangeId: '0' },
+    ]) {
+      const response = await split(missing);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ code: 'NotFound' });
+    }
+  });
+
+  it('answers malformed JSON with 400 and unknown admin routes with 404, both with a JSON body', async (test) => {
+    requireLocal(cosmos, test);
+    const malformed = await admin('faults', { method: 'POST', body: '{"operation": ' });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ code: 'BadRequest' });
+    const missing = await admin('split', { method: 'POST', body: '{}' });
+    expect(missing.status).toBe(400);
+    const unknown = await admin('reboot', { method: 'POST' });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ code: 'NotFound' });
+  });
+
+  it('resets the metrics over DELETE /_emulator/metrics', async (test) => {
+    const local = requireLocal(cosmos, test);
+    await container.items.upsert({ id: 'counted', p: 'Stream-9' });
+    expect(local.metrics().total.requests).toBeGreaterThan(0);
+    expect((await admin('metrics', { method: 'DELETE' })).status).toBe(200);
+    expect(local.metrics().total.requests).toBe(0);
   });
 });
 

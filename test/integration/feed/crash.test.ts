@@ -136,3 +136,59 @@ describe('a processor killed mid-batch', () => {
     }
   }, 120_000);
 });
+
+describe('a processor started from now and killed before its first checkpoint interval', () => {
+  it('has its next owner resume from the position it started at, so changes written meanwhile are not skipped', async () => {
+    const { database, events, leases } = await feedContainers(cosmos);
+    const writer = createWriter(events);
+    const log = join(mkdtempSync(join(tmpdir(), 'tributary-now-')), 'handled.log');
+    const settings = (instanceId: string): ChildSettings => ({
+      endpoint: cosmos.endpoint,
+      key: cosmos.key,
+      database: database.id,
+      events: events.id,
+      leases: leases.id,
+      name: 'live',
+      instanceId,
+      log,
+      handleDelayMs: 1,
+      maxItemsPerPage: 100,
+      expiryMs: 1_000,
+      startFrom: 'now',
+      // no checkpoint is written while it runs: only the position stored when the lease was taken
+      checkpointIntervalMs: 3_600_000,
+    });
+    const startedLine = (child: ChildProcess) =>
+      new Promise<void>((resolve, reject) => {
+        child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('started') && resolve());
+        child.once('exit', (code) => reject(new Error(`the child exited (${code}) before it started`)));
+      });
+
+    const first = startChild(settings('first'));
+    await startedLine(first);
+    const during = streamNames(8, 'During');
+    await writer.appendToAll(during, 1);
+    await waitUntil('the first instance has handled the changes written while it ran', () =>
+      during.every((stream) => readLog(log).some((h) => h.instance === 'first' && h.stream === stream)),
+    );
+    first.kill('SIGKILL');
+    await exited(first);
+
+    const second = startChild(settings('second'));
+    await startedLine(second);
+    await waitUntil('the second instance has taken over the expired leases', async () =>
+      (await listCheckpoints({ leases, name: 'live' })).every((checkpoint) => checkpoint.owner === 'second'),
+    );
+    const after = streamNames(8, 'After');
+    await writer.appendToAll(after, 1);
+    await waitUntil(
+      'the second instance has handled the changes written after it started',
+      () => after.every((stream) => readLog(log).some((h) => h.instance === 'second' && h.stream === stream)),
+      30_000,
+    );
+    second.kill('SIGKILL');
+    await exited(second);
+    const bySecond = new Set(readLog(log).flatMap((h) => (h.instance === 'second' ? [h.stream] : [])));
+    expect(during.filter((stream) => !bySecond.has(stream))).toEqual([]);
+  }, 60_000);
+});

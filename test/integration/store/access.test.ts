@@ -1,3 +1,4 @@
+import { deflateRawSync } from 'node:zlib';
 import type { Container } from '@azure/cosmos';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCosmos } from '../../../src/emulator/index.ts';
@@ -113,5 +114,27 @@ describe('access strategies', () => {
     expect(typeof deflatedTip?.u[0]?.d).toBe('string');
     const reader = store.category({ name: 'Access', codec, fold: ledger, access: snapshot, cache: false });
     expect(await reader.query('deflated', (state) => state.owner)).toBe(owner);
+  });
+
+  it('loads a snapshot written by Equinox before the D flag (a deflated base64 string without D) with one read', async ({
+    skip,
+  }) => {
+    // the snapshot unfold reflects all 4 events (Equinox writes an unfold at `n`)
+    const snapshotted = { owner: 'Grace', balance: 42, entries: 4 };
+    const legacy = deflateRawSync(Buffer.from(JSON.stringify(snapshotted))).toString('base64');
+    const at = new Date().toISOString();
+    await container.items.create({
+      id: '-1',
+      p: 'Access-equinox',
+      i: 3,
+      n: 4,
+      e: [{ t: at, c: 'Deposited', d: { amount: 2 } }],
+      u: [{ i: 4, t: at, c: 'Snapshotted', d: legacy }],
+    });
+    const local = requireLocal(cosmos, { skip });
+    local.resetMetrics();
+    const reader = store.category({ name: 'Access', codec, fold: ledger, access: snapshot, cache: false });
+    expect((await reader.load('equinox')).state).toEqual({ owner: 'Grace', balance: 42, entries: 4 });
+    expect(local.metrics().total.requests).toBe(1);
   });
 });

@@ -8,6 +8,7 @@ import {
   createCosmosStore,
   EventTooLarge,
   LoadOption,
+  MalformedDocument,
   MaxResyncsExhausted,
 } from '../../../src/store/index.ts';
 import { requireLocal } from '../../support/cosmos.ts';
@@ -173,6 +174,31 @@ describe('bad input', () => {
     expect(await store.readStream('Ledger-b3')).toEqual([]);
   });
 
+  it('sends no write at all for an append it refuses', async ({ skip }) => {
+    const local = requireLocal(cosmos, { skip });
+    const category = accounts();
+    await category.transact('b6', run({ type: 'Deposit', amount: 1 }));
+    local.resetMetrics();
+    const refused: [() => Promise<unknown>, new (...args: never[]) => Error][] = [
+      [() => category.transact('b6', () => [{ type: 'Deposited', data: { amount: -3 } }]), InvalidEvent],
+      [() => category.transact('b6', () => [{ type: 'Noted', data: { text: 'x'.repeat(2_100_000) } }]), EventTooLarge],
+      [
+        () =>
+          category.transact('b6', () =>
+            Array.from({ length: 30 }, () => ({ type: 'Noted' as const, data: { text: 'y'.repeat(100_000) } })),
+          ),
+        AppendTooLarge,
+      ],
+      [() => category.transact('b/6', run({ type: 'Deposit', amount: 1 })), InvalidStreamName],
+    ];
+    for (const [attempt, error] of refused) await expect(attempt()).rejects.toThrow(error);
+    const { byOperation, total } = local.metrics();
+    expect(byOperation.batch.requests).toBe(0);
+    expect(byOperation.write.requests).toBe(0);
+    expect(total.documentsWritten).toBe(0);
+    expect(await store.readStream('Ledger-b6')).toHaveLength(1);
+  });
+
   it('rejects an invalid stream id before any request', async () => {
     await expect(accounts().transact('', run({ type: 'Deposit', amount: 1 }))).rejects.toThrow(InvalidStreamName);
     await expect(accounts().load('a/b')).rejects.toThrow(InvalidStreamName);
@@ -193,6 +219,23 @@ describe('bad input', () => {
     const attempt = accounts().load('b4');
     await expect(attempt).rejects.toThrow(UndecodableEvent);
     await expect(attempt).rejects.toThrow(/"Deposited" at version 1 of stream Ledger-b4/);
+  });
+
+  it('raises MalformedDocument naming stream and version when a stored body does not decode', async () => {
+    await container.items.create({
+      id: '-1',
+      p: 'Ledger-b7',
+      i: 0,
+      n: 2,
+      e: [
+        { t: new Date().toISOString(), c: 'Deposited', d: { amount: 5 } },
+        { t: new Date().toISOString(), c: 'Deposited', d: 'this is not deflate', D: 1 },
+      ],
+      u: [],
+    });
+    const attempt = accounts().load('b7');
+    await expect(attempt).rejects.toThrow(MalformedDocument);
+    await expect(attempt).rejects.toThrow(/stream Ledger-b7 .*version 1/);
   });
 
   it('fails on unknown stored types by default and skips them with a report when asked', async () => {

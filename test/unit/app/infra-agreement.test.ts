@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ContainerDefinition, CosmosClient } from '@azure/cosmos';
 import { describe, expect, it } from 'vitest';
 import { StatementLine } from '../../../functions/bank/statement-lines.ts';
+import { apiPrefix } from '../../../functions/http/api.ts';
 import { cosmosTriggerConnection, parseSettings, SettingNames } from '../../../functions/settings.ts';
 import { ContainerNames, ensureContainers } from '../../../src/store/index.ts';
 import { bracketedAfter, paramDefault, parseBicepValue } from './bicep-literals.ts';
@@ -131,11 +132,29 @@ describe('the infrastructure and the code agree', () => {
     });
   });
 
+  it('on host.json: the route prefix the dev host serves, logging levels, a timeout, and no host-level retry', () => {
+    const hostJson = JSON.parse(read('host.json')) as {
+      version: string;
+      extensions: { http: { routePrefix: string } };
+      logging: { logLevel: Record<string, string> };
+      functionTimeout: string;
+      retry?: unknown;
+    };
+    expect(hostJson.version).toBe('2.0');
+    expect(`/${hostJson.extensions.http.routePrefix}`).toBe(apiPrefix);
+    expect(hostJson.logging.logLevel).toMatchObject({ default: 'Information', Function: 'Information' });
+    expect(hostJson.functionTimeout).toMatch(/^\d{2}:\d{2}:\d{2}$/);
+    // Cosmos DB trigger retries are configured per function (registrations.ts, `retry: triggerRetry`), not here.
+    expect(hostJson.retry).toBeUndefined();
+  });
+
   it('on security: local (key) auth is off everywhere and the identity has exactly the data roles it needs', () => {
     expect(cosmos).toContain('disableLocalAuth: true');
     expect(eventHubs).toContain('disableLocalAuth: true');
     expect(eventHubs).toContain("sku: { name: 'Standard', tier: 'Standard', capacity: 1 }");
     expect(functionApp).toContain('allowSharedKeyAccess: false');
+    expect(read('infra/modules/monitoring.bicep')).toContain('DisableLocalAuth: true');
+    expect(functionApp).toContain("{ name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD' }");
     expect(access).toContain("var cosmosDataContributor = '00000000-0000-0000-0000-000000000002'");
     expect(access).toContain("var eventHubsDataSender = '2b629674-e913-4c01-ae53-ef4638d8f975'");
     expect(access).toMatch(/resource appCosmosAccess 'Microsoft\.DocumentDB\/databaseAccounts\/sqlRoleAssignments@/);

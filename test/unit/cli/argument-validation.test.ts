@@ -29,6 +29,21 @@ describe('tributary validates command lines before connecting', () => {
     expect(out.stderr).toContain('--from "last tuesday" is neither "beginning" nor an ISO 8601 time.');
   });
 
+  it('refuses to dump a stream whose name is not Category-id, as a command-line mistake', async () => {
+    const { io, out } = captureIo();
+    expect(await runCli(['dump', 'no_dash'], io)).toBe(2);
+    expect(out.stderr).toBe(
+      'tributary: Invalid stream name "no_dash": it has no "-" separating category and id. Expected "Category-id", ' +
+        'e.g. "Account-42".\nRun "tributary dump --help" for usage.\n',
+    );
+  });
+
+  it('refuses dump --from that is not a version', async () => {
+    const { io, out } = captureIo();
+    expect(await runCli(['dump', 'Account-42', '--from', '1.5'], io)).toBe(2);
+    expect(out.stderr).toContain('--from "1.5" is not a version');
+  });
+
   it('refuses a port that is not a number', async () => {
     const { io, out } = captureIo();
     expect(await runCli(['cosmos', '--port', 'eighty'], io)).toBe(2);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rootCommand } from '../../../src/cli/commands/index.ts';
 import { runCli } from '../../../src/cli/run.ts';
@@ -43,5 +44,16 @@ describe('tributary --help', () => {
     const { io, out } = captureIo();
     expect(await runCli(['checkpoints', 'rewind', '--bogus', '--help'], io)).toBe(0);
     expect(out.stdout).toContain('Usage: tributary checkpoints rewind');
+  });
+
+  it('prints the package version with --version or -V and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-V']) {
+      const { io, out } = captureIo();
+      expect(await runCli([flag], io)).toBe(0);
+      expect(out.stdout).toBe(`tributary ${version}\n`);
+    }
   });
 });

@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   decodeBody,
+  decodeUnfoldBody,
   defineCodec,
   encodeBody,
   encodeBodyBrotli,
+  encodeBodyDeflate,
   InvalidEvent,
   type SkippedEvent,
   UndecodableEvent,
@@ -149,5 +151,13 @@ describe('body encodings', () => {
 
   it('refuses an unknown encoding flag', () => {
     expect(() => decodeBody('abc', 7)).toThrow(/encoding 7/);
+  });
+
+  it('reads an unflagged string unfold body as Equinox wrote it (deflated base64), and other bodies as they are', () => {
+    const legacy = encodeBodyDeflate(large).value;
+    expect(decodeUnfoldBody(legacy, undefined)).toEqual(large);
+    expect(decodeUnfoldBody('just a string', undefined)).toBe('just a string');
+    expect(decodeUnfoldBody({ a: 1 }, undefined)).toEqual({ a: 1 });
+    expect(decodeUnfoldBody(encodeBodyDeflate('short').value, 1)).toBe('short');
   });
 });

@@ -22,4 +22,11 @@ describe('EPK coverage of leases', () => {
   it('yields the uncovered remainder of a range that a lease covers only in part', () => {
     expect(EpkRange.uncovered([range('', 'FF')], [range('3F', '7F')])).toEqual([range('', '3F'), range('7F', 'FF')]);
   });
+
+  it('finds the new leases that overlap existing ones, as a parent range created beside its split children does', () => {
+    const children = [range('', '1F'), range('1F', '3F')];
+    expect(EpkRange.overlapping([range('', '3F'), range('3F', '7F')], children)).toEqual([range('', '3F')]);
+    expect(EpkRange.overlapping(children, [range('', '3F')])).toEqual(children);
+    expect(EpkRange.overlapping(quarters.slice(1), [range('', '3F')])).toEqual([]);
+  });
 });

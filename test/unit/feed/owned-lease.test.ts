@@ -25,6 +25,10 @@ function memoryLeaseStore() {
     async remove(id) {
       documents.delete(id);
     },
+    async removeUnchanged(lease) {
+      if (documents.get(lease.id)?._etag !== lease._etag) return false;
+      return documents.delete(lease.id);
+    },
   };
   /** a write by someone else: another instance or a checkpoint tool */
   const touch = (id: string, change: Partial<LeaseDocument>) => {

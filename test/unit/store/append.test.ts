@@ -4,6 +4,7 @@ import { defineCodec, InvalidEvent } from '../../../src/codec/index.ts';
 import { accessOf } from '../../../src/store/access.ts';
 import { type AppendSettings, prepareAppend } from '../../../src/store/append.ts';
 import { AccessStrategy, AppendTooLarge, EventTooLarge } from '../../../src/store/index.ts';
+import { timelineUnfold } from '../../../src/store/span.ts';
 
 const codec = defineCodec({ Noted: z.object({ text: z.string() }), State: z.object({ count: z.number() }) });
 type Event = ReturnType<typeof codec.decode> & {};
@@ -73,6 +74,25 @@ describe('preparing an append', () => {
     expect(() =>
       prepareAppend('Log-1', empty, { events: many, unfolds: [], result: undefined }, codec, {}, settings),
     ).toThrow(AppendTooLarge);
+  });
+});
+
+describe('unfold bodies', () => {
+  it('deflates a string-valued unfold even with compression off, as Equinox reads every string body as deflated', () => {
+    const labels = defineCodec({ Label: z.string() });
+    for (const compressUnfolds of [true, false]) {
+      const prepared = prepareAppend(
+        'Tag-1',
+        empty,
+        { events: [], unfolds: [{ type: 'Label', data: 'vip' }], result: undefined },
+        labels,
+        {},
+        { ...settings, compressUnfolds },
+      );
+      const [unfold] = prepared.plan.tip.u;
+      expect(unfold?.D).toBe(1);
+      expect(timelineUnfold(unfold!).data).toBe('vip');
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeBody } from '../../../src/codec/index.ts';
-import { MalformedDocument, spanFromDocument } from '../../../src/store/index.ts';
+import { type BatchDocument, eventsOf, MalformedDocument, spanFromDocument } from '../../../src/store/index.ts';
+import { timelineUnfold } from '../../../src/store/span.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
 
@@ -61,5 +62,22 @@ describe('spans from change-feed documents', () => {
     expect(() => spanFromDocument({ id: '3', p: 'A-1', i: 0, n: 1, e: [{ t: at, c: 'X', d: 'zz', D: 1 }] })).toThrow(
       MalformedDocument,
     );
+  });
+
+  it('names the document, stream and version of an encoded body that does not decode', () => {
+    const batch: BatchDocument = {
+      id: '4',
+      p: 'A-1',
+      i: 4,
+      n: 6,
+      e: [
+        { t: at, c: 'X', d: {} },
+        { t: at, c: 'Y', d: 'not deflate', D: 1 },
+      ],
+    };
+    expect(() => eventsOf(batch)).toThrow(MalformedDocument);
+    expect(() => eventsOf(batch)).toThrow(/Document "4" of stream A-1 .*data of the event at version 5/);
+    const unfold = { i: 6, t: at, c: 'Snapshot', d: {}, m: 'zz', M: 9 };
+    expect(() => timelineUnfold(unfold, { ...batch, e: [], i: 6 })).toThrow(/metadata of unfold "Snapshot"/);
   });
 });

@@ -7,7 +7,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { createScheduler } from '../../../src/streams/scheduler.ts';
-import { gate, readDocument, span } from './support.ts';
+import { doc, gate, readDocument, span } from './support.ts';
 
 describe('scheduler stats', () => {
   it('counts handled events and spans, and reports latency percentiles and a rate', async () => {
@@ -49,6 +49,23 @@ describe('scheduler stats', () => {
   });
 });
 
+describe('scheduler lag', () => {
+  it('reports the age of the oldest change read but not handled, and 0 once every page read is handled', async () => {
+    const release = gate();
+    const scheduler = createScheduler({ handle: () => release.promise.then(() => undefined) }, readDocument);
+    const changedAt = Math.floor(Date.now() / 1000) - 120;
+    const old = { ...doc('Account-1', 0, 1), _ts: changedAt };
+    const newer = { ...doc('Account-2', 0, 1), _ts: changedAt + 60 };
+    await scheduler.ingest({ leaseToken: '0', continuation: 'c1', documents: [newer, old] });
+    const { lag } = scheduler.stats();
+    expect(lag.oldestPendingChangeAt).toEqual(new Date(changedAt * 1000));
+    expect(lag.behindMs).toBeGreaterThanOrEqual(120_000);
+    release.open();
+    await scheduler.awaitCompletion();
+    expect(scheduler.stats().lag).toEqual({ behindMs: 0, oldestPendingChangeAt: undefined });
+  });
+});
+
 describe('scheduler metrics (OpenTelemetry)', () => {
   it('exports handled events, handler durations and stream states on the tributary meter', async () => {
     const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
@@ -85,6 +102,7 @@ describe('scheduler metrics (OpenTelemetry)', () => {
     expect(value('tributary.scheduler.events.handled')).toBe(4);
     expect(value('tributary.scheduler.handler.failures')).toBe(1);
     expect(value('tributary.scheduler.buffered.events')).toBe(0);
+    expect(value('tributary.scheduler.lag')).toBe(0);
     expect(metrics.get('tributary.scheduler.handler.duration')?.dataPoints[0]?.value).toMatchObject({ count: 2 });
     expect(metrics.get('tributary.scheduler.events.handled')?.dataPoints[0]?.attributes).toEqual({
       'tributary.scheduler': 'audit',
