@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TributaryError } from '../src/core/index.ts';
 
 /**
  * The environment the bank app reads, parsed once at the edge. In Azure, infra/modules/function-app.bicep sets these
@@ -59,10 +60,10 @@ export interface BankSettings {
   readonly summaries: SummaryTarget;
 }
 
-export class InvalidSettings extends Error {
+export class InvalidSettings extends TributaryError {
+  readonly code = 'InvalidSettings';
   constructor(readonly problems: readonly string[]) {
     super(`The app settings are not valid: ${problems.join('; ')}.`);
-    this.name = 'InvalidSettings';
   }
 }
 

@@ -18,9 +18,7 @@ const codec = defineCodec({
   Incremented: z.object({ writer: z.number(), seq: z.number(), seen: z.number() }),
   Snapshotted: z.object({ count: z.number() }),
 });
-type Event =
-  | { type: 'Incremented'; data: { writer: number; seq: number; seen: number } }
-  | { type: 'Snapshotted'; data: { count: number } };
+type Event = EventOf<typeof codec>;
 
 describe('concurrent writers on hot streams', () => {
   it('keeps every hot stream linearizable with contiguous versions and no lost or phantom update', async () => {

@@ -41,7 +41,7 @@ const injectionIds = [
   '..%2F..%2Fetc%2Fpasswd',
   '<script>alert(1)</script>',
   'a"b',
-  '${process.exit()}',
+  '$' + '{process.exit()}',
   'SELECT * FROM c',
   '%00',
   'x'.repeat(65),

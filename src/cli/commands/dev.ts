@@ -1,6 +1,17 @@
-import { z } from 'zod';
 import type { Command } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
+
+/** Where each dev host setting comes from, for error messages (values are never echoed: some are secrets). */
+const settingNames: Readonly<Record<string, string>> = {
+  port: 'PORT (or --port)',
+  cosmosPort: 'COSMOS_PORT (or --cosmos-port)',
+  dataDir: 'TRIBUTARY_DATA_DIR (or --data-dir)',
+  cosmosEndpoint: 'COSMOS_ENDPOINT',
+  cosmosKey: 'COSMOS_KEY',
+  databaseId: 'COSMOS_DATABASE',
+  kafkaBrokers: 'KAFKA_BROKERS',
+  eventHubsConnectionString: 'EVENTHUBS_CONNECTION_STRING',
+};
 
 export const devCommand: Command = {
   name: 'dev',
@@ -38,8 +49,13 @@ export const devCommand: Command = {
       ...(args.values['data-dir'] !== undefined ? { dataDir: args.values['data-dir'] } : {}),
     };
     const parsed = DevHostConfig.safeParse({ ...devHostConfigFromEnv(context.io.env), ...flags });
-    if (!parsed.success)
-      throw new UsageError(`Invalid settings: ${z.prettifyError(parsed.error)}`, context.commandPath);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0] ?? '');
+        return `${settingNames[key] ?? key}: ${issue.message}`;
+      });
+      throw new UsageError(`Invalid settings: ${problems.join('; ')}.`, context.commandPath);
+    }
     const { bankApp } = await import('../bank-app.ts');
     const host = await startDevHost(parsed.data, {
       app: bankApp,

@@ -23,6 +23,14 @@ export const streamsCommand: Command = {
   examples: ['tributary streams Account', 'tributary streams Transfer --json'],
   async run(args, context) {
     const category = args.positionals[0]!;
+    // A category is what precedes the first "-" of a stream name, so it is a valid stream name's category.
+    if (category.includes('-') || StreamName.tryParse(`${category}-1`) === undefined) {
+      throw new UsageError(
+        `"${category}" is not a category: it starts with a letter and holds only letters, digits, "_" or "." ` +
+          '(the part of a stream name before the first "-", e.g. Account).',
+        context.commandPath,
+      );
+    }
     const { listStreams } = await import('../stream-reading.ts');
     await withConnection(args, context, async (connection) => {
       const streams = await listStreams(connection, category);

@@ -38,6 +38,12 @@ describe('tributary validates command lines before connecting', () => {
     );
   });
 
+  it('refuses to list the streams of something that cannot be a category', async () => {
+    const { io, out } = captureIo();
+    expect(await runCli(['streams', 'Account-42'], io)).toBe(2);
+    expect(out.stderr).toContain('"Account-42" is not a category');
+  });
+
   it('refuses dump --from that is not a version', async () => {
     const { io, out } = captureIo();
     expect(await runCli(['dump', 'Account-42', '--from', '1.5'], io)).toBe(2);
@@ -48,6 +54,15 @@ describe('tributary validates command lines before connecting', () => {
     const { io, out } = captureIo();
     expect(await runCli(['cosmos', '--port', 'eighty'], io)).toBe(2);
     expect(out.stderr).toContain('port');
+  });
+
+  it('refuses a dev host setting that is wrong, naming the variable and the flag, without echoing values', async () => {
+    const { io, out } = captureIo({ PORT: 'eighty', COSMOS_ENDPOINT: 'not-a-url', COSMOS_KEY: 'c2VjcmV0' });
+    expect(await runCli(['dev'], io)).toBe(2);
+    expect(out.stderr).toContain('PORT (or --port): ');
+    expect(out.stderr).toContain('COSMOS_ENDPOINT: ');
+    expect(out.stderr).not.toContain('not-a-url');
+    expect(out.stderr).not.toContain('c2VjcmV0');
   });
 
   it('refuses an endpoint that is not a URL', async () => {
