@@ -77,7 +77,7 @@ async function throughputRatio(context: BenchContext): Promise<void> {
       measured('feed.throughput.ratio', result.tributary, 'events/s', {
         goal: atLeast(0.8),
         baseline: result.baseline,
-        note: `${total.toLocaleString('en-US')} events on ${streams} streams, 4 ranges, from the beginning, pages of ${pageSize} documents on both sides, no-op handler; Tributary = processor with leases + checkpoints + scheduler, baseline = raw getChangeFeedIterator loop per range; medians of ${context.rounds} interleaved rounds`,
+        note: `${total.toLocaleString('en-US')} events on ${streams} streams, 4 ranges, from the beginning, pages of ${pageSize} documents on both sides, no-op handler; Tributary = processor with leases + checkpoints + scheduler, clock started before processor.start() (lease creation and the first acquire cycle), baseline = raw getChangeFeedIterator loop per range; medians of ${context.rounds} interleaved rounds`,
       }),
     );
   } finally {

@@ -42,7 +42,9 @@ function parseBody<S extends z.ZodType>(request: ApiRequest, schema: S): Parsed<
 
 function parseId(request: ApiRequest, name = 'id'): Parsed<string> {
   const parsed = EntityId.safeParse(request.params[name]);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, response: badRequest(parsed.error, 'path') };
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, response: badRequest(parsed.error, 'path', name) };
 }
 
 /** The `Idempotency-Key` header, when given: it becomes a transaction or transfer id, so it must be a valid id. */

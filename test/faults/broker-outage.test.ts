@@ -18,17 +18,17 @@ import {
   kafkaConfigFromBrokers,
   parseEnvelope,
 } from '../../src/summaries/index.ts';
-import { startKafkaProxy, startTestKafka } from '../support/kafka.ts';
+import { skipKafka, startKafkaProxy, startTestKafka } from '../support/kafka.ts';
 import { openLedger, scaled } from './support/ledger.ts';
 import { runSeed, seededRandom } from './support/random.ts';
 import { replayEvents } from './support/replay.ts';
-import { eventually, startFaultCosmos } from './support/setup.ts';
+import { eventually, skipWithoutLocalCosmos, startFaultCosmos } from './support/setup.ts';
 import { itemCodec, writeItems } from './support/workload.ts';
 
 const ledger = openLedger(import.meta.filename);
 afterAll(() => ledger.flush());
 
-describe('broker outage', () => {
+describe.skipIf(skipWithoutLocalCosmos || skipKafka)('broker outage', () => {
   it(
     'delivers every stream’s latest summary, in version order, after the brokers come back',
     async () => {

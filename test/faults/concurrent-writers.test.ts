@@ -9,7 +9,7 @@ import { defineCodec, type EventOf } from '../../src/codec/index.ts';
 import { AccessStrategy, createCosmosStore } from '../../src/store/index.ts';
 import { openLedger, scaled } from './support/ledger.ts';
 import { replayEvents } from './support/replay.ts';
-import { startFaultCosmos } from './support/setup.ts';
+import { skipWithoutLocalCosmos, startFaultCosmos } from './support/setup.ts';
 
 const ledger = openLedger(import.meta.filename);
 afterAll(() => ledger.flush());
@@ -20,7 +20,7 @@ const codec = defineCodec({
 });
 type Event = EventOf<typeof codec>;
 
-describe('concurrent writers on hot streams', () => {
+describe.skipIf(skipWithoutLocalCosmos)('concurrent writers on hot streams', () => {
   it('keeps every hot stream linearizable with contiguous versions and no lost or phantom update', async () => {
     ledger.scenario();
     const hotStreams = scaled(4, 16);

@@ -7,13 +7,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runChecksumProjection, viewsAgainstReplay } from './support/in-process.ts';
 import { openLedger, scaled } from './support/ledger.ts';
 import { runSeed, seededRandom } from './support/random.ts';
-import { startFaultCosmos } from './support/setup.ts';
+import { skipWithoutLocalCosmos, startFaultCosmos } from './support/setup.ts';
 import { writeItems } from './support/workload.ts';
 
 const ledger = openLedger(import.meta.filename);
 afterAll(() => ledger.flush());
 
-describe('Cosmos DB faults during writes and change-feed reads', () => {
+describe.skipIf(skipWithoutLocalCosmos)('Cosmos DB faults during writes and change-feed reads', () => {
   it(
     'projects every event exactly once into its view through 429 storms, 503s, latency and dropped connections',
     async () => {

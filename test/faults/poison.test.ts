@@ -13,7 +13,7 @@ import { applyToChecksumView, type ChecksumView, compareWithReplay } from './sup
 import { openLedger, scaled } from './support/ledger.ts';
 import { runSeed, seededRandom } from './support/random.ts';
 import { replayEvents } from './support/replay.ts';
-import { eventually, startFaultCosmos } from './support/setup.ts';
+import { eventually, skipWithoutLocalCosmos, startFaultCosmos } from './support/setup.ts';
 import { itemCodec, writeItems } from './support/workload.ts';
 
 const ledger = openLedger(import.meta.filename);
@@ -30,7 +30,7 @@ function tip(stream: string, events: unknown) {
   return { id: '-1', p: stream, i: 0, n: Array.isArray(events) ? events.length : 1, e: events, u: [] };
 }
 
-describe('poison events', () => {
+describe.skipIf(skipWithoutLocalCosmos)('poison events', () => {
   it(
     'parks poisoned streams with their reasons, lets everything else flow, and replays them after the fix',
     async () => {

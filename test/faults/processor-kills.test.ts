@@ -12,7 +12,7 @@ import { createFleet } from './support/fleet.ts';
 import { openLedger, scaled } from './support/ledger.ts';
 import { runSeed, seededRandom } from './support/random.ts';
 import { replayEvents } from './support/replay.ts';
-import { eventually, startFaultCosmos } from './support/setup.ts';
+import { eventually, skipWithoutLocalCosmos, startFaultCosmos } from './support/setup.ts';
 import { writeItems } from './support/workload.ts';
 
 const ledger = openLedger(import.meta.filename);
@@ -22,7 +22,7 @@ const trace = (message: string) => {
 };
 afterAll(() => ledger.flush());
 
-describe('processor instances killed mid-flight', () => {
+describe.skipIf(skipWithoutLocalCosmos)('processor instances killed mid-flight', () => {
   it(
     'brings every view to the replayed state after random SIGKILLs, restarts and lease takeovers',
     async () => {

@@ -3,6 +3,13 @@ import type { LocalCosmos } from '../../../src/emulator/index.ts';
 import { ensureContainers } from '../../../src/store/index.ts';
 import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
 
+/**
+ * The fault suite injects faults into (and reads metrics from) the in-process emulator. Against `COSMOS_ENDPOINT` its
+ * scenarios fail with a clear message, or are skipped when `TRIBUTARY_ALLOW_SKIP=1`.
+ */
+export const skipWithoutLocalCosmos =
+  process.env.COSMOS_ENDPOINT !== undefined && process.env.TRIBUTARY_ALLOW_SKIP === '1';
+
 /** A fresh database with Tributary's containers on the in-process emulator (the fault suite needs its faults). */
 export interface FaultCosmos {
   readonly cosmos: TestCosmos;

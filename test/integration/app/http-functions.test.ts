@@ -60,7 +60,7 @@ describe('the HTTP functions', () => {
       error: 'InvalidJson',
     });
     const badId = await fixture.call('deposit', { params: { id: 'a/b' }, body: { amount: 5 } });
-    expect(badId).toMatchObject({ status: 400, body: { error: 'InvalidRequest', issues: [{ path: '' }] } });
+    expect(badId).toMatchObject({ status: 400, body: { error: 'InvalidRequest', issues: [{ path: 'id' }] } });
   });
 
   it('answer 400 for an Idempotency-Key that cannot be a transaction or transfer id, and write nothing', async () => {
