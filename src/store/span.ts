@@ -28,17 +28,50 @@ function decodeStoredBody(
 
 /** Decodes one stored event (decompressing `d`/`m`) into a timeline event at `index`. */
 export function timelineEvent(event: EventDocument, index: bigint, document?: BatchDocument): TimelineEvent {
-  const source = (part: string) =>
-    document && { documentId: document.id, stream: document.p, what: `the ${part} of the event at version ${index}` };
+  return decodeEvent(event, index, document, new Date(event.t));
+}
+
+function decodeEvent(
+  event: EventDocument,
+  index: bigint,
+  document: BatchDocument | undefined,
+  timestamp: Date,
+): TimelineEvent {
+  const { d, D, m, M } = event;
+  // An unflagged body (the usual case) is stored as JSON and needs no decoding.
+  const data = D === undefined || D === null ? d : decodeEventBody(d, D, document, index, 'data');
+  const meta =
+    m === undefined
+      ? undefined
+      : M === undefined || M === null
+        ? m
+        : decodeEventBody(m, M, document, index, 'metadata');
   return {
     index,
     type: event.c,
-    data: decodeStoredBody(event.d, event.D, source('data')),
-    meta: event.m === undefined ? undefined : decodeStoredBody(event.m, event.M, source('metadata')),
-    timestamp: new Date(event.t),
+    data,
+    meta,
+    timestamp,
     correlationId: event.correlationId ?? undefined,
     causationId: event.causationId ?? undefined,
   };
+}
+
+/** Decodes an event body; the `MalformedDocument` naming where it sits is built only when it fails. */
+function decodeEventBody(
+  value: unknown,
+  encoding: unknown,
+  document: BatchDocument | undefined,
+  index: bigint,
+  part: string,
+): unknown {
+  if (document === undefined) return decodeBody(value, encoding);
+  try {
+    return decodeBody(value, encoding);
+  } catch (cause) {
+    const what = `the ${part} of the event at version ${index}`;
+    throw new MalformedDocument(document.id, document.p, `${what} does not decode (${String(cause)})`, { cause });
+  }
 }
 
 /**
@@ -63,17 +96,32 @@ export function timelineUnfold(unfold: UnfoldDocument, tip?: BatchDocument): Tim
  * `MalformedDocument` naming the document, the stream and the version.
  */
 export function eventsOf(document: BatchDocument): TimelineEvent[] {
-  const base = BigInt(document.i);
-  return document.e.map((event, offset) => timelineEvent(event, base + BigInt(offset), document));
+  const first = document.i;
+  const stored = document.e;
+  const events = new Array<TimelineEvent>(stored.length);
+  // The events of one transaction usually share their timestamp: parse each distinct string once (`new Date(s)` and
+  // `new Date(Date.parse(s))` are the same date); every event still gets a Date of its own.
+  let lastText: string | undefined;
+  let lastMs = 0;
+  for (let offset = 0; offset < stored.length; offset++) {
+    const event = stored[offset]!;
+    if (event.t !== lastText) {
+      lastText = event.t;
+      lastMs = Date.parse(event.t);
+    }
+    events[offset] = decodeEvent(event, BigInt(first + offset), document, new Date(lastMs));
+  }
+  return events;
 }
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
-function checkEvent(value: unknown): string | undefined {
+/** Checks one event; `validTime` is a timestamp already known to parse (events of a batch usually share theirs). */
+function checkEvent(value: unknown, validTime: string | undefined): string | undefined {
   if (typeof value !== 'object' || value === null) return 'an event is not an object';
   const event = value as Record<string, unknown>;
   if (typeof event.c !== 'string') return 'an event has no string type "c"';
-  if (typeof event.t !== 'string' || Number.isNaN(Date.parse(event.t)))
+  if (typeof event.t !== 'string' || (event.t !== validTime && Number.isNaN(Date.parse(event.t))))
     return `event "${event.c}" has no ISO timestamp "t"`;
   return undefined;
 }
@@ -96,9 +144,11 @@ export function asBatchDocument(document: Record<string, unknown>): BatchDocumen
   if ((document.n as number) - (document.i as number) !== events.length) {
     fail(`"n" - "i" = ${(document.n as number) - (document.i as number)} but "e" holds ${events.length} events`);
   }
+  let validTime: string | undefined;
   for (const event of events) {
-    const problem = checkEvent(event);
+    const problem = checkEvent(event, validTime);
     if (problem !== undefined) fail(problem);
+    validTime = (event as { t: string }).t;
   }
   if (id === '-1' && document.u !== undefined && !Array.isArray(document.u)) fail('"u" (the unfolds) is not an array');
   return document as unknown as BatchDocument;
