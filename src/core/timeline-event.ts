@@ -7,6 +7,7 @@ export interface TimelineEvent {
   readonly type: string;
   readonly data: unknown;
   readonly meta: unknown;
+  /** when the event was written; events written together may share one `Date` instance: never mutate it */
   readonly timestamp: Date;
   readonly correlationId?: string | undefined;
   readonly causationId?: string | undefined;

@@ -1,3 +1,4 @@
+import type { FeedRange } from '@azure/cosmos';
 import { every } from './abortable.ts';
 import { decideLeases, type LeaseView } from './balancing.ts';
 import { type CheckpointTracker, createCheckpointTracker } from './checkpoint-tracker.ts';
@@ -84,21 +85,22 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
   };
 
   /** A lease that would start from "now" gets that position stored first, so that no later owner skips past it. */
-  const pinNow = async (owned: OwnedLease): Promise<void> => {
+  const pinNow = async (owned: OwnedLease, ranges: readonly FeedRange[]): Promise<void> => {
     const lease = owned.current();
     if (lease.continuation !== null || effectiveStart(lease, settings.startFrom) !== 'now') return;
     for (let attempt = 1; ; attempt += 1) {
-      const token = await resolveNow(monitored, lease);
+      const token = await resolveNow(monitored, lease, attempt === 1 ? ranges : undefined);
       if (token !== undefined) return owned.checkpoint(token);
       if (attempt === maxNowProbes) throw new Error(`lease ${lease.id}: the feed kept answering changes to "now"`);
     }
   };
 
-  const startReading = async (lease: LeaseDocument) => {
+  /** `ranges`: the monitored container's feed ranges as this acquire cycle read them. */
+  const startReading = async (lease: LeaseDocument, ranges: readonly FeedRange[]) => {
     const owned = createOwnedLease(store, lease, me);
-    await pinNow(owned);
+    await pinNow(owned, ranges);
     const pinned = owned.current();
-    const start = await startPositionOf(monitored, pinned, settings.startFrom);
+    const start = await startPositionOf(monitored, pinned, settings.startFrom, ranges);
     const tracker = createCheckpointTracker(pinned.continuation ?? undefined);
     const reader = createRangeReader({
       monitored,
@@ -115,7 +117,7 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
   };
 
   /** Takes a lease with an ETag-guarded write; undefined when another instance changed it first. */
-  const take = async (lease: LeaseDocument): Promise<LeaseDocument | undefined> => {
+  const take = async (lease: LeaseDocument, ranges: readonly FeedRange[]): Promise<LeaseDocument | undefined> => {
     const now = new Date().toISOString();
     const taken = await store.replace({ ...lease, owner: me, acquiredAt: now, renewedAt: now });
     if (taken === undefined) return undefined;
@@ -124,7 +126,7 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
       return undefined;
     }
     try {
-      await startReading(taken);
+      await startReading(taken, ranges);
     } catch (error) {
       // e.g. the lease was taken over while its "now" was being stored: nothing is read, the lease stays with
       // whoever holds it (or expires and is taken again)
@@ -136,14 +138,16 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
   };
 
   /** Leases for EPK space that no lease covers yet: a new processor, or (rarely) space no lease document holds. */
-  const createMissingLeases = async (existing: readonly LeaseDocument[]): Promise<LeaseDocument[] | undefined> => {
-    const ranges = await monitored.getFeedRanges();
+  const createMissingLeases = async (
+    existing: readonly LeaseDocument[],
+    ranges: readonly FeedRange[],
+  ): Promise<LeaseDocument[] | undefined> => {
     const missing = EpkRange.uncovered(
       ranges,
       existing.map((lease) => lease.feedRange),
     );
     if (missing.length === 0) return undefined;
-    for (const range of missing) await store.create(range);
+    await Promise.all(missing.map((range) => store.create(range)));
     counters.leasesCreated += missing.length;
     return withdrawOverlaps(missing, await store.list());
   };
@@ -182,8 +186,8 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
 
   const acquireCycle = async () => {
     counters.acquireCycles += 1;
-    let leases = await store.list();
-    leases = (await createMissingLeases(leases)) ?? leases;
+    const [listed, ranges] = await Promise.all([store.list(), monitored.getFeedRanges()]);
+    const leases = (await createMissingLeases(listed, ranges)) ?? listed;
     for (const lease of leases) {
       if (running.has(lease.id) && lease.owner !== me) {
         drop(lease.id, new LeaseLost(lease.id, me, `it is now owned by ${lease.owner ?? 'nobody'}`));
@@ -201,23 +205,28 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
       );
       const steal = stolen ? undefined : decision.steal;
       let lostRace = false;
-      for (const id of steal === undefined ? decision.acquire : [...decision.acquire, steal]) {
-        const lease = byId.get(id);
-        if (lease === undefined || state !== 'running') continue;
-        const taken = await take(lease);
-        if (taken !== undefined) {
-          byId.set(id, taken);
-          if (id === steal) {
-            stolen = true;
-            counters.leasesStolen += 1;
+      // Each lease is its own document: take them all at once, so that every range starts reading without waiting
+      // for the others' writes.
+      const ids = steal === undefined ? decision.acquire : [...decision.acquire, steal];
+      await Promise.all(
+        ids.map(async (id) => {
+          const lease = byId.get(id);
+          if (lease === undefined || state !== 'running') return;
+          const taken = await take(lease, ranges);
+          if (taken !== undefined) {
+            byId.set(id, taken);
+            if (id === steal) {
+              stolen = true;
+              counters.leasesStolen += 1;
+            }
+            return;
           }
-          continue;
-        }
-        lostRace = true;
-        const fresh = await store.read(id);
-        if (fresh === undefined) byId.delete(id);
-        else byId.set(id, fresh);
-      }
+          lostRace = true;
+          const fresh = await store.read(id);
+          if (fresh === undefined) byId.delete(id);
+          else byId.set(id, fresh);
+        }),
+      );
       if (!lostRace) return;
     }
   };

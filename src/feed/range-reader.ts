@@ -34,8 +34,8 @@ export interface RangeReaderOptions {
 const maxBackoffMs = 10_000;
 
 /**
- * Reads one lease's range in a loop. A page with documents goes to the sink (awaiting `ingest` is the back-pressure)
- * and its `handled` promise to the checkpoint tracker; a 304 (nothing new) still yields a newer continuation, which
+ * Reads one lease's range in a loop, one page ahead of the sink. A page with documents goes to the sink (awaiting
+ * `ingest` is the back-pressure) and its `handled` promise to the checkpoint tracker; a 304 (nothing new) still yields a newer continuation, which
  * is tracked too so that a lease started "now" gets a checkpoint before its first change.
  */
 export function createRangeReader(options: RangeReaderOptions): RangeReader {
@@ -47,13 +47,24 @@ export function createRangeReader(options: RangeReaderOptions): RangeReader {
     maxItemCount: options.maxItemsPerPage,
   });
 
+  type Response = Awaited<ReturnType<typeof iterator.readNext>>;
+  const readNext = (): Promise<Response> => {
+    const reading = iterator.readNext();
+    // A read-ahead may be abandoned (stop, a refused page): its failure then concerns nobody.
+    reading.catch(() => undefined);
+    return reading;
+  };
+
   const loop = async () => {
     let failures = 0;
     let lastTracked: string | undefined;
+    let readAhead: Promise<Response> | undefined;
     while (!signal.aborted) {
-      let response: Awaited<ReturnType<typeof iterator.readNext>> | typeof aborted;
+      const reading = readAhead ?? readNext();
+      readAhead = undefined;
+      let response: Response | typeof aborted;
       try {
-        response = await unlessAborted(iterator.readNext(), signal);
+        response = await unlessAborted(reading, signal);
       } catch (error) {
         // The iterator only moves its position on success, so the same read is simply retried.
         failures += 1;
@@ -75,6 +86,9 @@ export function createRangeReader(options: RangeReaderOptions): RangeReader {
       }
       stats.pages += 1;
       stats.documents += response.result.length;
+      // The next page is asked for before this one is handed over, so that the feed serves it while this one is
+      // decoded and dispatched: at most one page per range is held beyond what the sink has accepted.
+      readAhead = readNext();
       const accepted = await unlessAborted(
         options.sink.ingest({ leaseToken: options.leaseToken, documents: response.result, continuation }),
         signal,

@@ -11,8 +11,12 @@ export type StartFrom = 'beginning' | 'now' | Date;
  * `getFeedRanges()` returned. An exact match is reused as is; a range that has split since (the lease still names
  * the parent) is rebuilt and the SDK reads all its children.
  */
-export async function feedRangeOf(container: Container, range: EpkRange): Promise<FeedRange> {
-  const current = await container.getFeedRanges();
+export async function feedRangeOf(
+  container: Container,
+  range: EpkRange,
+  known?: readonly FeedRange[],
+): Promise<FeedRange> {
+  const current = known ?? (await container.getFeedRanges());
   const exact = current.find((r) => r.minInclusive === range.minInclusive && r.maxExclusive === range.maxExclusive);
   if (exact !== undefined) return exact;
   const sample = current[0];
@@ -33,10 +37,14 @@ export function effectiveStart(lease: LeaseDocument, configured: StartFrom): Sta
  * loses its owner before its first checkpoint would start from a later "now" under its next owner and skip the
  * changes written in between, so the processor stores this token in the lease before reading. Undefined if the
  * feed answered with changes (a write landed while asking): the caller asks again, a later "now" skips nothing
- * anyone has read yet.
+ * anyone has read yet. `known`: the container's feed ranges when the caller has just read them (saves a request).
  */
-export async function resolveNow(container: Container, lease: LeaseDocument): Promise<string | undefined> {
-  const range = await feedRangeOf(container, lease.feedRange);
+export async function resolveNow(
+  container: Container,
+  lease: LeaseDocument,
+  known?: readonly FeedRange[],
+): Promise<string | undefined> {
+  const range = await feedRangeOf(container, lease.feedRange, known);
   const probe = container.items.getChangeFeedIterator({
     changeFeedStartFrom: ChangeFeedStartFrom.Now(range),
     maxItemCount: 1,
@@ -45,14 +53,18 @@ export async function resolveNow(container: Container, lease: LeaseDocument): Pr
   return response.result.length === 0 ? response.continuationToken : undefined;
 }
 
-/** The checkpoint if there is one, else the rewind marker, else the processor's configured start. */
+/**
+ * The checkpoint if there is one, else the rewind marker, else the processor's configured start. `known`: the
+ * container's feed ranges when the caller has just read them (saves a request).
+ */
 export async function startPositionOf(
   container: Container,
   lease: LeaseDocument,
   configured: StartFrom,
+  known?: readonly FeedRange[],
 ): Promise<ChangeFeedStartFrom> {
   if (lease.continuation !== null) return ChangeFeedStartFrom.Continuation(lease.continuation);
-  const range = await feedRangeOf(container, lease.feedRange);
+  const range = await feedRangeOf(container, lease.feedRange, known);
   const start = effectiveStart(lease, configured);
   if (start === 'beginning') return ChangeFeedStartFrom.Beginning(range);
   if (start === 'now') return ChangeFeedStartFrom.Now(range);

@@ -91,6 +91,17 @@ export function timelineUnfold(unfold: UnfoldDocument, tip?: BatchDocument): Tim
   };
 }
 
+/** `BigInt(n)` allocates; bigints are immutable, so the versions most streams have are made once and shared. */
+const sharedVersions: bigint[] = [];
+const sharedVersionLimit = 1 << 16;
+
+function versionOf(n: number): bigint {
+  if (n >= sharedVersionLimit) return BigInt(n);
+  // filled in order, so that the array stays dense
+  while (sharedVersions.length <= n) sharedVersions.push(BigInt(sharedVersions.length));
+  return sharedVersions[n]!;
+}
+
 /**
  * The events of a tip or batch, with their versions (`i`, `i + 1`, …). An encoded body that does not decode raises
  * `MalformedDocument` naming the document, the stream and the version.
@@ -99,17 +110,17 @@ export function eventsOf(document: BatchDocument): TimelineEvent[] {
   const first = document.i;
   const stored = document.e;
   const events = new Array<TimelineEvent>(stored.length);
-  // The events of one transaction usually share their timestamp: parse each distinct string once (`new Date(s)` and
-  // `new Date(Date.parse(s))` are the same date); every event still gets a Date of its own.
+  // The events of one append share their timestamp string, and then one Date (allocating a Date per event costs as
+  // much as the rest of decoding). `TimelineEvent.timestamp` is read-only by contract.
   let lastText: string | undefined;
-  let lastMs = 0;
+  let lastDate = new Date(Number.NaN);
   for (let offset = 0; offset < stored.length; offset++) {
     const event = stored[offset]!;
     if (event.t !== lastText) {
       lastText = event.t;
-      lastMs = Date.parse(event.t);
+      lastDate = new Date(event.t);
     }
-    events[offset] = decodeEvent(event, BigInt(first + offset), document, new Date(lastMs));
+    events[offset] = decodeEvent(event, versionOf(first + offset), document, lastDate);
   }
   return events;
 }
@@ -163,5 +174,5 @@ export function asBatchDocument(document: Record<string, unknown>): BatchDocumen
 export function spanFromDocument(document: Record<string, unknown>): StreamSpan | undefined {
   if (!('p' in document) && !('i' in document) && !('e' in document)) return undefined;
   const batch = asBatchDocument(document);
-  return { stream: batch.p, index: BigInt(batch.i), events: eventsOf(batch) };
+  return { stream: batch.p, index: versionOf(batch.i), events: eventsOf(batch) };
 }

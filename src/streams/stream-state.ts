@@ -12,13 +12,15 @@ import type { HandlerOutcome } from './handler.ts';
  * - `parked`: its events are in the dead letters; later events join them there until it is replayed
  * - `removed`: forgotten (its lease was revoked); a new state is created if it shows up again
  */
+const ignore = (): void => {};
+
 export type StreamPhase = 'idle' | 'queued' | 'active' | 'delayed' | 'parking' | 'parked' | 'removed';
 
 /** A page being handled: how many of its streams still have to reach the version the page carried. */
 export class PageProgress {
   remaining = 0;
   revoked = false;
-  resolve: () => void = () => {};
+  resolve: () => void = ignore;
   constructor(
     readonly leaseToken: string,
     /** epoch ms of the oldest change (`_ts`) in the page, when its documents carry one */
@@ -89,9 +91,9 @@ export class StreamState {
   /** the lease was revoked while the handler ran: forget the stream once it settles */
   forget = false;
 
-  onDone: (outcome: HandlerOutcome | undefined) => void = () => {};
-  onFail: (error: unknown) => void = () => {};
-  onTimer: () => void = () => {};
+  onDone: (outcome: HandlerOutcome | undefined) => void = ignore;
+  onFail: (error: unknown) => void = ignore;
+  onTimer: () => void = ignore;
 
   constructor(readonly stream: string) {}
 }

@@ -77,19 +77,27 @@ describe('reading a lease’s range', () => {
     expect(running.stats).toMatchObject({ pages: 2, documents: 3 });
   });
 
-  it('reads no further while the sink has not accepted the last page (back-pressure)', async () => {
+  it('reads one page ahead of the sink and no further while the sink has not accepted the last page (back-pressure)', async () => {
     const { container, reads } = scriptedContainer([
       { statusCode: 200, documents: [{ id: 'a' }], continuation: 'c1' },
       { statusCode: 200, documents: [{ id: 'b' }], continuation: 'c2' },
+      { statusCode: 200, documents: [{ id: 'c' }], continuation: 'c3' },
     ]);
     let accept = () => {};
     const { sink, pages } = recordingSink(() => new Promise<void>((resolve) => (accept = resolve)));
     const running = reader(container, sink);
     await until(() => pages.length === 1);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(reads.count).toBe(1);
+    // page b is read while page a waits for room, page c is not
+    expect(reads.count).toBe(2);
+    expect(pages).toHaveLength(1);
     accept();
     await until(() => pages.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(reads.count).toBe(3);
+    accept();
+    await until(() => pages.length === 3);
+    expect(pages.map((page) => page.continuation)).toEqual(['c1', 'c2', 'c3']);
     accept();
     await running.stop();
   });

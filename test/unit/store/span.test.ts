@@ -27,6 +27,20 @@ describe('spans from change-feed documents', () => {
     expect(span?.events[1]?.meta).toEqual({ user: 'u' });
   });
 
+  it('numbers events right across the range of shared small versions, and dates each by its own timestamp', () => {
+    const later = '2026-01-01T00:00:01.000Z';
+    const first = 65_530;
+    const events = Array.from({ length: 12 }, (_, k) => ({ t: k < 6 ? at : later, c: 'X', d: { k } }));
+    const span = spanFromDocument({ id: String(first), p: 'A-1', i: first, n: first + 12, e: events });
+    expect(span?.index).toBe(65_530n);
+    expect(span?.events.map((e) => e.index)).toEqual(Array.from({ length: 12 }, (_, k) => BigInt(first + k)));
+    expect(span?.events.map((e) => e.timestamp.toISOString())).toEqual(events.map((e) => e.t));
+    // versions from another document are the same values
+    expect(eventsOf({ id: '0', p: 'A-2', i: 0, n: 1, e: [{ t: at, c: 'X', d: 1 }] } as BatchDocument)[0]?.index).toBe(
+      0n,
+    );
+  });
+
   it('decompresses event bodies flagged D: 1', () => {
     const data = { text: 'y'.repeat(400) };
     const body = encodeBody(data, true);
