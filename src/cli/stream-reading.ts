@@ -21,7 +21,13 @@ export async function dumpStream(
   const dump = await storeOf(connection).dumpStream(stream);
   const events = dump.events.filter((event) => event.index >= from);
   if (options.json) {
-    for (const event of events) options.out.write(`${JSON.stringify({ stream, ...event }, bigintAsNumber)}\n`);
+    // one object per line: the events (from `from` on), then the tip's unfolds; `kind` tells them apart
+    for (const event of events) {
+      options.out.write(`${JSON.stringify({ kind: 'event', stream, ...event }, bigintAsNumber)}\n`);
+    }
+    for (const unfold of dump.unfolds) {
+      options.out.write(`${JSON.stringify({ kind: 'unfold', stream, ...unfold }, bigintAsNumber)}\n`);
+    }
     return;
   }
   if (dump.tip === undefined && dump.events.length === 0) {

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runCli } from '../../../src/cli/run.ts';
 import { defineCodec } from '../../../src/codec/index.ts';
-import { ContainerNames, createCosmosStore } from '../../../src/store/index.ts';
+import { AccessStrategy, ContainerNames, createCosmosStore } from '../../../src/store/index.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { captureIo } from '../../unit/cli/capture-io.ts';
 
-const codec = defineCodec({ Noted: z.object({ text: z.string() }) });
-type Note = { type: 'Noted'; data: { text: string } };
+const codec = defineCodec({ Noted: z.object({ text: z.string() }), Counted: z.object({ notes: z.number() }) });
+type Note = { type: 'Noted'; data: { text: string } } | { type: 'Counted'; data: { notes: number } };
 
 const cosmos = useTestCosmos();
 let databaseId: string;
@@ -68,8 +68,37 @@ describe('tributary init, streams and dump', () => {
       .split('\n')
       .map((line) => JSON.parse(line));
     expect(lines).toEqual([
-      expect.objectContaining({ stream: 'Note-a', index: 1, type: 'Noted', data: { text: 'second' } }),
+      expect.objectContaining({ kind: 'event', stream: 'Note-a', index: 1, type: 'Noted', data: { text: 'second' } }),
     ]);
+  });
+
+  it('dump --json prints the unfolds of the tip after the events', async () => {
+    const store = createCosmosStore({ client: cosmos.client, databaseId });
+    const counted = store.category<Note, number>({
+      name: 'Counted',
+      codec,
+      fold: { initial: 0, evolve: (n) => n + 1 },
+      access: AccessStrategy.Snapshot<Note, number>(
+        (event) => event.type === 'Counted',
+        (notes) => ({ type: 'Counted', data: { notes } }),
+      ),
+    });
+    await counted.transact('x', () => [
+      { type: 'Noted', data: { text: 'one' } },
+      { type: 'Noted', data: { text: 'two' } },
+    ]);
+    const json = await tributary('dump', 'Counted-x', '--json');
+    expect(json.code).toBe(0);
+    const lines = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.kind, line.type])).toEqual([
+      ['event', 'Noted'],
+      ['event', 'Noted'],
+      ['unfold', 'Counted'],
+    ]);
+    expect(lines[2]).toMatchObject({ stream: 'Counted-x', index: 2, data: { notes: 2 } });
   });
 
   it('dump says so when a stream has no events', async () => {
