@@ -101,6 +101,9 @@ async function throughputRatioWith(
     await processorRun('warm-up');
     await rawRun();
     const result = await sideBySide(rounds, processorRun, rawRun);
+    const thousands = (runs: readonly number[]) => runs.map((rate) => Math.round(rate / 1000)).join(' ');
+    context.log(`${name} rounds (k events/s): Tributary ${thousands(result.tributaryRuns)}`);
+    context.log(`${name} rounds (k events/s): baseline ${thousands(result.baselineRuns)}`);
     context.emit(
       measured(name, result.tributary, 'events/s', {
         ...(goal ? { goal } : {}),
