@@ -77,3 +77,22 @@ export interface PermanentFailure {
 export function isPermanentFailure(error: unknown): error is PermanentFailure {
   return typeof error === 'object' && error !== null && 'permanent' in error && error.permanent === true;
 }
+
+/**
+ * A dead letter cannot be stored: one of its events, or the letter without its events, is over the size of a
+ * document on its own. The scheduler retries the write (counted in `stats().parkingFailures`) and holds the page.
+ */
+export class DeadLetterTooLarge extends TributaryError {
+  readonly code = 'DeadLetterTooLarge';
+  constructor(
+    readonly letterId: string,
+    what: string,
+    readonly bytes: number,
+    readonly budgetBytes: number,
+  ) {
+    super(
+      `Dead letter ${letterId}: ${what} is ${bytes} bytes of JSON, over the ${budgetBytes}-byte budget of a document. ` +
+        'Expected every event to fit a Cosmos DB document with room to spare; replay or remove the parked stream.',
+    );
+  }
+}

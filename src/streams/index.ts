@@ -8,6 +8,7 @@ export {
   type MalformedDocumentRecord,
 } from './dead-letter-store.ts';
 export {
+  DeadLetterTooLarge,
   HandlerKeptWaiting,
   HandlerMadeNoProgress,
   isPermanentFailure,

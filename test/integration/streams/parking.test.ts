@@ -96,6 +96,51 @@ describe('dead letters in the dead-letters container', () => {
   });
 });
 
+describe('a dead letter bigger than a Cosmos DB document', () => {
+  it('is stored as a head and parts under 2 MB each, listed whole, and removed with every part', async () => {
+    const store = cosmosDeadLetters(deadLetters);
+    const text = 'x'.repeat(1_000);
+    const letter: DeadLetter = {
+      id: DeadLetter.id('big', 'Account-9'),
+      stream: 'Account-9',
+      processor: 'big',
+      error: { name: 'Error', message: 'boom' },
+      reason: 'failed',
+      events: Array.from({ length: 4_000 }, (_, index) => ({
+        index,
+        type: 'Deposited',
+        data: { index, text },
+        meta: null,
+        timestamp: '2026-01-01T00:00:00.000Z',
+      })),
+      malformed: [],
+      attempts: 5,
+      parkedAt: '2026-01-01T00:00:01.000Z',
+    };
+    // about 4.3 MB: one document of it is refused by the server
+    await expect(deadLetters.items.upsert({ ...letter })).rejects.toMatchObject({ code: 413 });
+
+    await store.put(letter);
+    const documents = async () =>
+      (
+        await deadLetters.items
+          .query({ query: 'SELECT c.id FROM c WHERE c.processor = @p', parameters: [{ name: '@p', value: 'big' }] })
+          .fetchAll()
+      ).resources;
+    expect((await documents()).length).toBeGreaterThanOrEqual(3);
+    expect(await store.list('big')).toEqual([letter]);
+
+    // it grows while parked, and stays whole
+    const grown = { ...letter, events: [...letter.events, { ...letter.events[0]!, index: 4_000 }] };
+    await store.put(grown);
+    expect((await store.list('big'))[0]?.events).toHaveLength(4_001);
+
+    await store.remove('big', 'Account-9');
+    expect(await store.list('big')).toEqual([]);
+    expect(await documents()).toEqual([]);
+  });
+});
+
 describe('a processor with a stream scheduler', () => {
   it('parks a stream that keeps failing, moves on, and replays it in order once fixed', async () => {
     await append('Account-1', 0, 2);
