@@ -51,7 +51,7 @@ async function throughputRatioWith(
   const total = streams * eventsPerStream;
   const pageSize = 100;
   // A round takes well under a second here: more rounds than elsewhere keep the medians steady.
-  const rounds = Math.max(context.rounds, 9);
+  const rounds = Math.max(context.rounds, 15);
   const cosmos = await startServer(placement);
   try {
     const databaseId = 'bench-feed';

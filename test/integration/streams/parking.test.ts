@@ -72,20 +72,26 @@ function handlerFor(broken: Set<string>) {
   return { handle, handledOf: (stream: string) => handled.get(stream) ?? [] };
 }
 
+function letterOf(processor: string, stream: string, events: DeadLetter['events']): DeadLetter {
+  return {
+    id: DeadLetter.id(processor, stream),
+    stream,
+    processor,
+    error: { name: 'Error', message: 'boom' },
+    reason: 'failed',
+    events,
+    malformed: [],
+    attempts: 4,
+    parkedAt: '2026-01-01T00:00:01.000Z',
+  };
+}
+
 describe('dead letters in the dead-letters container', () => {
   it('stores, lists and removes a dead letter per processor and stream', async () => {
     const store = cosmosDeadLetters(deadLetters);
-    const letter: DeadLetter = {
-      id: DeadLetter.id('billing/v2', 'Account-7'),
-      stream: 'Account-7',
-      processor: 'billing/v2',
-      error: { name: 'Error', message: 'boom' },
-      reason: 'failed',
-      events: [{ index: 3, type: 'Deposited', data: { amount: 3 }, meta: null, timestamp: '2026-01-01T00:00:00.000Z' }],
-      malformed: [],
-      attempts: 4,
-      parkedAt: '2026-01-01T00:00:01.000Z',
-    };
+    const letter = letterOf('billing/v2', 'Account-7', [
+      { index: 3, type: 'Deposited', data: { amount: 3 }, meta: null, timestamp: '2026-01-01T00:00:00.000Z' },
+    ]);
     await store.put(letter);
     await store.put({ ...letter, id: DeadLetter.id('other', 'Account-7'), processor: 'other' });
     expect(await store.list('billing/v2')).toEqual([letter]);
@@ -100,23 +106,17 @@ describe('a dead letter bigger than a Cosmos DB document', () => {
   it('is stored as a head and parts under 2 MB each, listed whole, and removed with every part', async () => {
     const store = cosmosDeadLetters(deadLetters);
     const text = 'x'.repeat(1_000);
-    const letter: DeadLetter = {
-      id: DeadLetter.id('big', 'Account-9'),
-      stream: 'Account-9',
-      processor: 'big',
-      error: { name: 'Error', message: 'boom' },
-      reason: 'failed',
-      events: Array.from({ length: 4_000 }, (_, index) => ({
+    const letter = letterOf(
+      'big',
+      'Account-9',
+      Array.from({ length: 4_000 }, (_, index) => ({
         index,
         type: 'Deposited',
         data: { index, text },
         meta: null,
         timestamp: '2026-01-01T00:00:00.000Z',
       })),
-      malformed: [],
-      attempts: 5,
-      parkedAt: '2026-01-01T00:00:01.000Z',
-    };
+    );
     // about 4.3 MB: one document of it is refused by the server
     await expect(deadLetters.items.upsert({ ...letter })).rejects.toMatchObject({ code: 413 });
 
