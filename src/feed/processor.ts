@@ -9,7 +9,7 @@ import { createLeaseStore } from './lease-store.ts';
 import { type ProcessorOptions, processorOptionsSchema } from './options.ts';
 import { createOwnedLease, type OwnedLease } from './owned-lease.ts';
 import type { ChangeFeedProcessor, ProcessorStats } from './processor-stats.ts';
-import { createRangeReader, type RangeReader } from './range-reader.ts';
+import { createRangeReader, type FirstRead, type RangeReader, startFirstRead } from './range-reader.ts';
 import { effectiveStart, resolveNow, startPositionOf } from './start-position.ts';
 
 const maxDecisionRounds = 3;
@@ -95,17 +95,33 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
     }
   };
 
+  /**
+   * Starts the first read of a lease's range while the lease is being taken. Only for a lease whose start does not
+   * depend on the moment (a checkpoint, the beginning, a time): a "now" must be stored before reading. The position
+   * is the one the taken lease will hold, since taking it is guarded by the ETag of the document it came from.
+   */
+  const readEarly = (lease: LeaseDocument, ranges: readonly FeedRange[]): Promise<FirstRead> | undefined => {
+    if (lease.continuation === null && effectiveStart(lease, settings.startFrom) === 'now') return undefined;
+    const early = startPositionOf(monitored, lease, settings.startFrom, ranges).then((start) =>
+      startFirstRead(monitored, start, settings.maxItemsPerPage),
+    );
+    early.catch(() => undefined);
+    return early;
+  };
+
   /** `ranges`: the monitored container's feed ranges as this acquire cycle read them. */
-  const startReading = async (lease: LeaseDocument, ranges: readonly FeedRange[]) => {
+  const startReading = async (lease: LeaseDocument, ranges: readonly FeedRange[], early?: Promise<FirstRead>) => {
     const owned = createOwnedLease(store, lease, me);
     await pinNow(owned, ranges);
     const pinned = owned.current();
     const start = await startPositionOf(monitored, pinned, settings.startFrom, ranges);
+    const firstRead = early === undefined ? undefined : await early.catch(() => undefined);
     const tracker = createCheckpointTracker(pinned.continuation ?? undefined);
     const reader = createRangeReader({
       monitored,
       leaseToken: lease.id,
       start,
+      ...(firstRead === undefined ? {} : { firstRead }),
       sink,
       tracker,
       pollIntervalMs: settings.pollIntervalMs,
@@ -119,6 +135,7 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
   /** Takes a lease with an ETag-guarded write; undefined when another instance changed it first. */
   const take = async (lease: LeaseDocument, ranges: readonly FeedRange[]): Promise<LeaseDocument | undefined> => {
     const now = new Date().toISOString();
+    const early = readEarly(lease, ranges);
     const taken = await store.replace({ ...lease, owner: me, acquiredAt: now, renewedAt: now });
     if (taken === undefined) return undefined;
     if (state !== 'running') {
@@ -126,7 +143,7 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
       return undefined;
     }
     try {
-      await startReading(taken, ranges);
+      await startReading(taken, ranges, early);
     } catch (error) {
       // e.g. the lease was taken over while its "now" was being stored: nothing is read, the lease stays with
       // whoever holds it (or expires and is taken again)
@@ -205,28 +222,25 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
       );
       const steal = stolen ? undefined : decision.steal;
       let lostRace = false;
-      // Each lease is its own document: take them all at once, so that every range starts reading without waiting
-      // for the others' writes.
-      const ids = steal === undefined ? decision.acquire : [...decision.acquire, steal];
-      await Promise.all(
-        ids.map(async (id) => {
-          const lease = byId.get(id);
-          if (lease === undefined || state !== 'running') return;
-          const taken = await take(lease, ranges);
-          if (taken !== undefined) {
-            byId.set(id, taken);
-            if (id === steal) {
-              stolen = true;
-              counters.leasesStolen += 1;
-            }
-            return;
+      // One lease at a time: instances starting together then interleave their takes and settle on even shares,
+      // where taking all at once lets the quickest instance take everything and the others steal from it at once.
+      for (const id of steal === undefined ? decision.acquire : [...decision.acquire, steal]) {
+        const lease = byId.get(id);
+        if (lease === undefined || state !== 'running') continue;
+        const taken = await take(lease, ranges);
+        if (taken !== undefined) {
+          byId.set(id, taken);
+          if (id === steal) {
+            stolen = true;
+            counters.leasesStolen += 1;
           }
-          lostRace = true;
-          const fresh = await store.read(id);
-          if (fresh === undefined) byId.delete(id);
-          else byId.set(id, fresh);
-        }),
-      );
+          continue;
+        }
+        lostRace = true;
+        const fresh = await store.read(id);
+        if (fresh === undefined) byId.delete(id);
+        else byId.set(id, fresh);
+      }
       if (!lostRace) return;
     }
   };

@@ -1,4 +1,9 @@
-import type { ChangeFeedStartFrom, Container } from '@azure/cosmos';
+import type {
+  ChangeFeedIteratorResponse,
+  ChangeFeedPullModelIterator,
+  ChangeFeedStartFrom,
+  Container,
+} from '@azure/cosmos';
 import { aborted, pause, unlessAborted } from './abortable.ts';
 import type { CheckpointTracker } from './checkpoint-tracker.ts';
 import type { FeedSink } from './sink.ts';
@@ -18,10 +23,35 @@ export interface RangeReader {
   stop(): Promise<void>;
 }
 
+type Document = Record<string, unknown>;
+type Response = ChangeFeedIteratorResponse<Document[]>;
+
+/**
+ * A range's first read, started before the range is owned (reading has no side effects): the lease write and the
+ * first page then travel at the same time. Its page is handed to the sink only by the reader the range's owner starts.
+ */
+export interface FirstRead {
+  readonly iterator: ChangeFeedPullModelIterator<Document>;
+  readonly response: Promise<Response>;
+}
+
+export function startFirstRead(monitored: Container, start: ChangeFeedStartFrom, maxItemsPerPage: number): FirstRead {
+  const iterator = monitored.items.getChangeFeedIterator<Document>({
+    changeFeedStartFrom: start,
+    maxItemCount: maxItemsPerPage,
+  });
+  const response = iterator.readNext();
+  // nobody may ever ask for it (the lease went to another instance); a failure is seen by whoever does
+  response.catch(() => undefined);
+  return { iterator, response };
+}
+
 export interface RangeReaderOptions {
   readonly monitored: Container;
   readonly leaseToken: string;
   readonly start: ChangeFeedStartFrom;
+  /** a read already started from `start` (see `startFirstRead`) */
+  readonly firstRead?: FirstRead;
   readonly sink: FeedSink;
   readonly tracker: CheckpointTracker;
   readonly pollIntervalMs: number;
@@ -42,12 +72,13 @@ export function createRangeReader(options: RangeReaderOptions): RangeReader {
   const controller = new AbortController();
   const signal = controller.signal;
   const stats: RangeReaderStats = { pages: 0, documents: 0, polls: 0, errors: 0, lastReadAt: undefined };
-  const iterator = options.monitored.items.getChangeFeedIterator<Record<string, unknown>>({
-    changeFeedStartFrom: options.start,
-    maxItemCount: options.maxItemsPerPage,
-  });
+  const iterator =
+    options.firstRead?.iterator ??
+    options.monitored.items.getChangeFeedIterator<Document>({
+      changeFeedStartFrom: options.start,
+      maxItemCount: options.maxItemsPerPage,
+    });
 
-  type Response = Awaited<ReturnType<typeof iterator.readNext>>;
   const readNext = (): Promise<Response> => {
     const reading = iterator.readNext();
     // A read-ahead may be abandoned (stop, a refused page): its failure then concerns nobody.
@@ -58,7 +89,7 @@ export function createRangeReader(options: RangeReaderOptions): RangeReader {
   const loop = async () => {
     let failures = 0;
     let lastTracked: string | undefined;
-    let readAhead: Promise<Response> | undefined;
+    let readAhead: Promise<Response> | undefined = options.firstRead?.response;
     while (!signal.aborted) {
       const reading = readAhead ?? readNext();
       readAhead = undefined;

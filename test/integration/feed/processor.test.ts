@@ -64,6 +64,33 @@ describe('change-feed processor instances', () => {
     }
   });
 
+  it('never delivers a range from two instances that race for its lease at start-up (the loser drops its early read)', async () => {
+    const { events, leases } = await feedContainers(cosmos);
+    const writer = createWriter(events);
+    const streams = streamNames(40);
+    await writer.appendToAll(streams, 3);
+    const ledger = createLedger();
+    const start = (instanceId: string) =>
+      createChangeFeedProcessor({
+        name: 'racers',
+        monitored: events,
+        leases,
+        sink: createLedgerSink(ledger),
+        instanceId,
+        ...fastTimings,
+        // no balancing cycle during the test: only the start-up races decide who reads what
+        leaseTimings: { acquireIntervalMs: 60_000, renewIntervalMs: 300, expiryMs: 30_000 },
+      });
+    const instances = [start('a'), start('b'), start('c')];
+    await Promise.all(instances.map((instance) => instance.start()));
+    expect(instances.reduce((sum, instance) => sum + instance.ownedLeases().length, 0)).toBe(4);
+    expect(instances.reduce((sum, instance) => sum + instance.stats().leasesAcquired, 0)).toBe(4);
+    await waitUntil('every event is handled', () => ledger.caughtUpWith(writer.next));
+    await Promise.all(instances.map((instance) => instance.stop()));
+    expect(ledger.gaps).toEqual([]);
+    expect(ledger.stats()).toEqual({ handled: streams.length * 3 * 2, duplicates: 0 });
+  });
+
   it('gives an instance that joins later its share by stealing one lease per cycle, then keeps still', async () => {
     const { events, leases } = await feedContainers(cosmos);
     const writer = createWriter(events);

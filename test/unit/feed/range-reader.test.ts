@@ -2,7 +2,7 @@ import type { ChangeFeedStartFrom, Container } from '@azure/cosmos';
 import { describe, expect, it } from 'vitest';
 import { createCheckpointTracker } from '../../../src/feed/checkpoint-tracker.ts';
 import type { FeedPage, FeedSink } from '../../../src/feed/index.ts';
-import { createRangeReader } from '../../../src/feed/range-reader.ts';
+import { createRangeReader, startFirstRead } from '../../../src/feed/range-reader.ts';
 
 interface Scripted {
   statusCode: 200 | 304;
@@ -100,6 +100,39 @@ describe('reading a lease’s range', () => {
     expect(pages.map((page) => page.continuation)).toEqual(['c1', 'c2', 'c3']);
     accept();
     await running.stop();
+  });
+
+  it('starts from a first read begun before it existed, then goes on with the same iterator', async () => {
+    const { container, reads } = scriptedContainer([
+      { statusCode: 200, documents: [{ id: 'a' }], continuation: 'c1' },
+      { statusCode: 200, documents: [{ id: 'b' }], continuation: 'c2' },
+    ]);
+    const items = container.items as unknown as { getChangeFeedIterator: (...args: unknown[]) => unknown };
+    const create = items.getChangeFeedIterator;
+    let iterators = 0;
+    items.getChangeFeedIterator = (...args) => {
+      iterators += 1;
+      return create(...args);
+    };
+    const firstRead = startFirstRead(container, {} as ChangeFeedStartFrom, 10);
+    expect(reads.count).toBe(1);
+    const { sink, pages } = recordingSink();
+    const running = createRangeReader({
+      monitored: container,
+      leaseToken: 'lease-1',
+      start: {} as ChangeFeedStartFrom,
+      firstRead,
+      sink,
+      tracker: createCheckpointTracker(undefined),
+      pollIntervalMs: 1,
+      maxItemsPerPage: 10,
+      onError: () => {},
+      onFailed: () => {},
+    });
+    await until(() => pages.length === 2);
+    await running.stop();
+    expect(pages.map((page) => page.documents.map((d) => d.id))).toEqual([['a'], ['b']]);
+    expect(iterators).toBe(1);
   });
 
   it('abandons a read in flight when stopped, without handing its page to the sink', async () => {
