@@ -114,18 +114,20 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
     const owned = createOwnedLease(store, lease, me);
     await pinNow(owned, ranges);
     const pinned = owned.current();
-    const start = await startPositionOf(monitored, pinned, settings.startFrom, ranges);
-    const firstRead = early === undefined ? undefined : await early.catch(() => undefined);
+    const firstRead =
+      (await early?.catch(() => undefined)) ??
+      startFirstRead(
+        monitored,
+        await startPositionOf(monitored, pinned, settings.startFrom, ranges),
+        settings.maxItemsPerPage,
+      );
     const tracker = createCheckpointTracker(pinned.continuation ?? undefined);
     const reader = createRangeReader({
-      monitored,
       leaseToken: lease.id,
-      start,
-      ...(firstRead === undefined ? {} : { firstRead }),
+      firstRead,
       sink,
       tracker,
       pollIntervalMs: settings.pollIntervalMs,
-      maxItemsPerPage: settings.maxItemsPerPage,
       onError: report(`reading lease ${lease.id}`),
       onFailed: (error) => giveUp(lease.id, error),
     });

@@ -47,15 +47,12 @@ export function startFirstRead(monitored: Container, start: ChangeFeedStartFrom,
 }
 
 export interface RangeReaderOptions {
-  readonly monitored: Container;
   readonly leaseToken: string;
-  readonly start: ChangeFeedStartFrom;
-  /** a read already started from `start` (see `startFirstRead`) */
-  readonly firstRead?: FirstRead;
+  /** the range's iterator and its first read, begun by `startFirstRead` (maybe before the lease was taken) */
+  readonly firstRead: FirstRead;
   readonly sink: FeedSink;
   readonly tracker: CheckpointTracker;
   readonly pollIntervalMs: number;
-  readonly maxItemsPerPage: number;
   readonly onError: (error: unknown) => void;
   /** the sink refused a page: the reader has stopped, the range must be re-read from its checkpoint */
   readonly onFailed: (error: unknown) => void;
@@ -72,12 +69,7 @@ export function createRangeReader(options: RangeReaderOptions): RangeReader {
   const controller = new AbortController();
   const signal = controller.signal;
   const stats: RangeReaderStats = { pages: 0, documents: 0, polls: 0, errors: 0, lastReadAt: undefined };
-  const iterator =
-    options.firstRead?.iterator ??
-    options.monitored.items.getChangeFeedIterator<Document>({
-      changeFeedStartFrom: options.start,
-      maxItemCount: options.maxItemsPerPage,
-    });
+  const { iterator } = options.firstRead;
 
   const readNext = (): Promise<Response> => {
     const reading = iterator.readNext();
@@ -89,7 +81,7 @@ export function createRangeReader(options: RangeReaderOptions): RangeReader {
   const loop = async () => {
     let failures = 0;
     let lastTracked: string | undefined;
-    let readAhead: Promise<Response> | undefined = options.firstRead?.response;
+    let readAhead: Promise<Response> | undefined = options.firstRead.response;
     while (!signal.aborted) {
       const reading = readAhead ?? readNext();
       readAhead = undefined;

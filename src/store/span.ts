@@ -3,26 +3,22 @@ import type { StreamSpan, TimelineEvent } from '../core/index.ts';
 import type { BatchDocument, EventDocument, UnfoldDocument } from './documents.ts';
 import { MalformedDocument } from './errors.ts';
 
-/** Where a stored body sits, so that a body that does not decode is reported with its document and version. */
-interface BodySource {
-  readonly documentId: string;
-  readonly stream: string;
-  readonly what: string;
-}
-
+/**
+ * Decodes a stored body. For a body of `document`, one that does not decode raises `MalformedDocument` naming the
+ * document, its stream and `what()` the body was (built only then).
+ */
 function decodeStoredBody(
   value: unknown,
   encoding: unknown,
-  source: BodySource | undefined,
+  document: BatchDocument | undefined,
+  what: () => string,
   decode: (value: unknown, encoding: unknown) => unknown = decodeBody,
 ): unknown {
-  if (source === undefined) return decode(value, encoding);
+  if (document === undefined) return decode(value, encoding);
   try {
     return decode(value, encoding);
   } catch (cause) {
-    throw new MalformedDocument(source.documentId, source.stream, `${source.what} does not decode (${String(cause)})`, {
-      cause,
-    });
+    throw new MalformedDocument(document.id, document.p, `${what()} does not decode (${String(cause)})`, { cause });
   }
 }
 
@@ -39,13 +35,16 @@ function decodeEvent(
 ): TimelineEvent {
   const { d, D, m, M } = event;
   // An unflagged body (the usual case) is stored as JSON and needs no decoding.
-  const data = D === undefined || D === null ? d : decodeEventBody(d, D, document, index, 'data');
+  const data =
+    D === undefined || D === null
+      ? d
+      : decodeStoredBody(d, D, document, () => `the data of the event at version ${index}`);
   const meta =
     m === undefined
       ? undefined
       : M === undefined || M === null
         ? m
-        : decodeEventBody(m, M, document, index, 'metadata');
+        : decodeStoredBody(m, M, document, () => `the metadata of the event at version ${index}`);
   return {
     index,
     type: event.c,
@@ -57,36 +56,20 @@ function decodeEvent(
   };
 }
 
-/** Decodes an event body; the `MalformedDocument` naming where it sits is built only when it fails. */
-function decodeEventBody(
-  value: unknown,
-  encoding: unknown,
-  document: BatchDocument | undefined,
-  index: bigint,
-  part: string,
-): unknown {
-  if (document === undefined) return decodeBody(value, encoding);
-  try {
-    return decodeBody(value, encoding);
-  } catch (cause) {
-    const what = `the ${part} of the event at version ${index}`;
-    throw new MalformedDocument(document.id, document.p, `${what} does not decode (${String(cause)})`, { cause });
-  }
-}
-
 /**
  * Decodes an unfold of `tip` (when given, a body that does not decode raises `MalformedDocument`). A string body
  * without a flag is inflated when it is deflated base64, as Equinox wrote unfolds before the `D`/`M` flags.
  */
 export function timelineUnfold(unfold: UnfoldDocument, tip?: BatchDocument): TimelineEvent {
-  const source = (part: string) =>
-    tip && { documentId: tip.id, stream: tip.p, what: `the ${part} of unfold "${unfold.c}" (version ${unfold.i})` };
+  const what = (part: string) => () => `the ${part} of unfold "${unfold.c}" (version ${unfold.i})`;
   return {
     index: BigInt(unfold.i),
     type: unfold.c,
-    data: decodeStoredBody(unfold.d, unfold.D, source('data'), decodeUnfoldBody),
+    data: decodeStoredBody(unfold.d, unfold.D, tip, what('data'), decodeUnfoldBody),
     meta:
-      unfold.m === undefined ? undefined : decodeStoredBody(unfold.m, unfold.M, source('metadata'), decodeUnfoldBody),
+      unfold.m === undefined
+        ? undefined
+        : decodeStoredBody(unfold.m, unfold.M, tip, what('metadata'), decodeUnfoldBody),
     timestamp: new Date(unfold.t),
   };
 }

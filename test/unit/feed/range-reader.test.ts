@@ -44,13 +44,11 @@ function recordingSink(accept: (page: FeedPage) => Promise<void> = async () => {
 
 const reader = (container: Container, sink: FeedSink, tracker = createCheckpointTracker(undefined)) =>
   createRangeReader({
-    monitored: container,
     leaseToken: 'lease-1',
-    start: {} as ChangeFeedStartFrom,
+    firstRead: startFirstRead(container, {} as ChangeFeedStartFrom, 10),
     sink,
     tracker,
     pollIntervalMs: 1,
-    maxItemsPerPage: 10,
     onError: () => {},
     onFailed: () => {},
   });
@@ -118,14 +116,11 @@ describe('reading a lease’s range', () => {
     expect(reads.count).toBe(1);
     const { sink, pages } = recordingSink();
     const running = createRangeReader({
-      monitored: container,
       leaseToken: 'lease-1',
-      start: {} as ChangeFeedStartFrom,
       firstRead,
       sink,
       tracker: createCheckpointTracker(undefined),
       pollIntervalMs: 1,
-      maxItemsPerPage: 10,
       onError: () => {},
       onFailed: () => {},
     });
