@@ -74,8 +74,11 @@ export function cosmosDeadLetters(container: Container, options: CosmosDeadLette
       const heads: DeadLetterHead[] = [];
       const parts = new Map<string, DeadLetterPart[]>();
       for (const document of resources) {
-        if (isDeadLetterPart(document)) parts.set(document.of, [...(parts.get(document.of) ?? []), document]);
-        else heads.push(withoutSystemFields(document as DeadLetterHead & Record<string, unknown>));
+        if (isDeadLetterPart(document)) {
+          const ofLetter = parts.get(document.of);
+          if (ofLetter === undefined) parts.set(document.of, [document]);
+          else ofLetter.push(document);
+        } else heads.push(withoutSystemFields(document as DeadLetterHead & Record<string, unknown>));
       }
       return heads.map((head) => joinDeadLetter(head, parts.get(head.id) ?? []));
     },

@@ -35,6 +35,9 @@ export interface DeadLetterDocuments {
   readonly parts: readonly DeadLetterPart[];
 }
 
+/** Room kept in a head for its `"parts":n,` field. */
+const partsFieldBytes = 16;
+
 /** Room kept in each part for its own fields (ids, stream name) around the events. */
 const partOverheadBytes = 1_024;
 
@@ -51,9 +54,9 @@ export function partId(letterId: string, part: number): string {
 /** Lays `letter` out as documents of at most `budgetBytes` of JSON each. */
 export function splitDeadLetter(letter: DeadLetter, budgetBytes: number): DeadLetterDocuments {
   // `parts: 0` says so explicitly: parts left over from a bigger layout of the same letter are then never joined
-  if (jsonBytes(letter) + 16 <= budgetBytes) return { head: { ...letter, parts: 0 }, parts: [] };
+  if (jsonBytes(letter) + partsFieldBytes <= budgetBytes) return { head: { ...letter, parts: 0 }, parts: [] };
   const head: DeadLetterHead = { ...letter, events: [] };
-  const headBytes = jsonBytes(head) + 16; // `"parts":n,`
+  const headBytes = jsonBytes(head) + partsFieldBytes;
   if (headBytes > budgetBytes) {
     const what = 'the letter without its events (error, malformed documents)';
     throw new DeadLetterTooLarge(letter.id, what, headBytes, budgetBytes);
