@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { StreamName } from '../../src/core/index.ts';
 import { createChangeFeedProcessor } from '../../src/feed/index.ts';
 import { createCosmosStore, ensureContainers } from '../../src/store/index.ts';
 import { createStreamScheduler } from '../../src/streams/index.ts';
@@ -8,10 +9,10 @@ import {
   createSummaryReactor,
   defineSummaryContract,
   encodeSummary,
-  idempotencyKey,
   kafkaConfigFromBrokers,
   type SummaryRecord,
 } from '../../src/summaries/index.ts';
+import { summaryRecord } from '../../src/summaries/summary-record.ts';
 import { startTestKafka } from '../../test/support/kafka.ts';
 import { type PlainMessage, produceRaw } from '../baselines/raw-kafka.ts';
 import { startBenchCosmos } from '../harness/cosmos.ts';
@@ -53,22 +54,12 @@ export async function run(context: BenchContext): Promise<void> {
 
     // The same messages for the baseline: what the reactor publishes for each stream.
     const messages: PlainMessage[] = [];
-    const loaded: { state: { balance: number; count: number }; version: bigint }[] = [];
+    const loaded: { stream: StreamName; state: { balance: number; count: number }; version: bigint }[] = [];
     for (let s = 0; s < streams; s++) {
-      const stream = `Account-${s}`;
+      const stream = StreamName.parse(`Account-${s}`);
       const { state, version } = await accounts.load(String(s));
-      loaded.push({ state, version });
-      const encoded = encodeSummary({
-        topic: 'unused',
-        envelope: {
-          stream,
-          version,
-          contract: contract.name,
-          contractVersion: contract.version,
-          idempotencyKey: idempotencyKey(stream, version, contract.name, contract.version),
-        },
-        body: render(state),
-      });
+      loaded.push({ stream, state, version });
+      const encoded = encodeSummary(summaryRecord(contract, stream, version, render(state), undefined));
       messages.push({ key: encoded.key, value: encoded.value, headers: encoded.headers });
     }
 
@@ -125,19 +116,8 @@ export async function run(context: BenchContext): Promise<void> {
         await Promise.all(
           Array.from({ length: concurrency }, async () => {
             for (let s = next++; s < streams; s = next++) {
-              const { state, version } = loaded[s]!;
-              const stream = `Account-${s}`;
-              await publisher.publish({
-                topic,
-                envelope: {
-                  stream,
-                  version,
-                  contract: contract.name,
-                  contractVersion: contract.version,
-                  idempotencyKey: idempotencyKey(stream, version, contract.name, contract.version),
-                },
-                body: contract.schema.parse(render(state)),
-              });
+              const { stream, state, version } = loaded[s]!;
+              await publisher.publish({ ...summaryRecord(contract, stream, version, render(state), undefined), topic });
             }
           }),
         );
