@@ -37,10 +37,13 @@ export interface RangeLag {
  */
 export async function estimateLag(options: LagOptions): Promise<RangeLag[]> {
   const maxChanges = options.maxChangesPerRange ?? 10_000;
-  const leases = await createLeaseStore(options.leases, options.name).list();
+  const [leases, ranges] = await Promise.all([
+    createLeaseStore(options.leases, options.name).list(),
+    options.monitored.getFeedRanges(),
+  ]);
   return Promise.all(
     leases.map(async (lease): Promise<RangeLag> => {
-      const start = await startPositionOf(options.monitored, lease, options.startFrom ?? 'beginning');
+      const start = await startPositionOf(options.monitored, lease, options.startFrom ?? 'beginning', ranges);
       const { pendingChanges, capped, oldestPendingAt } = await countPendingChanges(
         options.monitored,
         start,
