@@ -70,3 +70,8 @@ export function decodeBody(value: unknown, encoding: unknown): unknown {
     `body encoding ${String(encoding)} is not one of 0 (JSON), 1 (deflate), 2 (brotli)`,
   );
 }
+
+/** The size of `value` stored as JSON, in UTF-8 bytes: what counts against Cosmos DB's 2 MB per document. */
+export function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+}

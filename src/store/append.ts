@@ -1,3 +1,4 @@
+import { jsonBytes } from '../codec/encoding.ts';
 import { type AnyEvent, type Codec, encodeBody, encodeBodyDeflate } from '../codec/index.ts';
 import { type AppendPlan, planAppend, type TipLimits, type TipPosition } from './calving.ts';
 import { type CommandRecord, commandsUnfoldData, commandsUnfoldType, rememberCommand } from './commands.ts';
@@ -34,8 +35,6 @@ export interface PreparedAppend {
   readonly version: bigint;
   readonly commands: readonly CommandRecord[];
 }
-
-const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
 function encodeUnfold(type: string, data: unknown, version: bigint, at: string, compress: boolean): UnfoldDocument {
   // Equinox reads an unfold `d` that is a JSON string as deflated base64 whatever its flag: a string body is always

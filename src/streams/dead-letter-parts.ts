@@ -1,3 +1,4 @@
+import { jsonBytes } from '../codec/encoding.ts';
 import type { DeadLetter, DeadLetterEvent } from './dead-letter-store.ts';
 import { DeadLetterTooLarge } from './errors.ts';
 
@@ -40,8 +41,6 @@ const partsFieldBytes = 16;
 
 /** Room kept in each part for its own fields (ids, stream name) around the events. */
 const partOverheadBytes = 1_024;
-
-const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
 /**
  * The id of a letter's part `k`. Letter ids are `<encodeURIComponent(processor)>:<stream>`; a part id starts with
