@@ -1,4 +1,4 @@
-import type { ContainerDefinition, CosmosClient, IndexingPolicy } from '@azure/cosmos';
+import type { ContainerDefinition, CosmosClient, Database, IndexingPolicy } from '@azure/cosmos';
 
 export const ContainerNames = {
   events: 'events',
@@ -50,11 +50,29 @@ function definitions(options: EnsureContainersOptions): ContainerDefinition[] {
     }));
 }
 
+const isConflict = (error: unknown) => (error as { code?: unknown } | null)?.code === 409;
+
+/**
+ * Runs `create`, taking a 409 as success: the resource was created by another process between this one's check and
+ * its create. The SDK's `createIfNotExists` reads first and then creates, so concurrent first starts race there.
+ */
+async function createUnlessCreated(create: () => Promise<unknown>): Promise<void> {
+  try {
+    await create();
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+  }
+}
+
 /**
  * Creates the database and Tributary's containers if they do not exist: events (partition key `/p`, the stream),
  * leases (`/id`), views (`/id`, the view's id) and dead letters (`/id`). Existing containers are left as they are.
+ * Safe to call from several processes at once on a database that does not exist yet.
  */
 export async function ensureContainers(client: CosmosClient, options: EnsureContainersOptions): Promise<void> {
-  const { database } = await client.databases.createIfNotExists({ id: options.databaseId });
-  for (const definition of definitions(options)) await database.containers.createIfNotExists(definition);
+  await createUnlessCreated(() => client.databases.createIfNotExists({ id: options.databaseId }));
+  const database: Database = client.database(options.databaseId);
+  for (const definition of definitions(options)) {
+    await createUnlessCreated(() => database.containers.createIfNotExists(definition));
+  }
 }
