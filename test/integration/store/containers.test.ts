@@ -21,7 +21,8 @@ describe('ensureContainers', () => {
     const clients = Array.from({ length: 8 }, processClient);
     try {
       const outcomes = await Promise.allSettled(clients.map((client) => ensureContainers(client, { databaseId })));
-      expect(outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [String(outcome.reason)] : []))).toEqual([]);
+      const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [String(outcome.reason)] : []));
+      expect(failures).toEqual([]);
       const { resources } = await cosmos.client.database(databaseId).containers.readAll().fetchAll();
       expect(resources.map((container) => container.id).sort()).toEqual(Object.values(ContainerNames).sort());
       const events = resources.find((container) => container.id === ContainerNames.events);
