@@ -1,7 +1,13 @@
 import { jsonBytes } from '../codec/encoding.ts';
 import { type AnyEvent, type Codec, encodeBody, encodeBodyDeflate } from '../codec/index.ts';
 import { type AppendPlan, planAppend, type TipLimits, type TipPosition } from './calving.ts';
-import { type CommandRecord, commandsUnfoldData, commandsUnfoldType, rememberCommand } from './commands.ts';
+import {
+  type CommandWindow,
+  commandsUnfoldData,
+  commandsUnfoldType,
+  isEmptyCommandWindow,
+  rememberCommand,
+} from './commands.ts';
 import type { EventDocument, UnfoldDocument } from './documents.ts';
 import { AppendTooLarge, EventTooLarge } from './errors.ts';
 
@@ -20,11 +26,14 @@ export interface AppendSettings {
   readonly writeLimits: WriteLimits;
   readonly compressUnfolds: boolean;
   readonly maxCommandIds: number;
+  readonly maxExpiredCommandIds: number;
 }
 
 /** What is stored with every event of one append, and the command it carries out. */
 export interface AppendContext {
   readonly commandId?: string | undefined;
+  /** the command's fingerprint, kept with its id (see commands.ts) */
+  readonly fingerprint?: string | undefined;
   readonly correlationId?: string | undefined;
   readonly causationId?: string | undefined;
   readonly meta?: Record<string, unknown> | undefined;
@@ -33,7 +42,7 @@ export interface AppendContext {
 export interface PreparedAppend {
   readonly plan: AppendPlan;
   readonly version: bigint;
-  readonly commands: readonly CommandRecord[];
+  readonly commands: CommandWindow;
 }
 
 function encodeUnfold(type: string, data: unknown, version: bigint, at: string, compress: boolean): UnfoldDocument {
@@ -52,7 +61,7 @@ export function prepareAppend<E extends AnyEvent>(
   current: {
     readonly version: bigint;
     readonly tip: TipPosition | undefined;
-    readonly commands: readonly CommandRecord[];
+    readonly commands: CommandWindow;
   },
   decided: { readonly events: readonly E[]; readonly unfolds: readonly E[]; readonly result: unknown },
   codec: Codec<E>,
@@ -82,14 +91,19 @@ export function prepareAppend<E extends AnyEvent>(
       ? current.commands
       : rememberCommand(
           current.commands,
-          { id: context.commandId, v: Number(version), ...(decided.result === undefined ? {} : { r: decided.result }) },
-          settings.maxCommandIds,
+          {
+            id: context.commandId,
+            v: Number(version),
+            ...(decided.result === undefined ? {} : { r: decided.result }),
+            ...(context.fingerprint === undefined ? {} : { f: context.fingerprint }),
+          },
+          settings,
         );
   const unfolds = decided.unfolds.map((unfold) => {
     const encoded = codec.encode(unfold, { stream, version });
     return encodeUnfold(encoded.type, encoded.data, version, at, settings.compressUnfolds);
   });
-  if (commands.length > 0) {
+  if (!isEmptyCommandWindow(commands)) {
     unfolds.push(encodeUnfold(commandsUnfoldType, commandsUnfoldData(commands), version, at, settings.compressUnfolds));
   }
   const plan = planAppend(stream, current.tip, events, unfolds, settings.tipLimits);

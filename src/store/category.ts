@@ -7,12 +7,14 @@ import { type Access, type AccessStrategy, accessOf } from './access.ts';
 import { prepareAppend, type WriteLimits } from './append.ts';
 import { LruCache, type StateCache, scopedCache } from './cache.ts';
 import type { TipLimits } from './calving.ts';
+import { CommandIdExpired, CommandIdReused, lookupCommand } from './commands.ts';
 import { MaxResyncsExhausted, StaleExpectedVersion, WrongExpectedVersion } from './errors.ts';
 import { LoadOption } from './load-option.ts';
 import { type ReadRange, readStreamEvents } from './reading.ts';
 import { appendToStream, batchesBackward, readTip } from './requests.ts';
 import { CategorySettings, parseSettings } from './settings.ts';
 import { emptyStream, type Rebuild, rebuildFromTip, type StreamState } from './stream-state.ts';
+import { unfoldDecoder } from './unfolds.ts';
 
 export interface CategoryOptions<E extends AnyEvent, S> {
   /** the category: stream names are `${name}-${id}` */
@@ -43,8 +45,13 @@ export interface CategoryOptions<E extends AnyEvent, S> {
   readonly queueWrites?: boolean;
   /** default load option of transact/query/load; default RequireLoad */
   readonly load?: LoadOption;
-  /** how many command ids the tip remembers for idempotency; default 100 */
+  /** how many command ids the tip remembers whole (outcome and fingerprint) for idempotency; default 100 */
   readonly maxCommandIds?: number;
+  /**
+   * how many older command ids the tip still recognises by a 6-byte digest, so that a late retry throws
+   * `CommandIdExpired` instead of being applied again; default 512 (4,096 base64 characters in the tip once full), 0 for none
+   */
+  readonly maxExpiredCommandIds?: number;
 }
 
 /** Where a category's documents live and how it writes them (set by the store). */
@@ -65,6 +72,11 @@ export interface TransactOptions {
    * this id, nothing is decided or written and the original outcome is returned.
    */
   readonly commandId?: string;
+  /**
+   * The command's fingerprint (`commandFingerprint(type, body)`), kept with `commandId`: a command id already applied
+   * with another fingerprint throws `CommandIdReused`, and nothing is decided or written.
+   */
+  readonly fingerprint?: string;
   readonly correlationId?: string;
   readonly causationId?: string;
   /** metadata stored with every appended event (`m`) */
@@ -140,6 +152,7 @@ export function createCategory<E extends AnyEvent, S>(
   const {
     maxAttempts,
     maxCommandIds,
+    maxExpiredCommandIds,
     resyncBackoff: backoff,
     queueWrites,
   } = parseSettings(CategorySettings, options, `category ${JSON.stringify(name)}`);
@@ -148,7 +161,7 @@ export function createCategory<E extends AnyEvent, S>(
       ? scopedCache(context.cache, model)
       : new LruCache<StreamState<S>>(options.cache === false ? 0 : options.cache.maxEntries);
   const defaultLoad = options.load ?? LoadOption.RequireLoad;
-  const settings = { ...context, maxCommandIds };
+  const settings = { ...context, maxCommandIds, maxExpiredCommandIds };
   const { container } = context;
   const writeQueues = new Map<string, Promise<unknown>>();
 
@@ -174,8 +187,7 @@ export function createCategory<E extends AnyEvent, S>(
     fold: model,
     isOrigin: access.isOrigin,
     decode: (event: TimelineEvent) => codec.decode(event, stream),
-    decodeUnfold: (unfold: TimelineEvent) =>
-      codec.eventTypes.includes(unfold.type) ? codec.decode(unfold, stream) : undefined,
+    decodeUnfold: unfoldDecoder(codec, stream, options.access?.kind),
     batchesBefore: (before) => batchesBackward(container, stream, before),
   });
   const remember = (stream: string, state: StreamState<S>) =>
@@ -233,11 +245,18 @@ export function createCategory<E extends AnyEvent, S>(
       current = await fetch(stream, current);
     }
     for (let attempt = 1; ; attempt++) {
-      const repeat =
-        options.commandId === undefined ? undefined : current.commands.find((c) => c.id === options.commandId);
-      if (repeat !== undefined) {
-        return { result: repeat.r as R, outcome: { version: BigInt(repeat.v), appended: 0, duplicate: true } };
+      const known =
+        options.commandId === undefined
+          ? undefined
+          : lookupCommand(current.commands, options.commandId, options.fingerprint);
+      if (known?.kind === 'repeat') {
+        const { r, v } = known.record;
+        return { result: r as R, outcome: { version: BigInt(v), appended: 0, duplicate: true } };
       }
+      if (known?.kind === 'reused') {
+        throw new CommandIdReused(stream, known.record.id, BigInt(known.record.v));
+      }
+      if (known?.kind === 'expired') throw new CommandIdExpired(stream, options.commandId as string);
       if (expectedVersion !== undefined && current.version !== expectedVersion) {
         throw new StaleExpectedVersion(stream, expectedVersion, current.version);
       }

@@ -10,6 +10,7 @@ export type {
   TransactOptions,
   TransactOutcome,
 } from './category.ts';
+export { CommandIdExpired, CommandIdReused, commandFingerprint } from './commands.ts';
 export { ContainerNames, type EnsureContainersOptions, ensureContainers, eventsIndexingPolicy } from './containers.ts';
 export {
   type CosmosStore,

@@ -41,6 +41,7 @@ export const CategorySettings = z.object({
   name: z.string().min(1),
   maxAttempts: count(1).default(3),
   maxCommandIds: count(1).default(100),
+  maxExpiredCommandIds: count(0).default(512),
   resyncBackoff: z.object({ baseMs: z.number().min(0), maxMs: z.number().min(0).default(100) }).default({
     baseMs: 4,
     maxMs: 100,

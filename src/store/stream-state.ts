@@ -2,7 +2,7 @@ import type { TimelineEvent } from '../core/index.ts';
 import type { Fold } from '../decider/index.ts';
 import { fold } from '../decider/index.ts';
 import type { TipPosition } from './calving.ts';
-import { type CommandRecord, commandsUnfoldType, readCommands } from './commands.ts';
+import { type CommandWindow, commandsUnfoldType, emptyCommandWindow, readCommands } from './commands.ts';
 import type { BatchDocument, TipDocument } from './documents.ts';
 import { MissingEvents } from './errors.ts';
 import { eventsOf, timelineUnfold } from './span.ts';
@@ -17,11 +17,11 @@ export interface StreamState<S> {
   /** the tip's events, carried into the next append's tip */
   readonly tip: TipPosition | undefined;
   /** command ids recently applied (see commands.ts) */
-  readonly commands: readonly CommandRecord[];
+  readonly commands: CommandWindow;
 }
 
 export function emptyStream<S>(initial: S): StreamState<S> {
-  return { state: initial, version: 0n, etag: undefined, tip: undefined, commands: [] };
+  return { state: initial, version: 0n, etag: undefined, tip: undefined, commands: emptyCommandWindow };
 }
 
 interface Item<E> {
@@ -73,7 +73,7 @@ export async function rebuildFromTip<E, S>(
 ): Promise<StreamState<S>> {
   const { fold: model, isOrigin, decode } = rebuild;
   const commandsUnfold = tip.u.find((unfold) => unfold.c === commandsUnfoldType);
-  const commands = commandsUnfold ? readCommands(timelineUnfold(commandsUnfold, tip).data) : [];
+  const commands = commandsUnfold ? readCommands(timelineUnfold(commandsUnfold, tip).data) : emptyCommandWindow;
   const tipEvents = decodeAll(eventsOf(tip), decode);
   const unfolds = decodeAll(
     tip.u.filter((unfold) => unfold.c !== commandsUnfoldType).map((unfold) => timelineUnfold(unfold, tip)),

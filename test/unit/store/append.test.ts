@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineCodec, InvalidEvent } from '../../../src/codec/index.ts';
 import { accessOf } from '../../../src/store/access.ts';
 import { type AppendSettings, prepareAppend } from '../../../src/store/append.ts';
+import { emptyCommandWindow, lookupCommand } from '../../../src/store/commands.ts';
 import { AccessStrategy, AppendTooLarge, EventTooLarge } from '../../../src/store/index.ts';
 import { timelineUnfold } from '../../../src/store/span.ts';
 
@@ -13,13 +14,14 @@ const settings: AppendSettings = {
   writeLimits: { maxEventBytes: 1_000, maxRequestBytes: 5_000 },
   compressUnfolds: true,
   maxCommandIds: 2,
+  maxExpiredCommandIds: 4,
 };
-const empty = { version: 0n, tip: undefined, commands: [] };
+const empty = { version: 0n, tip: undefined, commands: emptyCommandWindow };
 const noted = (text: string): Event => ({ type: 'Noted', data: { text } });
 
 describe('preparing an append', () => {
   it('numbers events from the current version and stores unfolds at the new version', () => {
-    const current = { version: 3n, tip: { i: 0, n: 3, e: [] }, commands: [] };
+    const current = { version: 3n, tip: { i: 0, n: 3, e: [] }, commands: emptyCommandWindow };
     const prepared = prepareAppend(
       'Log-1',
       current,
@@ -37,10 +39,13 @@ describe('preparing an append', () => {
   it('remembers the command id with the version and result, keeping only the most recent ones', () => {
     const current = {
       ...empty,
-      commands: [
-        { id: 'x', v: 0 },
-        { id: 'y', v: 0 },
-      ],
+      commands: {
+        recent: [
+          { id: 'x', v: 0 },
+          { id: 'y', v: 0 },
+        ],
+        expired: '',
+      },
     };
     const prepared = prepareAppend(
       'Log-1',
@@ -50,10 +55,11 @@ describe('preparing an append', () => {
       { commandId: 'z' },
       settings,
     );
-    expect(prepared.commands).toEqual([
+    expect(prepared.commands.recent).toEqual([
       { id: 'y', v: 0 },
       { id: 'z', v: 1, r: 42 },
     ]);
+    expect(lookupCommand(prepared.commands, 'x')).toEqual({ kind: 'expired' });
     expect(prepared.plan.tip.u.map((u) => u.c)).toEqual(['$commands']);
   });
 
