@@ -33,6 +33,15 @@ export interface SkippedEvent {
  */
 export type UnknownTypePolicy = 'error' | { readonly skip: (skipped: SkippedEvent) => void };
 
+/** What the codec reports about a stored unfold it ignored because it no longer matches its type's schema. */
+export interface IgnoredUnfold {
+  readonly stream: string;
+  /** the version the unfold was taken at */
+  readonly version: bigint;
+  readonly unfoldType: string;
+  readonly problems: string;
+}
+
 /** Maps one old stored shape (a previous version of a type, or a renamed type) to a current event. */
 export interface Upcaster<E> {
   /** the stored event type this upcaster reads */
@@ -54,13 +63,36 @@ export interface Codec<E extends AnyEvent> {
   decode(event: Pick<TimelineEvent, 'index' | 'type' | 'data'>, stream: string): E | undefined;
   /** A codec that also reads `storedType` events of the `from` shape, converting them with `upcast`. */
   upcast<From extends z.ZodType>(storedType: string, from: From, upcast: (old: z.output<From>) => E): Codec<E>;
+  /**
+   * Decodes an unfold (a snapshot: derived data, which the events can replace). `undefined` for a type the codec does
+   * not declare, and for an unfold that matches neither its schema nor an upcaster (the schema tightened since it was
+   * stored): that one is counted in `ignoredUnfoldCount` and reported once per category and unfold type.
+   */
+  decodeUnfold(unfold: Pick<TimelineEvent, 'index' | 'type' | 'data'>, stream: string): E | undefined;
   /** Events skipped under the `skip` policy since the codec was created. */
   readonly skippedCount: number;
+  /** Unfolds ignored by `decodeUnfold` because they no longer decode, since the codec was created. */
+  readonly ignoredUnfoldCount: number;
 }
 
 export interface CodecOptions<E> {
   readonly unknownTypes?: UnknownTypePolicy;
   readonly upcasters?: readonly Upcaster<E>[];
+  /**
+   * Told the first time, per category and unfold type, that a stored unfold no longer decodes and is ignored (every
+   * one is counted in `ignoredUnfoldCount`). Default: a warning on the console.
+   */
+  readonly onIgnoredUnfold?: (ignored: IgnoredUnfold) => void;
+}
+
+function warnIgnoredUnfold(ignored: IgnoredUnfold): void {
+  const category = ignored.stream.slice(0, ignored.stream.indexOf('-'));
+  console.warn(
+    `[tributary codec] Unfold ${JSON.stringify(ignored.unfoldType)} of stream ${ignored.stream} (version ` +
+      `${ignored.version}) no longer matches its schema (${ignored.problems}); it is ignored, the state is folded from ` +
+      `events and the next append stores a fresh one. Further such unfolds in category ${category} are only counted ` +
+      '(codec.ignoredUnfoldCount). Add an upcaster for the old shape to keep loads at one read.',
+  );
 }
 
 /** Builds an upcaster for `defineCodec`'s options with `old` typed by the `from` schema. */
@@ -89,6 +121,9 @@ export function defineCodec<S extends EventSchemas>(
   const policy = options.unknownTypes ?? 'error';
   const upcasters = options.upcasters ?? [];
   let skippedCount = 0;
+  let ignoredUnfoldCount = 0;
+  const reportIgnoredUnfold = options.onIgnoredUnfold ?? warnIgnoredUnfold;
+  const reportedUnfolds = new Set<string>();
 
   const schemaOf = (type: string): z.ZodType | undefined =>
     Object.hasOwn(schemas, type) ? schemas[type as keyof S] : undefined;
@@ -97,10 +132,15 @@ export function defineCodec<S extends EventSchemas>(
     return schemaOf(event.type)?.safeParse(event.data);
   }
 
-  return {
+  const readable = (type: string) => schemaOf(type) !== undefined || upcasters.some((u) => u.storedType === type);
+
+  const codec: Codec<E> = {
     eventTypes,
     get skippedCount() {
       return skippedCount;
+    },
+    get ignoredUnfoldCount() {
+      return ignoredUnfoldCount;
     },
 
     encode(event, where) {
@@ -148,6 +188,22 @@ export function defineCodec<S extends EventSchemas>(
       return undefined;
     },
 
+    decodeUnfold(unfold, stream) {
+      if (!readable(unfold.type)) return undefined;
+      try {
+        return codec.decode(unfold, stream);
+      } catch (error) {
+        if (!(error instanceof UndecodableEvent)) throw error;
+        ignoredUnfoldCount += 1;
+        const key = `${stream.slice(0, stream.indexOf('-'))}\u0000${unfold.type}`;
+        if (!reportedUnfolds.has(key)) {
+          reportedUnfolds.add(key);
+          reportIgnoredUnfold({ stream, version: unfold.index, unfoldType: unfold.type, problems: error.problems });
+        }
+        return undefined;
+      }
+    },
+
     upcast(storedType, from, upcast) {
       return defineCodec(schemas, {
         ...options,
@@ -155,4 +211,5 @@ export function defineCodec<S extends EventSchemas>(
       });
     },
   };
+  return codec;
 }

@@ -6,6 +6,7 @@ export {
   defineCodec,
   type EventOf,
   type EventSchemas,
+  type IgnoredUnfold,
   type SkippedEvent,
   type UnknownTypePolicy,
   type Upcaster,

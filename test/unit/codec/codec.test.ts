@@ -8,6 +8,7 @@ import {
   encodeBody,
   encodeBodyBrotli,
   encodeBodyDeflate,
+  type IgnoredUnfold,
   InvalidEvent,
   type SkippedEvent,
   UndecodableEvent,
@@ -55,6 +56,39 @@ describe('a codec', () => {
     expect(lenient.decode(stored('Frozen', {}, 2n), 'Account-1')).toBeUndefined();
     expect(lenient.skippedCount).toBe(1);
     expect(reports).toEqual([{ stream: 'Account-1', version: 2n, eventType: 'Frozen', reason: 'unknown-type' }]);
+  });
+
+  it('ignores an unfold that no longer matches its schema, counting each and reporting once per category and type', () => {
+    const reports: IgnoredUnfold[] = [];
+    const tightened = defineCodec(schemas, { onIgnoredUnfold: (ignored) => reports.push(ignored) });
+    const old = stored('Deposited', { amount: 5 }, 3n);
+    expect(tightened.decodeUnfold(old, 'Account-1')).toBeUndefined();
+    expect(tightened.decodeUnfold(old, 'Account-2')).toBeUndefined();
+    expect(tightened.decodeUnfold(stored('Withdrawn', {}, 1n), 'Account-1')).toBeUndefined();
+    expect(tightened.decodeUnfold(old, 'Loan-1')).toBeUndefined();
+    expect(tightened.ignoredUnfoldCount).toBe(4);
+    expect(reports.map((r) => [r.stream, r.unfoldType, r.version])).toEqual([
+      ['Account-1', 'Deposited', 3n],
+      ['Account-1', 'Withdrawn', 1n],
+      ['Loan-1', 'Deposited', 3n],
+    ]);
+    expect(reports[0]?.problems).toContain('currency');
+  });
+
+  it('decodes unfolds that match or upcast, and ignores undeclared unfold types without counting them', () => {
+    const reports: IgnoredUnfold[] = [];
+    const evolving = defineCodec(schemas, { onIgnoredUnfold: (ignored) => reports.push(ignored) }).upcast(
+      'Deposited',
+      z.object({ cents: z.number() }),
+      (old) => ({ type: 'Deposited', data: { amount: old.cents / 100, currency: 'EUR' } }),
+    );
+    expect(evolving.decodeUnfold(stored('Deposited', { cents: 250 }), 'Account-1')).toEqual({
+      type: 'Deposited',
+      data: { amount: 2.5, currency: 'EUR' },
+    });
+    expect(evolving.decodeUnfold(stored('Closed', {}), 'Account-1')).toEqual({ type: 'Closed', data: {} });
+    expect(evolving.decodeUnfold(stored('Frozen', {}), 'Account-1')).toBeUndefined();
+    expect([evolving.ignoredUnfoldCount, evolving.skippedCount, reports]).toEqual([0, 0, []]);
   });
 
   it('upcasts an old shape of a type to the current shape', () => {
