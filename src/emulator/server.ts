@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { AccountState } from './account.ts';
 import { handleAdmin } from './admin.ts';
 import type { Reply, RequestContext } from './api.ts';
-import { isAuthorized, signedResource } from './auth.ts';
+import { signedResource } from './auth.ts';
+import { localCertificate } from './certificate.ts';
 import type { ContainerState, PhysicalRange } from './container.ts';
 import { MAX_DOCUMENT_BYTES } from './documents.ts';
 import { CosmosError, SubStatus } from './errors.ts';
@@ -12,6 +14,7 @@ import { FaultInjector } from './faults.ts';
 import { MetricsRecorder } from './metrics.ts';
 import { effectivePartitionKey, type PartitionKeyComponent } from './partition-key-hash.ts';
 import { Journal } from './persistence.ts';
+import { type AuthSettings, authorize } from './request-auth.ts';
 import { route } from './routes.ts';
 import type { FaultRule, LocalCosmos, LocalCosmosOptions, OperationKind } from './types.ts';
 import { WELL_KNOWN_EMULATOR_KEY } from './types.ts';
@@ -93,6 +96,14 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
   const faults = new FaultInjector();
   const metrics = new MetricsRecorder();
   let endpoint = '';
+  let port = -1;
+  const auth: AuthSettings = {
+    key: keyBytes,
+    account: 'tributary-local',
+    isAudience: (audience) => isOwnAudience(audience, port),
+    disableLocalAuth: options.disableLocalAuth ?? false,
+    now: Date.now,
+  };
 
   const context: RequestContext = {
     account,
@@ -159,14 +170,16 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
       const resource = signedResource(segments);
       const rawSegments = url.pathname.split('/').filter((segment) => segment !== '');
       const rawLink = signedResource(rawSegments).link;
-      const date = (request.headers['x-ms-date'] ?? request.headers.date) as string | undefined;
-      const authorization = request.headers.authorization;
-      if (!isAuthorized(keyBytes, authorization, verb, resource.type, [resource.link, rawLink], date)) {
-        throw new CosmosError(
-          401,
-          "The input authorization token can't serve the request. The wrong key is being used or the expected payload is not built as per the protocol.",
-        );
-      }
+      authorize(auth, {
+        verb,
+        segments,
+        headers: request.headers,
+        body,
+        authorization: request.headers.authorization,
+        date: (request.headers['x-ms-date'] ?? request.headers.date) as string | undefined,
+        resourceType: resource.type,
+        links: [resource.link, rawLink],
+      });
       const fault = faults.take(kind);
       if (fault) {
         const outcome = await applyFault(fault, request, response, segments);
@@ -222,9 +235,13 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
     return 'handled';
   }
 
-  const server = createServer({ keepAlive: true }, (request, response) => {
+  const certificate = options.tls ? localCertificate() : undefined;
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
     handle(request, response).catch(() => response.destroy());
-  });
+  };
+  const server = certificate
+    ? createTlsServer({ keepAlive: true, cert: certificate.certificate, key: certificate.privateKey }, listener)
+    : createServer({ keepAlive: true }, listener);
   server.keepAliveTimeout = 30_000;
   // Bytes that are not HTTP (or headers too large) never reach a route; they still get a JSON error body.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
@@ -247,12 +264,14 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
     journal?.close();
     throw error;
   }
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  port = (server.address() as AddressInfo).port;
+  endpoint = `${certificate ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   let closed: Promise<void> | undefined;
   return {
     endpoint,
     key,
+    ...(certificate ? { certificate: certificate.certificate } : {}),
     close() {
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -274,6 +293,17 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
       return children;
     },
   };
+}
+
+/** Tokens are for `https://cosmos.azure.com` or for this account: a loopback URL with the server's port. */
+function isOwnAudience(audience: string, port: number): boolean {
+  if (audience === 'https://cosmos.azure.com') return true;
+  try {
+    const url = new URL(audience);
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && Number(url.port) === port;
+  } catch {
+    return false;
+  }
 }
 
 /** The operation class of a request, for metrics and fault matching. */

@@ -49,12 +49,21 @@ export interface LocalCosmosOptions {
   dataDir?: string;
   /** Base64 master key (default: the well-known emulator key). */
   key?: string;
+  /**
+   * Serve https with a self-signed certificate made at start (`LocalCosmos.certificate`). Needed for Entra ID
+   * (`aadCredentials` with `localTokenCredential`): the SDK sends tokens only over https.
+   */
+  tls?: boolean;
+  /** Refuse master-key requests (403), as an account deployed with `disableLocalAuth`; Entra ID tokens still work. */
+  disableLocalAuth?: boolean;
 }
 
 export interface LocalCosmos {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, or `https://…` with `tls`. */
   endpoint: string;
   key: string;
+  /** With `tls`: the server's certificate (PEM), for a client to trust, e.g. `new https.Agent({ ca: certificate })`. */
+  certificate?: string;
   /** Flushes persistence and stops listening. */
   close(): Promise<void>;
   faults: { add(rule: FaultRule): void; clear(): void };
