@@ -87,13 +87,18 @@ describe('Entra ID (AAD) tokens', () => {
   });
 
   it('answers 401 to a token for another account (audience)', async () => {
-    const container = client({
-      aadCredentials: localTokenCredential({ key: cosmos.key }),
-      aadScope: 'https://elsewhere.documents.azure.com/.default',
-    })
+    const credential = localTokenCredential({ key: cosmos.key });
+    const elsewhere = client({
+      aadCredentials: { getToken: () => credential.getToken('https://elsewhere.documents.azure.com/.default') },
+    });
+    const error = await elsewhere
       .database('app')
-      .container('events');
-    await expect(container.item('a', 'Stream-1').read()).rejects.toMatchObject({ code: 401 });
+      .container('events')
+      .item('a', 'Stream-1')
+      .read()
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 401 });
+    expect(String((error as Error).message)).toContain('audience https://elsewhere.documents.azure.com');
   });
 
   it('answers 403 naming the missing action to a principal without a data-plane role', async () => {
