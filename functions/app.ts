@@ -22,6 +22,8 @@ export interface BankAppOptions {
   readonly publisher: SummaryPublisher;
   /** where unexpected HTTP failures are reported; default console.error */
   readonly log?: (message: string, error: unknown) => void;
+  /** idempotency keys each account remembers with their outcome; default 128 */
+  readonly idempotencyKeyWindow?: number;
 }
 
 /** A change-feed handler of the app with the processor name it checkpoints under. */
@@ -77,7 +79,10 @@ export function createBankApp(options: BankAppOptions): BankApp {
     deadLetters: database.container(ContainerNames.deadLetters),
   };
   const store = createCosmosStore({ client, databaseId });
-  const accounts = accountCategoryIn(store);
+  const accounts = accountCategoryIn(
+    store,
+    options.idempotencyKeyWindow === undefined ? {} : { idempotencyKeyWindow: options.idempotencyKeyWindow },
+  );
   const transfers = transferCategoryIn(store);
   const balance = balanceProjection(containers.views);
   const statement = statementProjection(containers.views);

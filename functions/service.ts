@@ -6,6 +6,11 @@ import type { BalanceView, StatementView } from './domain/views.ts';
 export interface CommandOptions {
   /** refuse the command with the store's `StaleExpectedVersion` unless the stream is at exactly this version */
   readonly expectedVersion?: bigint | undefined;
+  /**
+   * the client's idempotency key and the command's fingerprint: a retry answers the first outcome, the key reused for
+   * another command is refused with the store's `CommandIdReused` (`CommandIdExpired` once it left the window)
+   */
+  readonly idempotency?: { readonly key: string; readonly fingerprint: string } | undefined;
 }
 
 /** What the HTTP API needs from the bank: commands through the event store, queries on the views. */

@@ -50,9 +50,19 @@ const accountFold: Fold<StoredAccountEvent, StoredAccount> = {
 
 export type AccountCategory = Category<StoredAccountEvent, StoredAccount>;
 
-export function accountCategoryIn(store: CosmosStore): AccountCategory {
+/**
+ * Idempotency keys an account remembers with the outcome of their command (the `$commands` unfold); older keys are
+ * still recognised by digest for a while and answered as expired rather than applied twice.
+ */
+export const defaultIdempotencyKeyWindow = 128;
+
+export function accountCategoryIn(
+  store: CosmosStore,
+  options: { readonly idempotencyKeyWindow?: number } = {},
+): AccountCategory {
   return store.category({
     name: accountCategory,
+    maxCommandIds: options.idempotencyKeyWindow ?? defaultIdempotencyKeyWindow,
     codec: accountCodec,
     fold: accountFold,
     access: AccessStrategy.Snapshot<StoredAccountEvent, StoredAccount>(

@@ -19,10 +19,14 @@ export function createBankService(parts: BankServiceParts): BankService {
   const { accounts, transfers, balance, statement } = parts;
   return {
     async commandAccount(accountId, command, options = {}) {
+      const { expectedVersion, idempotency } = options;
       const { version } = await accounts.transact(
         accountId,
         (stored) => decideAccount(accountId, command, stored.account),
-        options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion },
+        {
+          ...(expectedVersion === undefined ? {} : { expectedVersion }),
+          ...(idempotency === undefined ? {} : { commandId: idempotency.key, fingerprint: idempotency.fingerprint }),
+        },
       );
       return { version };
     },

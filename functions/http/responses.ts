@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { TributaryError } from '../../src/core/index.ts';
-import { StaleExpectedVersion } from '../../src/store/index.ts';
+import { CommandIdExpired, CommandIdReused, StaleExpectedVersion } from '../../src/store/index.ts';
 import { BankRuleViolation } from '../domain/errors.ts';
 import type { ApiResponse } from './api.ts';
 
@@ -26,7 +26,7 @@ const tooLarge = new Set(['EventTooLarge', 'AppendTooLarge']);
 
 /**
  * Maps what a command or query threw to an HTTP answer: 404/409 for refused commands, 412 for a stale expected
- * version, 413 for events too large to store, 503 when writers kept racing on the stream. Anything else is a 500,
+ * version, 422 for an idempotency key reused for another command (or too old to answer), 413 for events too large to store, 503 when writers kept racing on the stream. Anything else is a 500,
  * and is reported to `log` (the message of an unknown error is not sent to the client).
  */
 export function errorResponse(error: unknown, log: (message: string, error: unknown) => void): ApiResponse {
@@ -39,6 +39,18 @@ export function errorResponse(error: unknown, log: (message: string, error: unkn
       headers: { etag: etag(error.actualVersion) },
       body: { error: 'StaleExpectedVersion', message: error.message, currentVersion: Number(error.actualVersion) },
     };
+  }
+  if (error instanceof CommandIdReused) {
+    const message =
+      `Idempotency key ${error.commandId} was already used on this account for a different command or body. ` +
+      'A retry must repeat the first request exactly; a new command needs a new key.';
+    return { status: 422, body: { error: 'IdempotencyKeyReused', message } };
+  }
+  if (error instanceof CommandIdExpired) {
+    const message =
+      `Idempotency key ${error.commandId} was used on this account too long ago for its outcome to be kept, so it is ` +
+      'not applied again. If this is a late retry, check the account statement; a new command needs a new key.';
+    return { status: 422, body: { error: 'IdempotencyKeyExpired', message } };
   }
   if (error instanceof TributaryError && tooLarge.has(error.code)) {
     return { status: 413, body: { error: error.code, message: error.message } };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { commandFingerprint } from '../../src/store/index.ts';
 import type { AccountCommand } from '../domain/account/index.ts';
 import type { BankService } from '../service.ts';
 import type { ApiRequest, ApiResponse, ApiRoute } from './api.ts';
@@ -90,9 +91,16 @@ export function createBankRoutes(service: BankService, options: BankRoutesOption
       }
     };
 
+  /**
+   * `toCommand` returns the command and the client's idempotency key for it, if any: the store keeps the key with the
+   * command's fingerprint, so a retry answers the first outcome and another command under the same key is refused.
+   */
   const accountCommand = <S extends z.ZodType<{ expectedVersion?: number | undefined }>>(
     schema: S,
-    toCommand: (body: z.output<S>, idempotencyKey: string | undefined) => AccountCommand,
+    toCommand: (
+      body: z.output<S>,
+      idempotencyKey: string | undefined,
+    ) => { command: AccountCommand; idempotencyKey: string | undefined },
   ) =>
     guarded(async (request) => {
       const id = parseId(request);
@@ -103,8 +111,14 @@ export function createBankRoutes(service: BankService, options: BankRoutesOption
       if (!expectedVersion.ok) return expectedVersion.response;
       const key = idempotencyKeyOf(request);
       if (!key.ok) return key.response;
-      const command = toCommand(body.value, key.value);
-      const { version } = await service.commandAccount(id.value, command, { expectedVersion: expectedVersion.value });
+      const { command, idempotencyKey } = toCommand(body.value, key.value);
+      const { version } = await service.commandAccount(id.value, command, {
+        expectedVersion: expectedVersion.value,
+        idempotency:
+          idempotencyKey === undefined
+            ? undefined
+            : { key: idempotencyKey, fingerprint: commandFingerprint(command.type, command) },
+      });
       const transaction = 'transactionId' in command ? { transactionId: command.transactionId } : {};
       return {
         status: 200,
@@ -113,8 +127,15 @@ export function createBankRoutes(service: BankService, options: BankRoutesOption
       };
     });
 
-  const transactionIdOf = (body: { transactionId?: string | undefined }, idempotencyKey: string | undefined) =>
-    body.transactionId ?? idempotencyKey ?? newId();
+  /** A deposit or withdrawal: its transaction id is the client's key (body first, then header) or a new id. */
+  const money = (type: 'Deposit' | 'Withdraw') => (body: z.output<typeof MoneyBody>, headerKey: string | undefined) => {
+    const idempotencyKey = body.transactionId ?? headerKey;
+    const transactionId = idempotencyKey ?? newId();
+    return {
+      command: { type, transactionId, amount: body.amount, description: body.description },
+      idempotencyKey,
+    };
+  };
 
   return [
     {
@@ -122,10 +143,9 @@ export function createBankRoutes(service: BankService, options: BankRoutesOption
       method: 'POST',
       route: 'accounts/{id}/open',
       authLevel: 'function',
-      handle: accountCommand(OpenAccountBody, (body) => ({
-        type: 'Open',
-        owner: body.owner,
-        overdraftLimit: body.overdraftLimit,
+      handle: accountCommand(OpenAccountBody, (body, idempotencyKey) => ({
+        command: { type: 'Open', owner: body.owner, overdraftLimit: body.overdraftLimit },
+        idempotencyKey,
       })),
     },
     {
@@ -133,31 +153,24 @@ export function createBankRoutes(service: BankService, options: BankRoutesOption
       method: 'POST',
       route: 'accounts/{id}/deposit',
       authLevel: 'function',
-      handle: accountCommand(MoneyBody, (body, key) => ({
-        type: 'Deposit',
-        transactionId: transactionIdOf(body, key),
-        amount: body.amount,
-        description: body.description,
-      })),
+      handle: accountCommand(MoneyBody, money('Deposit')),
     },
     {
       name: 'withdraw',
       method: 'POST',
       route: 'accounts/{id}/withdraw',
       authLevel: 'function',
-      handle: accountCommand(MoneyBody, (body, key) => ({
-        type: 'Withdraw',
-        transactionId: transactionIdOf(body, key),
-        amount: body.amount,
-        description: body.description,
-      })),
+      handle: accountCommand(MoneyBody, money('Withdraw')),
     },
     {
       name: 'closeAccount',
       method: 'POST',
       route: 'accounts/{id}/close',
       authLevel: 'function',
-      handle: accountCommand(CloseAccountBody, () => ({ type: 'Close' })),
+      handle: accountCommand(CloseAccountBody, (_body, idempotencyKey) => ({
+        command: { type: 'Close' },
+        idempotencyKey,
+      })),
     },
     {
       name: 'requestTransfer',
