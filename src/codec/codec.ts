@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TimelineEvent } from '../core/index.ts';
-import { InvalidEvent, UndecodableEvent, UnknownEventType } from './errors.ts';
+import { InvalidEvent, UndecodableEvent, UnknownEventType, UnstorableEvent } from './errors.ts';
+import { roundTripBreak } from './round-trip.ts';
 
 /** Event types of a stream, each declared by the zod schema of its data. */
 export type EventSchemas = Record<string, z.ZodType>;
@@ -54,7 +55,10 @@ export interface Upcaster<E> {
 /** Encodes domain events to stored bodies and back, validating with zod both ways. */
 export interface Codec<E extends AnyEvent> {
   readonly eventTypes: readonly string[];
-  /** Validates an event about to be appended at `version` of `stream`; returns the JSON to store. */
+  /**
+   * Validates an event about to be appended at `version` of `stream` and checks that it reads back as itself once
+   * stored as JSON (`UnstorableEvent` otherwise); returns the JSON to store.
+   */
   encode(event: E, where: { readonly stream: string; readonly version: bigint }): { type: string; data: unknown };
   /**
    * Decodes a stored event (already decompressed), upcasting old shapes. Returns `undefined` only for an event the
@@ -144,11 +148,14 @@ export function defineCodec<S extends EventSchemas>(
     },
 
     encode(event, where) {
-      const parsed = validateCurrent(event);
-      if (parsed === undefined) {
+      const schema = schemaOf(event.type);
+      if (schema === undefined) {
         throw new InvalidEvent(where.stream, where.version, event.type, `the codec declares no such event type`);
       }
+      const parsed = schema.safeParse(event.data);
       if (!parsed.success) throw new InvalidEvent(where.stream, where.version, event.type, describe(parsed.error));
+      const broken = roundTripBreak(parsed.data, (json) => schema.safeParse(json));
+      if (broken) throw new UnstorableEvent(where.stream, where.version, event.type, broken.field, broken.problem);
       return { type: event.type, data: parsed.data };
     },
 

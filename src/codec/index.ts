@@ -22,4 +22,5 @@ export {
   encodeBodyDeflate,
   UnsupportedBodyEncoding,
 } from './encoding.ts';
-export { InvalidEvent, UndecodableEvent, UnknownEventType } from './errors.ts';
+export { InvalidEvent, UndecodableEvent, UnknownEventType, UnstorableEvent } from './errors.ts';
+export { asIs, type ReadBack, type RoundTripBreak, roundTripBreak } from './round-trip.ts';
