@@ -1,31 +1,29 @@
 import type { IncomingMessage } from 'node:http';
 import type { AccountState } from './account.ts';
+import { guardAdmin } from './admin-guard.ts';
 import type { Reply } from './api.ts';
 import { CosmosError } from './errors.ts';
 import { type FaultInjector, parseFaultRule } from './faults.ts';
 import type { MetricsRecorder } from './metrics.ts';
 
-// The emulator's own routes under /_emulator: fault rules, live splits, metrics. Unauthenticated, loopback only.
+// The emulator's own routes under /_emulator: fault rules, live splits, metrics (who may call them: admin-guard.ts).
 
 export interface AdminTargets {
   account: AccountState;
   faults: FaultInjector;
   metrics: MetricsRecorder;
-}
-
-function isLoopback(address: string | undefined): boolean {
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+  /** The account key admin calls are signed with. */
+  key: Buffer;
+  now(): number;
 }
 
 export function handleAdmin(
-  { account, faults, metrics }: AdminTargets,
+  { account, faults, metrics, key, now }: AdminTargets,
   request: IncomingMessage,
   segments: string[],
   body: Buffer,
 ): Reply {
-  if (!isLoopback(request.socket.remoteAddress)) {
-    throw new CosmosError(403, 'The emulator admin routes are only served on loopback.');
-  }
+  guardAdmin(key, request, segments, body, now());
   const parse = () => {
     try {
       return body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as unknown);

@@ -17,6 +17,11 @@ function signature(key: Buffer, verb: string, type: string, link: string, date: 
   return createHmac('sha256', key).update(text, 'utf8').digest();
 }
 
+/** The `authorization` header value a client sends: the URL-encoded `type=master&ver=1.0&sig=…`. */
+export function masterKeyAuthorization(key: Buffer, verb: string, type: string, link: string, date: string): string {
+  return encodeURIComponent(`type=master&ver=1.0&sig=${signature(key, verb, type, link, date).toString('base64')}`);
+}
+
 /**
  * Checks `authorization: type=master&ver=1.0&sig=<base64 HMAC-SHA256>` (URL-encoded) against the master key.
  * `links` are the candidate spellings of the resource link (decoded and as sent).

@@ -1,3 +1,4 @@
+export { adminRequestHeaders } from './admin-guard.ts';
 export { type LocalTokenCredentialOptions, localTokenCredential } from './local-token-credential.ts';
 export { effectivePartitionKey } from './partition-key-hash.ts';
 export { startLocalCosmos } from './server.ts';

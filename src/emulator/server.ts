@@ -162,7 +162,12 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
       bytesIn = body.length;
       if (segments[0] === '_emulator') {
         kind = undefined;
-        send(response, handleAdmin({ account, faults, metrics }, request, segments, body), undefined, bytesIn);
+        send(
+          response,
+          handleAdmin({ account, faults, metrics, key: keyBytes, now: Date.now }, request, segments, body),
+          undefined,
+          bytesIn,
+        );
         return;
       }
       const verb = (request.method ?? 'GET').toUpperCase();

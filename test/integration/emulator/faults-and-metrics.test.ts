@@ -1,5 +1,6 @@
 import { ChangeFeedStartFrom, type Container, StatusCodes } from '@azure/cosmos';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { adminRequestHeaders } from '../../../src/emulator/index.ts';
 import { freshEventsContainer } from '../../support/containers.ts';
 import { requireLocal } from '../../support/cosmos.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
@@ -23,7 +24,7 @@ beforeEach(() => {
 const admin = (path: string, init: RequestInit = {}) =>
   fetch(`${cosmos.endpoint}/_emulator/${path}`, {
     ...init,
-    headers: { 'content-type': 'application/json', ...init.headers },
+    headers: { ...adminRequestHeaders(cosmos.key, init.method ?? 'GET', path), ...init.headers },
   });
 
 describe('fault injection', () => {

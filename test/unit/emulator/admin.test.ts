@@ -2,15 +2,30 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { AccountState } from '../../../src/emulator/account.ts';
 import { handleAdmin } from '../../../src/emulator/admin.ts';
+import { adminRequestHeaders } from '../../../src/emulator/admin-guard.ts';
 import { CosmosError } from '../../../src/emulator/errors.ts';
 import { FaultInjector, parseFaultRule } from '../../../src/emulator/faults.ts';
 import { MetricsRecorder } from '../../../src/emulator/metrics.ts';
+import { WELL_KNOWN_EMULATOR_KEY } from '../../../src/emulator/types.ts';
+
+const key = WELL_KNOWN_EMULATOR_KEY;
 
 function targets() {
-  return { account: new AccountState(1, () => {}), faults: new FaultInjector(), metrics: new MetricsRecorder() };
+  return {
+    account: new AccountState(1, () => {}),
+    faults: new FaultInjector(),
+    metrics: new MetricsRecorder(),
+    key: Buffer.from(key, 'base64'),
+    now: Date.now,
+  };
 }
 
-const from = (remoteAddress: string, method: string) => ({ method, socket: { remoteAddress } }) as IncomingMessage;
+const from = (remoteAddress: string, method: string, route = 'metrics') =>
+  ({
+    method,
+    socket: { remoteAddress },
+    headers: adminRequestHeaders(key, method, route),
+  }) as unknown as IncomingMessage;
 
 describe('the emulator admin routes', () => {
   it('refuse callers that are not on loopback with 403', () => {
@@ -21,7 +36,9 @@ describe('the emulator admin routes', () => {
       expect(call).toThrow(/only served on loopback/);
     }
     const rule = Buffer.from(JSON.stringify({ operation: 'any', status: 503 }));
-    expect(() => handleAdmin(admin, from('10.0.0.7', 'POST'), ['_emulator', 'faults'], rule)).toThrow(CosmosError);
+    expect(() => handleAdmin(admin, from('10.0.0.7', 'POST', 'faults'), ['_emulator', 'faults'], rule)).toThrow(
+      CosmosError,
+    );
     expect(admin.faults.take('read')).toBeUndefined();
   });
 
