@@ -23,4 +23,4 @@ export {
   UnsupportedBodyEncoding,
 } from './encoding.ts';
 export { InvalidEvent, UndecodableEvent, UnknownEventType, UnstorableEvent } from './errors.ts';
-export { asIs, type ReadBack, type RoundTripBreak, roundTripBreak } from './round-trip.ts';
+export { asIs, fieldInWords, type ReadBack, type RoundTripBreak, roundTripBreak } from './round-trip.ts';

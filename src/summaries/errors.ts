@@ -1,3 +1,4 @@
+import { fieldInWords } from '../codec/index.ts';
 import { TributaryError } from '../core/index.ts';
 
 /** The Kafka / Event Hubs settings were rejected. The message never repeats a connection string or a secret. */
@@ -19,6 +20,28 @@ export class SummaryRejected extends TributaryError {
   ) {
     super(
       `Summary ${contract} for stream ${stream} does not match its schema: ${issues.join('; ')}. Fix the reactor's render or summarize function.`,
+    );
+  }
+}
+
+/**
+ * A rendered summary matches its schema but would not read back as itself downstream (consumers parse the JSON with
+ * the same schema): a `Date` that arrives as a string, a `Map` that arrives as `{}`. A bug in `render` / `summarize` or
+ * the contract, not a transient failure (`permanent`: with parking on, the stream is parked at once).
+ */
+export class UnreadableSummary extends TributaryError {
+  readonly code = 'UnreadableSummary';
+  readonly permanent = true;
+  constructor(
+    readonly contract: string,
+    readonly stream: string,
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(
+      `Summary ${contract} for stream ${stream} would not read back as itself: its ${fieldInWords(field)} does not ` +
+        `survive JSON: ${problem}. Give it a JSON type in the contract's schema (z.iso.datetime() or z.coerce.date() ` +
+        'for times, z.coerce.bigint() for big integers); nothing was published.',
     );
   }
 }

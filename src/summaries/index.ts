@@ -1,5 +1,11 @@
 export { defineSummaryContract, type SummaryContract } from './contract.ts';
-export { InvalidKafkaConfig, SummaryPublishFailed, SummaryRejected, SummaryTooLarge } from './errors.ts';
+export {
+  InvalidKafkaConfig,
+  SummaryPublishFailed,
+  SummaryRejected,
+  SummaryTooLarge,
+  UnreadableSummary,
+} from './errors.ts';
 export {
   createEventHubsSummaryConsumer,
   type EventHubsSummaryConsumer,

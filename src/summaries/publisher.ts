@@ -1,6 +1,7 @@
 import { SummaryTooLarge } from './errors.ts';
 import { envelopeHeaders, type SummaryEnvelope } from './headers.ts';
 import { maxSummaryMessageBytes } from './kafka-config.ts';
+import { summaryJsonReplacer } from './summary-record.ts';
 
 /** A validated summary ready to go out: its body, the topic, and the envelope that becomes its headers. */
 export interface SummaryRecord {
@@ -30,7 +31,7 @@ export interface EncodedSummary {
 
 /** Serializes a summary (bigints as decimal strings) and refuses one over `limit` bytes: it is never truncated. */
 export function encodeSummary(record: SummaryRecord, limit = maxSummaryMessageBytes): EncodedSummary {
-  const value = JSON.stringify(record.body, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  const value = JSON.stringify(record.body, summaryJsonReplacer);
   const headers = envelopeHeaders(record.envelope);
   const key = record.envelope.stream;
   let bytes = Buffer.byteLength(key) + Buffer.byteLength(value ?? '');

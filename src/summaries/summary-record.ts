@@ -1,13 +1,20 @@
+import { roundTripBreak } from '../codec/index.ts';
 import type { StreamName } from '../core/index.ts';
 import type { SummaryContract } from './contract.ts';
-import { SummaryRejected } from './errors.ts';
+import { SummaryRejected, UnreadableSummary } from './errors.ts';
 import { idempotencyKey } from './headers.ts';
 import type { SummaryRecord } from './publisher.ts';
+
+/** How summaries are written on the wire: JSON, with bigints as decimal strings (which `z.coerce.bigint()` reads). */
+export function summaryJsonReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
 
 /**
  * Validates a rendered summary against its contract and wraps it in the envelope its headers carry. The idempotency
  * key depends only on stream, version and contract, so a re-sent summary carries the key it was first sent with.
- * Throws `SummaryRejected` when the summary does not match the contract's schema.
+ * Throws `SummaryRejected` when the summary does not match the contract's schema, and `UnreadableSummary` when it
+ * does but would not read back as itself from its JSON (consumers parse it with the same schema).
  */
 export function summaryRecord<T>(
   contract: SummaryContract<T>,
@@ -24,6 +31,8 @@ export function summaryRecord<T>(
       parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
     );
   }
+  const broken = roundTripBreak(parsed.data, (json) => contract.schema.safeParse(json), summaryJsonReplacer);
+  if (broken) throw new UnreadableSummary(contract.name, stream, broken.field, broken.problem);
   return {
     topic: contract.topic,
     body: parsed.data,
