@@ -1,5 +1,7 @@
-import { CosmosClient } from '@azure/cosmos';
-import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
+import type { CosmosClient } from '@azure/cosmos';
+import { DefaultAzureCredential } from '@azure/identity';
+import { createCosmosClient } from '../src/store/index.ts';
 import {
   createFileSummarySink,
   createKafkaSummaryPublisher,
@@ -16,8 +18,10 @@ import type { BankSettings } from './settings.ts';
  */
 export function cosmosClientFrom(settings: BankSettings, credential?: TokenCredential): CosmosClient {
   const { endpoint, key } = settings.cosmos;
-  if (key !== undefined) return new CosmosClient({ endpoint, key });
-  return new CosmosClient({ endpoint, aadCredentials: credential ?? new DefaultAzureCredential() });
+  return createCosmosClient({
+    endpoint,
+    ...(key !== undefined ? { key } : { credential: credential ?? new DefaultAzureCredential() }),
+  });
 }
 
 /** Where statement lines go: Event Hubs (identity or connection string), plain Kafka, or a local file. */

@@ -1,3 +1,5 @@
+import type { TokenCredential } from '@azure/core-auth';
+
 /** Where CLI output goes; a plain `write(text)` so tests can capture it. */
 export interface TextSink {
   write(text: string): unknown;
@@ -16,6 +18,11 @@ export interface CliIo {
    * that call it take over Ctrl-C; the others die on it as usual.
    */
   waitForInterrupt(): Promise<string>;
+  /**
+   * The Microsoft Entra ID credential used when no `COSMOS_KEY` is set (default `DefaultAzureCredential`; with one
+   * given, a local endpoint signs in with it too instead of the well-known emulator key).
+   */
+  readonly credential?: TokenCredential;
 }
 
 export interface CliContext {

@@ -1,12 +1,14 @@
-import { type HostedApp, type HostedAppContext, openHostedApp } from '../dev/index.ts';
-import { bankApp } from './bank-app.ts';
+import type { HostedApp, HostedAppContext } from '../dev/hosted-app.ts';
+import { openHostedApp } from '../dev/tool-app.ts';
+import type { AppToHost } from './app-option.ts';
 import type { CosmosConnection } from './connection.ts';
 import type { CliIo } from './context.ts';
 
-/** Runs `work` with the sample app built on the connection (its handlers, containers and summary sink). */
+/** Runs `work` with the user's app built on the connection (its handlers, containers and summary sink). */
 export async function withHostedApp<T>(
   connection: CosmosConnection,
   io: CliIo,
+  app: AppToHost,
   work: (app: HostedApp, context: HostedAppContext) => Promise<T>,
 ): Promise<T> {
   const opened = await openHostedApp({
@@ -14,7 +16,8 @@ export async function withHostedApp<T>(
     databaseId: connection.databaseId,
     env: io.env,
     cwd: io.cwd,
-    app: bankApp,
+    app: app.factory,
+    source: app.source,
   });
   try {
     return await work(opened.app, opened.context);

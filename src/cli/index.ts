@@ -1,4 +1,3 @@
-export { bankApp } from './bank-app.ts';
 export type { Command, OptionSpec, ParsedArgs, PositionalSpec } from './command.ts';
 export { rootCommand } from './commands/index.ts';
 export type { CliContext, CliIo, TextSink } from './context.ts';

@@ -1,5 +1,6 @@
 import { ContainerNames } from '../store/index.ts';
 import { cosmosDeadLetters, createStreamScheduler, type DeadLetter } from '../streams/index.ts';
+import type { AppToHost } from './app-option.ts';
 import type { CosmosConnection } from './connection.ts';
 import type { CliIo, TextSink } from './context.ts';
 import { DevHostReplayFailed, NotParked, ParkedForSeveralProcessors, UnknownProcessorName } from './errors.ts';
@@ -53,13 +54,13 @@ async function replayThroughDevHost(url: string, processor: string, stream: stri
 
 /**
  * Replays a parked stream through its processor's handler: by the running dev host when there is one, else with the
- * sample app's handler in this process. The events go through the handler again in order, then the dead letter is
+ * app's handler in this process. The events go through the handler again in order, then the dead letter is
  * removed. Fails if the handler fails again.
  */
 export async function replayParked(
   connection: CosmosConnection,
   stream: string,
-  options: { processor: string | undefined; out: TextSink; io: CliIo },
+  options: { processor: string | undefined; out: TextSink; io: CliIo; app: () => Promise<AppToHost> },
 ): Promise<number> {
   const letters = (await parkedLetters(connection, options.processor)).filter((letter) => letter.stream === stream);
   const [letter, ...others] = letters;
@@ -75,13 +76,14 @@ export async function replayParked(
     options.out.write(`${await replayThroughDevHost(connection.devHostUrl, letter.processor, stream)}\n`);
     return 0;
   }
-  return withHostedApp(connection, options.io, async (app, context) => {
+  const appToHost = await options.app();
+  return withHostedApp(connection, options.io, appToHost, async (app, context) => {
     const definition = app.processors.find((candidate) => candidate.name === letter.processor);
     if (definition === undefined) {
       throw new UnknownProcessorName(
         letter.processor,
         app.processors.map((p) => p.name),
-        'the sample app',
+        `the app ${appToHost.source}`,
       );
     }
     const scheduler = createStreamScheduler({

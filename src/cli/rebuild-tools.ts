@@ -1,5 +1,6 @@
 import type { HostedApp } from '../dev/index.ts';
 import { deleteProcessor, rewindCheckpoints } from '../feed/index.ts';
+import type { AppToHost } from './app-option.ts';
 import { runUntilCaughtUp } from './catch-up.ts';
 import type { CosmosConnection } from './connection.ts';
 import type { CliIo } from './context.ts';
@@ -12,12 +13,16 @@ function refuseWhileDevHostRuns(connection: CosmosConnection) {
 }
 
 /** The app's processor named on the command line; an unknown name is a usage error (exit 2) listing the known ones. */
-function definitionOf(app: HostedApp, name: string, commandPath: string, kind?: string) {
+function definitionOf(app: HostedApp, source: string, name: string, commandPath: string, kind?: string) {
   const candidates = app.processors.filter((p) => kind === undefined || p.kind === kind);
   const definition = candidates.find((p) => p.name === name || p.aliases?.includes(name));
   if (definition === undefined) {
     const known = candidates.flatMap((p) => [p.name, ...(p.aliases ?? [])]);
-    const unknown = new UnknownProcessorName(name, known, kind ? `the sample app's ${kind}s` : 'the sample app');
+    const unknown = new UnknownProcessorName(
+      name,
+      known,
+      kind ? `the ${kind}s of the app ${source}` : `the app ${source}`,
+    );
     throw new UsageError(unknown.message, commandPath);
   }
   return definition;
@@ -28,11 +33,12 @@ export async function rebuildProjection(
   connection: CosmosConnection,
   projection: string,
   io: CliIo,
+  appToHost: AppToHost,
   commandPath = 'rebuild',
 ): Promise<number> {
   refuseWhileDevHostRuns(connection);
-  return withHostedApp(connection, io, async (app, context) => {
-    const definition = definitionOf(app, projection, commandPath, 'projection');
+  return withHostedApp(connection, io, appToHost, async (app, context) => {
+    const definition = definitionOf(app, appToHost.source, projection, commandPath, 'projection');
     const cleared = definition.clearViews ? await definition.clearViews() : 0;
     await deleteProcessor({ leases: context.containers.leases, name: definition.name });
     io.stderr.write(`Deleted ${cleared} view(s) of ${projection}; rebuilding from the beginning of the events.\n`);
@@ -57,11 +63,12 @@ export async function replayProcessor(
   processor: string,
   from: Date | 'beginning',
   io: CliIo,
+  appToHost: AppToHost,
   commandPath = 'replay',
 ): Promise<number> {
   refuseWhileDevHostRuns(connection);
-  return withHostedApp(connection, io, async (app, context) => {
-    const definition = definitionOf(app, processor, commandPath);
+  return withHostedApp(connection, io, appToHost, async (app, context) => {
+    const definition = definitionOf(app, appToHost.source, processor, commandPath);
     const rewound = await rewindCheckpoints({ leases: context.containers.leases, name: definition.name }, from);
     io.stderr.write(
       `Rewound ${rewound} lease(s) of ${processor} to ${from === 'beginning' ? 'the beginning' : from.toISOString()}.\n`,

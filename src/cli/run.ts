@@ -1,4 +1,4 @@
-import { TributaryError } from '../core/index.ts';
+import { TributaryError } from '../core/errors.ts';
 import { parseCommandArgs, resolveCommand, wantsHelp } from './args.ts';
 import type { Command } from './command.ts';
 import { rootCommand } from './commands/index.ts';
@@ -40,7 +40,15 @@ export async function runCli(argv: readonly string[], io: CliIo, root: Command =
   }
 }
 
+/** Errors of configuration the user must fix before anything can start: exit code 2, like a wrong command line. */
+const configurationErrors = new Set(['InvalidAppModule', 'NoAppConfigured']);
+
 function reportError(error: unknown, io: CliIo, verbose: boolean): number {
+  if (error instanceof TributaryError && configurationErrors.has(error.code)) {
+    io.stderr.write(`tributary: ${error.message}\n`);
+    if (verbose && error.stack) io.stderr.write(`${error.stack}\n`);
+    return ExitCode.usage;
+  }
   if (error instanceof UsageError) {
     io.stderr.write(`tributary: ${error.message}\n`);
     io.stderr.write(`Run "tributary${error.commandPath ? ` ${error.commandPath}` : ''} --help" for usage.\n`);

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 
-/** The version of the installed package, from its package.json (the CLI runs from source, with no build step). */
+/** The version of the installed package, from its package.json (found by the package's own name). */
 export async function packageVersion(): Promise<string> {
-  const text = await readFile(new URL('../../package.json', import.meta.url), 'utf8');
-  const { version } = JSON.parse(text) as { version?: unknown };
+  const { version } = createRequire(import.meta.url)('tributary-cosmos/package.json') as { version?: unknown };
   return typeof version === 'string' ? version : 'unknown';
 }

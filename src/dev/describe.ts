@@ -5,11 +5,11 @@ export function describeDevHost(host: DevHost): string {
   const cosmos =
     host.cosmos.kind === 'local'
       ? `${host.cosmos.endpoint} (local server, well-known emulator key, database "${host.cosmos.databaseId}")`
-      : `${host.cosmos.endpoint} (database "${host.cosmos.databaseId}", key from COSMOS_KEY)`;
+      : `${host.cosmos.endpoint} (database "${host.cosmos.databaseId}", ${host.cosmos.auth === 'entra' ? 'Microsoft Entra ID' : 'key from COSMOS_KEY'})`;
   const lines = [
     '',
     'Tributary dev host is running',
-    `  API:         ${host.apiUrl}   (e.g. POST ${host.apiUrl}/accounts/42/open)`,
+    `  API:         ${host.apiUrl}`,
     `  Dashboard:   ${host.dashboardUrl}`,
     `  Cosmos DB:   ${cosmos}`,
     `  Summaries:   ${host.summarySink.kind} → ${host.summarySink.target}`,

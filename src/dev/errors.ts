@@ -31,10 +31,3 @@ export function portInUse(port: number, what: string, setting: string) {
     throw error;
   };
 }
-
-export class MissingCosmosKey extends TributaryError {
-  readonly code = 'MissingCosmosKey';
-  constructor(endpoint: string) {
-    super(`No key for ${endpoint}: set COSMOS_KEY to the account's key (it is never read from the command line).`);
-  }
-}

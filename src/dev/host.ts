@@ -2,19 +2,22 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { CosmosClient } from '@azure/cosmos';
-import { type LocalCosmos, startLocalCosmos } from '../emulator/index.ts';
+import type { TokenCredential } from '@azure/core-auth';
+import type { CosmosClient } from '@azure/cosmos';
+import { type LocalCosmos, startLocalCosmos, WELL_KNOWN_EMULATOR_KEY } from '../emulator/index.ts';
+import { checkCosmosAccess } from '../store/access-check.ts';
+import { createCosmosClient, isLocalEndpoint } from '../store/client.ts';
 import { ContainerNames, createCosmosStore, ensureContainers } from '../store/index.ts';
 import type { StreamHandler } from '../streams/index.ts';
 import { appRequestHandler } from './app-http.ts';
+import { checkHostedApp } from './app-module.ts';
 import type { DevHostConfig } from './config.ts';
 import { dashboardSources } from './dashboard-sources.ts';
-import { MissingCosmosKey, portInUse } from './errors.ts';
+import { portInUse } from './errors.ts';
 import type { HostedApp, HostedAppFactory } from './hosted-app.ts';
 import { type HostedProcessor, startHostedProcessor } from './hosted-processors.ts';
 import { startDevHttpServer } from './http-server.ts';
 import { startLagSampler } from './lag-sampler.ts';
-import { isLoopbackEndpoint } from './loopback.ts';
 import { createRecentSummaries } from './recent-summaries.ts';
 import { createDevSummarySink, type SummarySinkDescription } from './summary-sink.ts';
 
@@ -25,12 +28,19 @@ export interface DevHostOptions {
   readonly log?: (line: string) => void;
   /** the app to host: its routes, change-feed handlers and categories (the CLI passes the sample bank app) */
   readonly app: HostedAppFactory;
+  /** how to name the app in errors, e.g. its module path (default `the app`) */
+  readonly appSource?: string;
   /** wraps each processor's handler, e.g. to make a stream fail in a test */
   readonly wrapHandler?: (processor: string, handler: StreamHandler) => StreamHandler;
   /** handler attempts before a failing stream is parked; default 5 */
   readonly parkAfterAttempts?: number;
   /** first retry delay of a failing stream in ms; default 200 */
   readonly retryInitialDelayMs?: number;
+  /**
+   * The Microsoft Entra ID credential for an account configured without a key (default `DefaultAzureCredential`);
+   * given, a local endpoint without a key signs in with it too.
+   */
+  readonly credential?: TokenCredential;
 }
 
 /** A running dev host: where everything is, and how to stop it. */
@@ -40,7 +50,13 @@ export interface DevHost {
   /** the app's API base, `<url>/api` */
   readonly apiUrl: string;
   readonly dashboardUrl: string;
-  readonly cosmos: { readonly endpoint: string; readonly kind: 'local' | 'account'; readonly databaseId: string };
+  readonly cosmos: {
+    readonly endpoint: string;
+    readonly kind: 'local' | 'account';
+    readonly databaseId: string;
+    /** how the host signs in: the account key, or Microsoft Entra ID */
+    readonly auth: 'key' | 'entra';
+  };
   readonly summarySink: SummarySinkDescription;
   /** the directory of the summary files when the file sink is used */
   readonly summaryDirectory: string | undefined;
@@ -83,14 +99,16 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
       closers.push(() => server.close());
     }
     const endpoint = local?.endpoint ?? config.cosmosEndpoint!;
-    const key = local?.key ?? config.cosmosKey;
-    if (!key) throw new MissingCosmosKey(endpoint);
-    const client = new CosmosClient({
+    // No key for an account: Microsoft Entra ID (deployed accounts disable key auth); the emulator's key locally.
+    const entra = !local && !config.cosmosKey && (options.credential !== undefined || !isLocalEndpoint(endpoint));
+    const key = local?.key ?? config.cosmosKey ?? (entra ? undefined : WELL_KNOWN_EMULATOR_KEY);
+    const client = createCosmosClient({
       endpoint,
-      key,
-      ...(isLoopbackEndpoint(endpoint) ? { connectionPolicy: { enableEndpointDiscovery: false } } : {}),
+      ...(key !== undefined ? { key } : {}),
+      ...(options.credential !== undefined ? { credential: options.credential } : {}),
     });
     closers.push(async () => client.dispose());
+    if (entra) await checkCosmosAccess(client, endpoint);
     await ensureContainers(client, { databaseId: config.databaseId });
     const database = client.database(config.databaseId);
     const containers = {
@@ -105,12 +123,10 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
     const sink = createDevSummarySink(config, cwd, recentSummaries);
     closers.push(() => sink.publisher.close());
 
-    const app: HostedApp = await options.app({
-      client,
-      databaseId: config.databaseId,
-      containers,
-      summaries: sink.publisher,
-    });
+    const app: HostedApp = checkHostedApp(
+      await options.app({ client, databaseId: config.databaseId, containers, summaries: sink.publisher }),
+      options.appSource ?? 'the app',
+    );
     if (app.close) closers.push(app.close);
 
     // Stable across restarts (a restarted host reclaims its leases at once), distinct per machine and data directory.
@@ -139,7 +155,12 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
     closers.push(() => sampler.stop());
     await sampler.sample();
 
-    const cosmos = { endpoint, kind: local ? ('local' as const) : ('account' as const), databaseId: config.databaseId };
+    const cosmos = {
+      endpoint,
+      kind: local ? ('local' as const) : ('account' as const),
+      databaseId: config.databaseId,
+      auth: entra ? ('entra' as const) : ('key' as const),
+    };
     let apiUrl = '';
     const dashboard = dashboardSources({
       where: () => ({

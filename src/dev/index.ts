@@ -1,3 +1,12 @@
+export {
+  type AppModuleRef,
+  appConfigFile,
+  checkHostedApp,
+  findAppModule,
+  InvalidAppModule,
+  loadAppFactory,
+  NoAppConfigured,
+} from './app-module.ts';
 export { DevHostConfig, type DevHostConfigInput, devHostConfigFromEnv } from './config.ts';
 export type {
   DashboardSources,
@@ -8,7 +17,7 @@ export type {
   StreamView,
 } from './dashboard-model.ts';
 export { describeDevHost } from './describe.ts';
-export { MissingCosmosKey, PortInUse, UnknownProcessor } from './errors.ts';
+export { PortInUse, UnknownProcessor } from './errors.ts';
 export { type DevHost, type DevHostOptions, startDevHost } from './host.ts';
 export type {
   HostedApp,
@@ -18,5 +27,4 @@ export type {
   HostedHttpRequest,
 } from './hosted-app.ts';
 export type { HostedProcessor, HostedProcessorDefinition } from './hosted-processors.ts';
-export { isLoopbackEndpoint } from './loopback.ts';
 export { openHostedApp } from './tool-app.ts';

@@ -1,5 +1,6 @@
 import type { CosmosClient } from '@azure/cosmos';
 import { ContainerNames } from '../store/index.ts';
+import { checkHostedApp } from './app-module.ts';
 import { DevHostConfig, devHostConfigFromEnv } from './config.ts';
 import type { HostedApp, HostedAppContext, HostedAppFactory } from './hosted-app.ts';
 import { createRecentSummaries } from './recent-summaries.ts';
@@ -15,6 +16,8 @@ export async function openHostedApp(options: {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly app: HostedAppFactory;
+  /** how to name the app in errors, e.g. its module path */
+  readonly source?: string;
 }): Promise<{ app: HostedApp; context: HostedAppContext; close(): Promise<void> }> {
   const config = DevHostConfig.parse(devHostConfigFromEnv(options.env));
   const sink = createDevSummarySink(config, options.cwd, createRecentSummaries());
@@ -30,7 +33,13 @@ export async function openHostedApp(options: {
     },
     summaries: sink.publisher,
   };
-  const app = await options.app(context);
+  let app: HostedApp;
+  try {
+    app = checkHostedApp(await options.app(context), options.source ?? 'the app');
+  } catch (error) {
+    await sink.publisher.close();
+    throw error;
+  }
   return {
     app,
     context,

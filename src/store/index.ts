@@ -1,4 +1,5 @@
 export { AccessStrategy, type Transmuted } from './access.ts';
+export { CosmosAccessDenied, checkCosmosAccess, dataContributorRole, EntraSignInUnavailable } from './access-check.ts';
 export { defaultWriteLimits, type WriteLimits } from './append.ts';
 export { type AppendPlan, defaultTipLimits, planAppend, type TipLimits, type TipPosition } from './calving.ts';
 export type {
@@ -10,6 +11,12 @@ export type {
   TransactOptions,
   TransactOutcome,
 } from './category.ts';
+export {
+  type CosmosConnectionOptions,
+  createCosmosClient,
+  defaultAzureCredential,
+  isLocalEndpoint,
+} from './client.ts';
 export { CommandIdExpired, CommandIdReused, commandFingerprint } from './commands.ts';
 export { ContainerNames, type EnsureContainersOptions, ensureContainers, eventsIndexingPolicy } from './containers.ts';
 export {

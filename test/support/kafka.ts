@@ -1,10 +1,10 @@
 /**
- * Kafka for tests: the librdkafka mock cluster kept alive by `kcat` (DESIGN.md §6), and a TCP proxy in front of it
+ * Kafka for tests: the librdkafka mock cluster from the package's `/testing` facet, and a TCP proxy in front of it
  * that a test can cut and restore to make the brokers unreachable without losing their data (a restarted mock comes
  * back empty on new ports).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
+import { kafkaMockAvailable, startKafkaMockCluster } from '../../src/testing/kafka-mock.ts';
 
 export interface TestKafka {
   /** `host:port` of each mock broker (plaintext) */
@@ -12,89 +12,11 @@ export interface TestKafka {
   stop(): Promise<void>;
 }
 
-const allowSkip = process.env.TRIBUTARY_ALLOW_SKIP === '1';
-const kcatInstalled = spawnSync('kcat', ['-V'], { stdio: 'ignore' }).status === 0;
-
 /** True when `kcat` is missing and TRIBUTARY_ALLOW_SKIP=1: use with `describe.skipIf(skipKafka)`. */
-export const skipKafka = !kcatInstalled && allowSkip;
+export const skipKafka = !kafkaMockAvailable() && process.env.TRIBUTARY_ALLOW_SKIP === '1';
 
-const bootstrapPattern = /bootstrap\.servers=([0-9.:,]+)/;
-
-/**
- * Starts a 3-broker librdkafka mock cluster. Topics are auto-created with 4 partitions; produce, fetch and consumer
- * groups work with kafkajs, admin calls and SASL do not.
- */
-export async function startTestKafka(): Promise<TestKafka> {
-  if (!kcatInstalled) {
-    throw new Error(
-      'kcat is not installed: the Kafka integration tests run against the librdkafka mock cluster that kcat starts. ' +
-        'Install kcat (apt-get install kcat) or set TRIBUTARY_ALLOW_SKIP=1 to skip these tests.',
-    );
-  }
-  const child = spawn(
-    'kcat',
-    ['-b', '127.0.0.1:1', '-X', 'test.mock.num.brokers=3', '-d', 'mock', '-C', '-t', '__keepalive', '-o', 'end', '-q'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  try {
-    const brokers = await readBootstrap(child);
-    return {
-      brokers,
-      async stop() {
-        process.off('exit', killOnExit);
-        await stopChild(child);
-      },
-    };
-  } catch (error) {
-    process.off('exit', killOnExit);
-    await stopChild(child);
-    throw error;
-  }
-}
-
-function readBootstrap(child: ChildProcess): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    let found = false;
-    const timer = setTimeout(
-      () => fail(new Error('kcat did not print the mock cluster bootstrap servers within 10 s')),
-      10_000,
-    );
-    const fail = (error: Error) => {
-      if (found) return;
-      found = true;
-      clearTimeout(timer);
-      reject(error);
-    };
-    // The mock logs every request at debug level; the stream must keep being drained or kcat blocks on a full pipe.
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      if (found) return;
-      buffered += chunk;
-      const match = bootstrapPattern.exec(buffered);
-      if (match?.[1]) {
-        found = true;
-        clearTimeout(timer);
-        resolve(match[1].split(','));
-      } else if (buffered.length > 1_000_000) {
-        buffered = buffered.slice(-10_000);
-      }
-    });
-    child.once('error', (error) => fail(new Error(`kcat failed to start: ${error.message}`)));
-    child.once('exit', (code) => fail(new Error(`kcat exited with code ${code} before printing bootstrap servers`)));
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 2_000);
-  await exited;
-  clearTimeout(timer);
-}
+/** Starts a 3-broker librdkafka mock cluster (fails with a message naming kcat when it is missing). */
+export const startTestKafka: () => Promise<TestKafka> = startKafkaMockCluster;
 
 /** Socket factory signature of kafkajs (`KafkaConfig.socketFactory`). */
 export type SocketFactory = (args: { host: string; port: number; onConnect: () => void }) => net.Socket;

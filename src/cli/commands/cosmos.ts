@@ -1,14 +1,18 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import type { Command } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 
-const cosmosArgs = z.object({
-  port: z.coerce.number().int().min(0).max(65535).default(8081),
-  partitions: z.coerce.number().int().min(1).max(64).optional(),
-  data: z.string().min(1).optional(),
-  key: z.base64().min(1).optional(),
-});
+// zod is imported when the command runs, not when `--help` lists the commands.
+async function cosmosArgs() {
+  const { z } = await import('zod');
+  const schema = z.object({
+    port: z.coerce.number().int().min(0).max(65535).default(8081),
+    partitions: z.coerce.number().int().min(1).max(64).optional(),
+    data: z.string().min(1).optional(),
+    key: z.base64().min(1).optional(),
+  });
+  return { schema, prettify: z.prettifyError };
+}
 
 export const cosmosCommand: Command = {
   name: 'cosmos',
@@ -34,8 +38,9 @@ export const cosmosCommand: Command = {
   },
   examples: ['tributary cosmos', 'tributary cosmos --port 8082 --partitions 4 --data .tributary/cosmos'],
   async run(args, context) {
-    const parsed = cosmosArgs.safeParse(args.values);
-    if (!parsed.success) throw new UsageError(z.prettifyError(parsed.error), context.commandPath);
+    const { schema, prettify } = await cosmosArgs();
+    const parsed = schema.safeParse(args.values);
+    if (!parsed.success) throw new UsageError(prettify(parsed.error), context.commandPath);
     const { port, partitions, data, key } = parsed.data;
     const { startLocalCosmos } = await import('../../emulator/index.ts');
     const dataDir = data === undefined ? undefined : resolve(context.io.cwd, data);

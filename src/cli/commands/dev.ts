@@ -1,3 +1,4 @@
+import { appOption, appToHost } from '../app-option.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -15,11 +16,12 @@ const settingNames: Readonly<Record<string, string>> = {
 
 export const devCommand: Command = {
   name: 'dev',
-  summary: 'Run the local dev host: Cosmos server, the bank app API, processors, dashboard (= npm start).',
+  summary: "Run the local dev host: Cosmos server, your app's API and processors, dashboard (= npm start).",
   description:
-    "Runs everything in one process: the local Cosmos DB server (data in .tributary/), the sample bank app's HTTP\n" +
-    "API, its projections and reactors on Tributary's change-feed processor, summaries (Kafka when configured,\n" +
-    'else JSON lines under .tributary/summaries/) and the dashboard. Stops cleanly on Ctrl-C.\n\n' +
+    "Runs everything in one process: the local Cosmos DB server (data in .tributary/), your app's HTTP API, its\n" +
+    "projections and reactors on Tributary's change-feed processor, summaries (Kafka when configured, else JSON\n" +
+    'lines under .tributary/summaries/) and the dashboard. Stops cleanly on Ctrl-C. The app is the module named by\n' +
+    '--app, $TRIBUTARY_APP or the "app" of tributary.config.json; its default export is the app factory.\n\n' +
     'Environment:\n' +
     '  PORT                          HTTP port of the API and dashboard (default 7071)\n' +
     '  COSMOS_ENDPOINT, COSMOS_KEY   use this account (or the official emulator) instead of the local server\n' +
@@ -28,6 +30,7 @@ export const devCommand: Command = {
     '  KAFKA_BROKERS                 publish summaries to these Kafka brokers\n' +
     '  EVENTHUBS_CONNECTION_STRING   publish summaries to Event Hubs (its Kafka endpoint)',
   options: {
+    ...appOption,
     port: {
       type: 'string',
       valueName: '<port>',
@@ -40,7 +43,12 @@ export const devCommand: Command = {
     },
     'data-dir': { type: 'string', valueName: '<dir>', description: 'Local data directory (default .tributary).' },
   },
-  examples: ['npm start', 'PORT=8080 tributary dev', 'KAFKA_BROKERS=localhost:9092 tributary dev'],
+  examples: [
+    'npm start',
+    'tributary dev --app ./dist/app.js',
+    'PORT=8080 tributary dev',
+    'KAFKA_BROKERS=localhost:9092 tributary dev',
+  ],
   async run(args, context) {
     const { DevHostConfig, devHostConfigFromEnv, startDevHost, describeDevHost } = await import('../../dev/index.ts');
     const flags = {
@@ -56,9 +64,10 @@ export const devCommand: Command = {
       });
       throw new UsageError(`Invalid settings: ${problems.join('; ')}.`, context.commandPath);
     }
-    const { bankApp } = await import('../bank-app.ts');
+    const app = await appToHost(args, context);
     const host = await startDevHost(parsed.data, {
-      app: bankApp,
+      app: app.factory,
+      appSource: app.source,
       cwd: context.io.cwd,
       log: (line) => context.io.stderr.write(`${line}\n`),
     });

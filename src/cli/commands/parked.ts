@@ -1,3 +1,4 @@
+import { appOption, appToHost } from '../app-option.ts';
 import type { Command } from '../command.ts';
 import { connectionOptions, withConnection } from '../connection.ts';
 
@@ -27,6 +28,7 @@ const replayCommand: Command = {
   positionals: [{ name: 'stream', required: true, description: 'the parked stream, e.g. Account-42' }],
   options: {
     ...connectionOptions,
+    ...appOption,
     processor: {
       type: 'string',
       valueName: '<name>',
@@ -44,6 +46,7 @@ const replayCommand: Command = {
         processor: typeof args.values.processor === 'string' ? args.values.processor : undefined,
         out: context.io.stdout,
         io: context.io,
+        app: () => appToHost(args, context),
       }),
     );
   },

@@ -1,3 +1,4 @@
+import { appOption, appToHost } from '../app-option.ts';
 import type { Command } from '../command.ts';
 import { connectionOptions, withConnection } from '../connection.ts';
 import { UsageError } from '../usage-error.ts';
@@ -13,15 +14,20 @@ export const rebuildCommand: Command = {
     {
       name: 'projection',
       required: true,
-      description: "the projection: the sample app's account-balance or account-statement (or its processor name)",
+      description: "the projection's name or its processor name (e.g. account-balance)",
     },
   ],
-  options: connectionOptions,
-  examples: ['tributary rebuild account-balance', 'tributary rebuild projection-account-statement@1'],
+  options: { ...connectionOptions, ...appOption },
+  examples: [
+    'tributary rebuild account-balance',
+    'tributary rebuild order-view --app ./dist/app.js',
+    'tributary rebuild projection-account-statement@1',
+  ],
   async run(args, context) {
+    const app = await appToHost(args, context);
     const { rebuildProjection } = await import('../rebuild-tools.ts');
     return withConnection(args, context, (connection) =>
-      rebuildProjection(connection, args.positionals[0]!, context.io, context.commandPath),
+      rebuildProjection(connection, args.positionals[0]!, context.io, app, context.commandPath),
     );
   },
 };
@@ -37,6 +43,7 @@ export const replayCommand: Command = {
   ],
   options: {
     ...connectionOptions,
+    ...appOption,
     from: { type: 'string', valueName: '<time|beginning>', description: 'Where to start (default: beginning).' },
   },
   examples: [
@@ -52,9 +59,10 @@ export const replayCommand: Command = {
         context.commandPath,
       );
     }
+    const app = await appToHost(args, context);
     const { replayProcessor } = await import('../rebuild-tools.ts');
     return withConnection(args, context, (connection) =>
-      replayProcessor(connection, args.positionals[0]!, position, context.io, context.commandPath),
+      replayProcessor(connection, args.positionals[0]!, position, context.io, app, context.commandPath),
     );
   },
 };

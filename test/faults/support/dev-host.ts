@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bankApp } from '../../../src/cli/index.ts';
+import bankApp from '../../../functions/dev-app.ts';
 import { type DevHost, DevHostConfig, startDevHost } from '../../../src/dev/index.ts';
 import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
 

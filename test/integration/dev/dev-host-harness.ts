@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
-import { bankApp } from '../../../src/cli/index.ts';
+import bankApp from '../../../functions/dev-app.ts';
 import {
   type DevHost,
   DevHostConfig,

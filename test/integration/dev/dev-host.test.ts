@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bankApp } from '../../../src/cli/index.ts';
+import bankApp from '../../../functions/dev-app.ts';
 import { type DashboardStatus, describeDevHost, startDevHost } from '../../../src/dev/index.ts';
 import { WELL_KNOWN_EMULATOR_KEY } from '../../../src/emulator/index.ts';
 import { readFileSummaries } from '../../../src/summaries/index.ts';
@@ -58,9 +58,10 @@ describe('the dev host', () => {
     const malformed = await dev.api('POST', '/api/accounts/%E0%A4%A/deposit', { amount: 1 });
     expect(malformed).toMatchObject({ status: 400, body: { error: 'InvalidRequest' } });
     const malformedDashboard = await dev.api('GET', '/dashboard/api/streams/Account-%E0%A4%A');
-    expect(malformedDashboard).toMatchObject({ status: 400, body: { code: 'InvalidRequest' } });
+    expect(malformedDashboard).toMatchObject({ status: 400, body: { error: 'InvalidRequest' } });
     const huge = await fetch(`${dev.host.url}/api/accounts/carol/deposit`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: 'x'.repeat(2_000_000),
     });
     expect(huge.status).toBe(413);
@@ -107,7 +108,7 @@ describe('the dev host', () => {
     expect(alice.state).toMatchObject({ status: 'open', owner: 'Alice', balance: 7_500 });
     const invalid = await fetch(`${dev.host.url}/dashboard/api/streams/nodash`);
     expect(invalid.status).toBe(400);
-    expect(await invalid.json()).toMatchObject({ code: 'InvalidStreamName' });
+    expect(await invalid.json()).toMatchObject({ error: 'InvalidStreamName' });
   });
 
   it('parks a stream whose handler keeps failing, and replays it after the fix through the dashboard API', async () => {

@@ -1,8 +1,8 @@
 import type { Container } from '@azure/cosmos';
-import { createBankApp } from '../../functions/app.ts';
-import { StreamName } from '../core/index.ts';
-import type { HostedAppFactory } from '../dev/index.ts';
-import type { Projection } from '../projections/index.ts';
+import { StreamName } from '../src/core/index.ts';
+import type { HostedAppFactory } from '../src/dev/index.ts';
+import type { Projection } from '../src/projections/index.ts';
+import { createBankApp } from './app.ts';
 
 /** Deletes every view a projection's version wrote (the views container is partitioned by `/id`). */
 function viewClearer(projection: Projection<unknown>, views: Container) {
@@ -13,8 +13,11 @@ function viewClearer(projection: Projection<unknown>, views: Container) {
   };
 }
 
-/** The sample bank app (`functions/app.ts`): the same routes and change-feed handlers as the Functions app. */
-export const bankApp: HostedAppFactory = ({ client, databaseId, containers, summaries }) => {
+/**
+ * The sample bank as the dev host and the CLI host it (`tributary.config.json` names this module's build): the same
+ * routes and change-feed handlers as the Functions app.
+ */
+const bankApp: HostedAppFactory = ({ client, databaseId, containers, summaries }) => {
   const bank = createBankApp({ client, databaseId, publisher: summaries });
   const projections: Record<string, Projection<unknown>> = {
     [bank.projections.balance.processorName]: bank.projections.balance as Projection<unknown>,
@@ -43,3 +46,5 @@ export const bankApp: HostedAppFactory = ({ client, databaseId, containers, summ
     },
   };
 };
+
+export default bankApp;

@@ -1,0 +1,102 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { startLocalCosmos } from '../emulator/server.ts';
+import { WELL_KNOWN_EMULATOR_KEY } from '../emulator/types.ts';
+import { checkCosmosAccess } from '../store/access-check.ts';
+import { createCosmosClient, isLocalEndpoint } from '../store/client.ts';
+import type { ParsedArgs } from './command.ts';
+import type { CosmosConnection } from './connection.ts';
+import type { CliContext } from './context.ts';
+import { UsageError } from './usage-error.ts';
+
+const connectionSettings = z.object({
+  endpoint: z.url().optional(),
+  key: z.string().min(1).optional(),
+  databaseId: z.string().min(1).default('tributary'),
+  dataDir: z.string().min(1).default('.tributary'),
+});
+
+const devHostMarker = z.object({ pid: z.number().int(), cosmosEndpoint: z.url(), url: z.url() });
+type DevHostMarker = z.infer<typeof devHostMarker>;
+
+/** The dev host running on this data directory, if any: its Cosmos server holds the data. */
+async function runningDevHost(dataDir: string): Promise<DevHostMarker | undefined> {
+  let marker: DevHostMarker;
+  try {
+    marker = devHostMarker.parse(JSON.parse(await readFile(resolve(dataDir, 'dev-host.json'), 'utf8')));
+  } catch {
+    return undefined;
+  }
+  try {
+    process.kill(marker.pid, 0);
+    return marker;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Connects as the options and environment say: `--endpoint`/`COSMOS_ENDPOINT` with `COSMOS_KEY`, or without a key
+ * through Microsoft Entra ID (checked with one metadata read, so a missing role fails at once with the role to
+ * grant); a local endpoint without a key uses the well-known emulator key. With no endpoint, the local dev data —
+ * through the running dev host's server when there is one, else a local server started in this process.
+ */
+export async function openConnection(args: ParsedArgs, context: CliContext): Promise<CosmosConnection> {
+  const { io } = context;
+  const parsed = connectionSettings.safeParse({
+    endpoint: args.values.endpoint ?? (io.env.COSMOS_ENDPOINT || undefined),
+    key: io.env.COSMOS_KEY || undefined,
+    databaseId: args.values.database ?? (io.env.COSMOS_DATABASE || undefined),
+    dataDir: args.values['data-dir'] ?? (io.env.TRIBUTARY_DATA_DIR || undefined),
+  });
+  if (!parsed.success) {
+    throw new UsageError(`Invalid connection settings: ${z.prettifyError(parsed.error)}`, context.commandPath);
+  }
+  const settings = parsed.data;
+  const dataDir = resolve(io.cwd, settings.dataDir);
+  const devHost = settings.endpoint === undefined ? await runningDevHost(dataDir) : undefined;
+  const remote = settings.endpoint ?? devHost?.cosmosEndpoint;
+  if (remote) {
+    const entra = settings.key === undefined && (io.credential !== undefined || !isLocalEndpoint(remote));
+    const key = entra ? undefined : (settings.key ?? WELL_KNOWN_EMULATOR_KEY);
+    const client = createCosmosClient({
+      endpoint: remote,
+      ...(key !== undefined ? { key } : {}),
+      ...(io.credential !== undefined ? { credential: io.credential } : {}),
+    });
+    if (entra) {
+      try {
+        await checkCosmosAccess(client, remote);
+      } catch (error) {
+        client.dispose();
+        throw error;
+      }
+    }
+    return {
+      client,
+      endpoint: remote,
+      databaseId: settings.databaseId,
+      description: settings.endpoint ? remote : `the running dev host's server ${remote}`,
+      viaDevHost: devHost !== undefined,
+      devHostUrl: devHost?.url,
+      async close() {
+        client.dispose();
+      },
+    };
+  }
+  const server = await startLocalCosmos({ port: 0, dataDir: resolve(dataDir, 'cosmos') });
+  const client = createCosmosClient({ endpoint: server.endpoint, key: server.key });
+  return {
+    client,
+    endpoint: server.endpoint,
+    databaseId: settings.databaseId,
+    description: `the local dev data in ${settings.dataDir}`,
+    viaDevHost: false,
+    devHostUrl: undefined,
+    async close() {
+      client.dispose();
+      await server.close();
+    },
+  };
+}

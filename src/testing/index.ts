@@ -1,0 +1,10 @@
+export { DeciderSpecification, type Then } from '../decider/testing.ts';
+export { createInMemoryDeadLetters } from '../streams/dead-letter-store.ts';
+export {
+  type KafkaMockCluster,
+  KafkaMockUnavailable,
+  kafkaMockAvailable,
+  startKafkaMockCluster,
+} from './kafka-mock.ts';
+export { startTestCosmos, type TestCosmos, type TestCosmosOptions } from './local-cosmos.ts';
+export { waitUntilFailed, waitUntilHandled, waitUntilIdle } from './waiters.ts';

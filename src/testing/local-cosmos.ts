@@ -1,0 +1,61 @@
+import type { Container, CosmosClient } from '@azure/cosmos';
+import { startLocalCosmos } from '../emulator/server.ts';
+import type { LocalCosmos, LocalCosmosOptions } from '../emulator/types.ts';
+import { createCosmosClient } from '../store/client.ts';
+import { ContainerNames, ensureContainers } from '../store/containers.ts';
+
+/** A local Cosmos DB server for a test file, with a database and Tributary's four containers ready. */
+export interface TestCosmos {
+  /** the server: its endpoint and key, fault injection, request metrics, live splits */
+  readonly server: LocalCosmos;
+  /** a client signed with the server's key */
+  readonly client: CosmosClient;
+  readonly databaseId: string;
+  readonly containers: {
+    readonly events: Container;
+    readonly leases: Container;
+    readonly views: Container;
+    readonly deadLetters: Container;
+  };
+  /** disposes the client and stops the server (in-memory data is gone) */
+  close(): Promise<void>;
+}
+
+export interface TestCosmosOptions extends Omit<LocalCosmosOptions, 'port'> {
+  /** database id (default `test`) */
+  readonly databaseId?: string;
+}
+
+/**
+ * Starts the local Cosmos DB server in this process on a free port (in memory unless `dataDir` is given) and
+ * creates the database with the `events`, `leases`, `views` and `dead-letters` containers. Use it from
+ * `beforeAll`/`before` of vitest or `node:test`, and `close()` it in `afterAll`/`after`.
+ */
+export async function startTestCosmos(options: TestCosmosOptions = {}): Promise<TestCosmos> {
+  const { databaseId = 'test', ...serverOptions } = options;
+  const server = await startLocalCosmos({ ...serverOptions, port: 0 });
+  const client = createCosmosClient({ endpoint: server.endpoint, key: server.key });
+  try {
+    await ensureContainers(client, { databaseId });
+  } catch (error) {
+    client.dispose();
+    await server.close();
+    throw error;
+  }
+  const database = client.database(databaseId);
+  return {
+    server,
+    client,
+    databaseId,
+    containers: {
+      events: database.container(ContainerNames.events),
+      leases: database.container(ContainerNames.leases),
+      views: database.container(ContainerNames.views),
+      deadLetters: database.container(ContainerNames.deadLetters),
+    },
+    async close() {
+      client.dispose();
+      await server.close();
+    },
+  };
+}
