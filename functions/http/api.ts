@@ -42,6 +42,8 @@ export function matchRoute(
   const relative = path.startsWith(`${apiPrefix}/`) ? path.slice(apiPrefix.length + 1) : undefined;
   if (relative === undefined) return { error: 404 };
   const segments = relative.split('/').filter((segment) => segment !== '');
+  // HEAD is GET without the body (RFC 9110 §9.3.2)
+  const wanted = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
   let pathMatched = false;
   for (const route of routes) {
     const template = route.route.split('/');
@@ -57,7 +59,7 @@ export function matchRoute(
     });
     if (!matches) continue;
     pathMatched = true;
-    if (route.method === method.toUpperCase()) return { route, params };
+    if (route.method === wanted) return { route, params };
   }
   return { error: pathMatched ? 405 : 404 };
 }
@@ -76,10 +78,13 @@ export async function serveApiRequest(
           body: { error: 'MethodNotAllowed', message: `${request.path} does not accept ${request.method}.` },
         };
   }
-  return match.route.handle({
+  const answer = await match.route.handle({
     method: request.method,
     params: match.params,
     header: request.header,
     body: request.body,
   });
+  if (request.method.toUpperCase() !== 'HEAD') return answer;
+  const { body: _, ...head } = answer;
+  return head;
 }

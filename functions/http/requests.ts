@@ -9,6 +9,20 @@ export const EntityId = z
 /** Largest request body the API reads; anything bigger is answered 413 before it is parsed. */
 export const maxBodyBytes = 16 * 1024;
 
+/**
+ * Bodies are JSON in UTF-8: a request that says it sends something else is refused (415) rather than misread. A
+ * request without a content type is read as JSON (Azure Functions requires a function key anyway).
+ */
+export function acceptsContentType(contentType: string | undefined): boolean {
+  if (contentType === undefined || contentType.trim() === '') return true;
+  const [type, ...parameters] = contentType.split(';').map((part) => part.trim().toLowerCase());
+  if (type !== 'application/json') return false;
+  return parameters.every((parameter) => {
+    const [name, setting] = parameter.split('=').map((part) => part.trim());
+    return name !== 'charset' || setting === 'utf-8' || setting === '"utf-8"';
+  });
+}
+
 const ExpectedVersion = z.number().int().min(0).optional();
 const Description = z.string().max(200).optional();
 

@@ -4,7 +4,15 @@ import { commandFingerprint } from '../../src/store/index.ts';
 import type { AccountCommand } from '../domain/account/index.ts';
 import type { BankService } from '../service.ts';
 import type { ApiRequest, ApiResponse, ApiRoute } from './api.ts';
-import { CloseAccountBody, EntityId, MoneyBody, maxBodyBytes, OpenAccountBody, TransferBody } from './requests.ts';
+import {
+  acceptsContentType,
+  CloseAccountBody,
+  EntityId,
+  MoneyBody,
+  maxBodyBytes,
+  OpenAccountBody,
+  TransferBody,
+} from './requests.ts';
 import { badRequest, errorResponse, etag, notFound } from './responses.ts';
 
 export interface BankRoutesOptions {
@@ -17,14 +25,13 @@ export interface BankRoutesOptions {
 type Parsed<T> = { ok: true; value: T } | { ok: false; response: ApiResponse };
 
 function parseBody<S extends z.ZodType>(request: ApiRequest, schema: S): Parsed<z.output<S>> {
+  if (!acceptsContentType(request.header('content-type'))) {
+    const message = 'Send the request body as content-type: application/json (UTF-8).';
+    return { ok: false, response: { status: 415, body: { error: 'UnsupportedMediaType', message } } };
+  }
   if (Buffer.byteLength(request.body, 'utf8') > maxBodyBytes) {
-    return {
-      ok: false,
-      response: {
-        status: 413,
-        body: { error: 'RequestTooLarge', message: `The request body is over ${maxBodyBytes} bytes.` },
-      },
-    };
+    const message = `The request body is larger than ${maxBodyBytes} bytes; send at most ${maxBodyBytes}.`;
+    return { ok: false, response: { status: 413, body: { error: 'RequestBodyTooLarge', message } } };
   }
   let json: unknown = {};
   if (request.body.trim() !== '') {

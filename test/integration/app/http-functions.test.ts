@@ -126,7 +126,20 @@ describe('the HTTP functions', () => {
   it('answer 413 for a body over the limit without parsing it', async () => {
     const description = 'x'.repeat(maxBodyBytes);
     const response = await fixture.call('deposit', { params: { id: 'alice' }, body: { amount: 5, description } });
-    expect(response).toMatchObject({ status: 413, body: { error: 'RequestTooLarge' } });
+    expect(response).toMatchObject({ status: 413, body: { error: 'RequestBodyTooLarge' } });
+  });
+
+  it('answer 415 for a body sent as anything but JSON in UTF-8, and write nothing', async () => {
+    const before = (await fixture.eventDocuments()).length;
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=iso-8859-1']) {
+      const response = await fixture.call('deposit', {
+        params: { id: 'alice' },
+        headers: { 'content-type': type },
+        body: { amount: 5 },
+      });
+      expect(response, type).toMatchObject({ status: 415, body: { error: 'UnsupportedMediaType' } });
+    }
+    expect((await fixture.eventDocuments()).length).toBe(before);
   });
 
   it('accept a transfer for the reactor with 202, and refuse one to the same account', async () => {
@@ -183,6 +196,10 @@ describe('the HTTP functions', () => {
     expect((await serve('GET', '/api/nowhere')).status).toBe(404);
     expect((await serve('DELETE', '/api/accounts/bob')).status).toBe(405);
     expect(await serve('GET', '/api/accounts/bob')).toMatchObject({ status: 200, body: { owner: 'Bob' } });
+    const head = await serve('HEAD', '/api/accounts/bob');
+    expect(head.status).toBe(200);
+    expect(head.body).toBeUndefined();
+    expect((await serve('HEAD', '/api/accounts/bob/deposit')).status).toBe(405);
   });
 });
 
