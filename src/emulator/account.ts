@@ -1,5 +1,6 @@
 import { ContainerState, type Json, type PartitionKeyDefinition, type StoredDocument } from './container.ts';
 import { badRequest, conflict, notFound } from './errors.ts';
+import { withIndexingDefaults } from './indexing-policy.ts';
 import { splitPoint } from './ranges.ts';
 import type { AccountRecord, WrittenDocument } from './records.ts';
 import { journalKey } from './records.ts';
@@ -85,12 +86,7 @@ export class AccountState {
     if (version !== 1 && version !== 2) throw badRequest('The partition key version must be 1 or 2.');
     const definition: Json = {
       id,
-      indexingPolicy: body.indexingPolicy ?? {
-        indexingMode: 'consistent',
-        automatic: true,
-        includedPaths: [{ path: '/*' }],
-        excludedPaths: [{ path: '/"_etag"/?' }],
-      },
+      indexingPolicy: withIndexingDefaults(body.indexingPolicy),
       partitionKey: { paths: requested.paths, kind: 'Hash', version },
       conflictResolutionPolicy: body.conflictResolutionPolicy ?? {
         mode: 'LastWriterWins',
@@ -118,7 +114,12 @@ export class AccountState {
     if (requested && JSON.stringify(requested.paths) !== JSON.stringify(current.paths)) {
       throw badRequest('The partition key of a container cannot change.');
     }
-    const definition: Json = { ...container.definition, ...body, partitionKey: current };
+    const definition: Json = {
+      ...container.definition,
+      ...body,
+      indexingPolicy: withIndexingDefaults(body.indexingPolicy ?? container.definition.indexingPolicy),
+      partitionKey: current,
+    };
     this.commit({ t: 'collput', db: databaseId, body: stripSystem(definition) });
     return container.definition;
   }
@@ -297,7 +298,8 @@ function replayWrite(container: ContainerState, lsn: number, now: number, docs: 
       document = {
         id: written.id,
         partition,
-        json: written.json,
+        // Journals written before `_lsn` left the stored body still carry it last.
+        json: written.json.replace(/,"_lsn":\d+}$/, '}'),
         etag,
         rid,
         lsn,

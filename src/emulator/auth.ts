@@ -6,6 +6,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export function signedResource(segments: readonly string[]): { type: string; link: string } {
   if (segments.length === 0) return { type: '', link: '' };
+  // Container operations (`…/colls/c/operations/partitionkeydelete`) are signed as the container itself.
+  if (segments[4] === 'operations') return signedResource(segments.slice(0, 4));
   if (segments.length % 2 === 1) {
     return { type: segments[segments.length - 1]!, link: segments.slice(0, -1).join('/') };
   }

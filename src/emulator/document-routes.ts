@@ -101,6 +101,23 @@ export function documentResource(
   }
 }
 
+/** `deleteAllItemsForPartitionKey`: every document of one logical partition goes, at one LSN. */
+export function deleteLogicalPartition(
+  context: RequestContext,
+  request: ApiRequest,
+  databaseId: string,
+  container: ContainerState,
+): Reply {
+  const key = requirePartitionKey(request, container);
+  const partition = container.findPartition(key);
+  if (!partition) return { status: 200 };
+  const session = new WriteSession(container);
+  for (const id of [...partition.documents.keys()]) session.remove(partition, id);
+  const committed = session.commit();
+  context.journalWrite(container, databaseId, committed.documents);
+  return { status: 200, documentsWritten: committed.documents.length };
+}
+
 export function documentFeed(
   context: RequestContext,
   request: ApiRequest,
@@ -193,6 +210,11 @@ function feedStart(request: ApiRequest): FeedStart {
   return { kind: 'beginning' };
 }
 
+/** The service adds `_lsn` to documents only in change-feed results. */
+function withLsn(document: StoredDocument): string {
+  return `${document.json.slice(0, -1)},"_lsn":${document.lsn}}`;
+}
+
 function changeFeed(request: ApiRequest, container: ContainerState): Reply {
   const scope = addressedScope(request, container);
   const page = readChangeFeed(
@@ -201,17 +223,17 @@ function changeFeed(request: ApiRequest, container: ContainerState): Reply {
     feedStart(request),
     pageSize(request, DEFAULT_FEED_PAGE, DEFAULT_FEED_PAGE),
   );
-  const etag = `"${page.continuationLsn}"`;
+  const headers = {
+    etag: `"${page.continuationLsn}"`,
+    lsn: String(container.lsn),
+    ...(scope.ranges.length === 1 ? { 'x-ms-documentdb-partitionkeyrangeid': scope.ranges[0]!.id } : {}),
+  };
   // A 304 must carry the etag too: without it the SDK would restart the range from the beginning.
-  if (page.documents.length === 0) return { status: 304, headers: { etag, lsn: String(container.lsn) } };
+  if (page.documents.length === 0) return { status: 304, headers };
   return {
     status: 200,
-    headers: { etag, lsn: String(container.lsn), 'x-ms-item-count': String(page.documents.length) },
-    body: feedBody(
-      container.rid,
-      'Documents',
-      page.documents.map((document) => document.json),
-    ),
+    headers: { ...headers, 'x-ms-item-count': String(page.documents.length) },
+    body: feedBody(container.rid, 'Documents', page.documents.map(withLsn)),
     documentsRead: page.documents.length,
   };
 }

@@ -64,7 +64,6 @@ export class WriteSession {
       _etag: etag,
       _attachments: 'attachments/',
       _ts: Math.floor(this.now / 1000),
-      _lsn: this.lsn,
     };
     const json = JSON.stringify(body);
     if (Buffer.byteLength(json) > MAX_DOCUMENT_BYTES) {

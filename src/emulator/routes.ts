@@ -9,7 +9,7 @@ import {
   type RequestContext,
 } from './api.ts';
 import type { ContainerState, Json } from './container.ts';
-import { documentFeed, documentResource } from './document-routes.ts';
+import { deleteLogicalPartition, documentFeed, documentResource } from './document-routes.ts';
 import { CosmosError } from './errors.ts';
 import { parseQuerySpec, runQuery } from './query.ts';
 
@@ -131,6 +131,10 @@ export function route(context: RequestContext, request: ApiRequest): Reply {
   if (child === 'pkranges') {
     if (verb !== 'GET') throw methodNotAllowed(request);
     return partitionKeyRanges(container);
+  }
+  if (child === 'operations' && documentId === 'partitionkeydelete') {
+    if (verb !== 'POST') throw methodNotAllowed(request);
+    return deleteLogicalPartition(context, request, databaseId, container);
   }
   if (child !== 'docs') throw new CosmosError(404, `Unknown resource /${request.segments.join('/')}.`);
   if (documentId === undefined) return documentFeed(context, request, databaseId, container);

@@ -313,6 +313,7 @@ function isOwnAudience(audience: string, port: number): boolean {
 
 /** The operation class of a request, for metrics and fault matching. */
 function classify(verb: string, segments: string[], request: IncomingMessage): OperationKind {
+  if (segments[4] === 'operations') return 'write';
   if (segments.length < 5 || segments[4] !== 'docs') return 'metadata';
   if (segments.length === 6) return verb === 'GET' ? 'read' : 'write';
   const headers = request.headers;

@@ -135,8 +135,8 @@ describe('persistence', () => {
     client = clientFor(local);
     const reopened = client.database('split').container('events');
     expect(await reopened.getFeedRanges()).toHaveLength(2);
-    const { resource } = await reopened.items.create({ id: 'next', p: 'Stream-next' });
-    expect((resource as { _lsn?: number } | undefined)?._lsn).toBe(11);
+    const created = await reopened.items.create({ id: 'next', p: 'Stream-next' });
+    expect(created.headers.lsn).toBe('11');
     expect((await drain(reopened, first.token)).ids).toEqual(['next']);
     client.dispose();
     await local.close();
