@@ -53,12 +53,24 @@ export async function listCheckpoints({ leases, name }: ProcessorLeases): Promis
  */
 export function rewindCheckpoints({ leases, name }: ProcessorLeases, to: Date | 'beginning'): Promise<number> {
   const startFrom: StartMarker = to === 'beginning' ? { kind: 'beginning' } : { kind: 'time', at: to.toISOString() };
-  return updateAll(leases, name, (lease) => ({ ...lease, continuation: null, startFrom, checkpointedAt: null }));
+  return updateAll(leases, name, (lease) => ({
+    ...lease,
+    continuation: null,
+    startFrom,
+    checkpointedAt: null,
+    handled: null,
+  }));
 }
 
 /** Forgets every checkpoint and rewind marker: the next owners start from the processor's `startFrom` option. */
 export function resetCheckpoints({ leases, name }: ProcessorLeases): Promise<number> {
-  return updateAll(leases, name, (lease) => ({ ...lease, continuation: null, startFrom: null, checkpointedAt: null }));
+  return updateAll(leases, name, (lease) => ({
+    ...lease,
+    continuation: null,
+    startFrom: null,
+    checkpointedAt: null,
+    handled: null,
+  }));
 }
 
 /** Deletes every lease document of the processor (stop its instances first). Returns how many were deleted. */

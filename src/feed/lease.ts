@@ -25,6 +25,11 @@ export interface LeaseDocument {
   /** written by the owner at least every renew interval; older than the expiry = free to take over */
   renewedAt: string | null;
   checkpointedAt: string | null;
+  /**
+   * handled positions (the next version to handle) of the range's recently active streams when the checkpoint was
+   * written: the next owner does not hand those streams events below them again. Absent in leases written before it.
+   */
+  handled?: Record<string, number> | null;
   _etag?: string;
   _ts?: number;
 }

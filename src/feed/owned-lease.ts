@@ -8,10 +8,10 @@ export interface OwnedLease {
   current(): LeaseDocument;
   /** refreshes `renewedAt`; rejects with `LeaseLost` if someone else took the lease */
   renew(): Promise<void>;
-  /** stores the continuation (and renews); rejects with `LeaseLost` */
-  checkpoint(continuation: string): Promise<void>;
-  /** stores the final continuation, if any, and clears the owner */
-  release(continuation: string | undefined): Promise<void>;
+  /** stores the continuation and the handled positions of recent streams (and renews); rejects with `LeaseLost` */
+  checkpoint(continuation: string, handled?: Record<string, number>): Promise<void>;
+  /** stores the final continuation and handled positions, if any, and clears the owner */
+  release(continuation: string | undefined, handled?: Record<string, number>): Promise<void>;
 }
 
 const maxRefreshes = 3;
@@ -53,9 +53,16 @@ export function createOwnedLease(store: LeaseStore, acquired: LeaseDocument, ins
     id: acquired.id,
     current: () => current,
     renew: () => write((lease, now) => ({ ...lease, renewedAt: now })),
-    checkpoint: (continuation) =>
-      write((lease, now) => ({ ...lease, continuation, startFrom: null, renewedAt: now, checkpointedAt: now })),
-    release: (continuation) =>
+    checkpoint: (continuation, handled) =>
+      write((lease, now) => ({
+        ...lease,
+        continuation,
+        startFrom: null,
+        renewedAt: now,
+        checkpointedAt: now,
+        ...(handled === undefined ? {} : { handled }),
+      })),
+    release: (continuation, handled) =>
       write((lease, now) => ({
         ...lease,
         owner: null,
@@ -63,6 +70,7 @@ export function createOwnedLease(store: LeaseStore, acquired: LeaseDocument, ins
         ...(continuation !== undefined && continuation !== lease.continuation
           ? { continuation, startFrom: null, checkpointedAt: now }
           : {}),
+        ...(handled === undefined ? {} : { handled }),
       })),
   };
 }

@@ -80,8 +80,9 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
     report(`lease ${id}: the sink refused a page, releasing the lease`)(error);
     if (lease === undefined) return;
     running.delete(id);
+    const handled = sink.handled?.(id);
     sink.revoke(id);
-    void lease.owned.release(lease.tracker.position()).catch(report(`releasing lease ${id}`));
+    void lease.owned.release(lease.tracker.position(), handled).catch(report(`releasing lease ${id}`));
   };
 
   /** A lease that would start from "now" gets that position stored first, so that no later owner skips past it. */
@@ -122,6 +123,10 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
         settings.maxItemsPerPage,
       );
     const tracker = createCheckpointTracker(pinned.continuation ?? undefined);
+    sink.open?.(lease.id, {
+      fromBeginning: pinned.continuation === null && effectiveStart(pinned, settings.startFrom) === 'beginning',
+      handled: pinned.handled ?? {},
+    });
     const reader = createRangeReader({
       leaseToken: lease.id,
       firstRead,
@@ -257,7 +262,7 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
     const position = lease.tracker.position();
     if (position === undefined || position === lease.owned.current().continuation) return;
     try {
-      await lease.owned.checkpoint(position);
+      await lease.owned.checkpoint(position, sink.handled?.(id));
       counters.checkpointsWritten += 1;
     } catch (error) {
       writeFailed(id, 'checkpointing')(error);
@@ -308,7 +313,7 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
         [...running.entries()].map(async ([id, lease]) => {
           running.delete(id);
           try {
-            await lease.owned.release(lease.tracker.position());
+            await lease.owned.release(lease.tracker.position(), sink.handled?.(id));
             counters.checkpointsWritten += 1;
           } catch (error) {
             if (!(error instanceof LeaseLost)) report(`releasing lease ${id}`)(error);

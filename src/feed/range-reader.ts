@@ -102,6 +102,7 @@ export function createRangeReader(options: RangeReaderOptions): RangeReader {
       const continuation = response.continuationToken;
       if (response.statusCode === 304 || response.result.length === 0) {
         stats.polls += 1;
+        options.sink.caughtUp?.(options.leaseToken);
         if (continuation !== lastTracked) options.tracker.add(continuation, Promise.resolve());
         lastTracked = continuation;
         await pause(options.pollIntervalMs, signal);

@@ -7,6 +7,17 @@ export interface FeedPage {
   readonly continuation: string;
 }
 
+/** Where a lease's range is read from, as the sink needs it to place each stream's first events. */
+export interface RangeStart {
+  /**
+   * The range is read from the beginning of the feed: every stream in it starts at version 0, whatever document
+   * of it comes first (a re-written older batch can come after the tip).
+   */
+  readonly fromBeginning: boolean;
+  /** handled positions (the next version to handle) of recently active streams, carried with the checkpoint */
+  readonly handled: Readonly<Record<string, number>>;
+}
+
 /** Where the processor pushes what it reads; the stream scheduler is the usual sink. */
 export interface FeedSink {
   /**
@@ -16,4 +27,13 @@ export interface FeedSink {
   ingest(page: FeedPage): Promise<{ readonly handled: Promise<void> }>;
   /** The lease was lost or released: forget read-ahead for it that has not started (it will be re-read). */
   revoke(leaseToken: string): void;
+  /** The lease was acquired and is about to be read from `start` (called before its first page). */
+  open?(leaseToken: string, start: RangeStart): void;
+  /**
+   * Every page of the lease's range up to the head of the feed has been ingested (the feed answered "nothing new"):
+   * no document read later can be older than what came so far, except one written again since.
+   */
+  caughtUp?(leaseToken: string): void;
+  /** handled positions of the lease's recently active streams, to carry with its next checkpoint */
+  handled?(leaseToken: string): Record<string, number>;
 }

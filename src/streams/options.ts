@@ -48,10 +48,16 @@ const schema = z.object({
     .optional(),
   /**
    * how many streams' write positions are remembered; beyond it, idle streams are forgotten (oldest first). A
-   * forgotten stream starts again at the first version it receives, so a tip re-delivering events it had handled
-   * hands them to the handler once more (delivery is at least once anyway)
+   * forgotten stream is placed again like a stream never seen (see `carriedPositions` and the README's "Delivery
+   * guarantees"), so a tip re-delivering events it had handled may hand them to the handler once more
    */
   maxTrackedStreams: positiveInt.default(100_000),
+  /**
+   * how many of a lease's most recently handled streams have their positions carried with its checkpoint, so that
+   * after a graceful restart or a handover their tips are not handed again; 0 carries none. Each costs about the
+   * length of the stream name plus 10 bytes in the lease document, written at every checkpoint
+   */
+  carriedPositions: z.number().int().nonnegative().default(1_000),
   /** a stream with work that has not moved for this long is reported as stalled */
   stallAfterMs: nonNegative.default(30_000),
   /** a gap in a stream's versions open for this long is reported (stats `gaps.stale`, metric `gaps.stale`) */

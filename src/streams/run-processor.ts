@@ -24,6 +24,7 @@ const schedulerKeys = Object.keys({
   notYet: true,
   parking: true,
   maxTrackedStreams: true,
+  carriedPositions: true,
   stallAfterMs: true,
   gapWarningAfterMs: true,
   meterProvider: true,

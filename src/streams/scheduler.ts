@@ -2,6 +2,7 @@ import type { StreamSpan as Span, TimelineEvent } from '../core/index.ts';
 import type { FeedPage, FeedSink } from '../feed/sink.ts';
 import { cosmosDeadLetters } from './cosmos-dead-letters.ts';
 import { DeadLetter, type DeadLetterStore, type MalformedDocumentRecord } from './dead-letter-store.ts';
+import { claimsToHoldEvents } from './document-kind.ts';
 import {
   HandlerKeptWaiting,
   HandlerMadeNoProgress,
@@ -14,6 +15,8 @@ import type { HandlerOutcome } from './handler.ts';
 import { LatencyWindow, RateWindow } from './handler-timings.ts';
 import { createSchedulerMetrics } from './metrics.ts';
 import { parseSchedulerOptions, retryDelay, type StreamSchedulerOptions } from './options.ts';
+import { RangeStarts } from './range-starts.ts';
+import { RecentPositions } from './recent-positions.ts';
 import { type SchedulerStats, surveyStreams } from './stats.ts';
 import { StreamSpan } from './stream-span.ts';
 import { PageClaim, PageProgress, StreamState } from './stream-state.ts';
@@ -22,7 +25,7 @@ import { PageClaim, PageProgress, StreamState } from './stream-state.ts';
 export type DocumentReader = (document: Record<string, unknown>) => Span | undefined;
 
 /** The stream scheduler: a `FeedSink` for the change-feed processor, plus stats, waiting and parked streams. */
-export interface StreamScheduler extends FeedSink {
+export interface StreamScheduler extends Required<FeedSink> {
   stats(): SchedulerStats;
   /** resolves when everything ingested so far has been handled or parked (a held failure keeps it waiting) */
   awaitCompletion(): Promise<void>;
@@ -89,13 +92,26 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
   let replays = 0;
   let heldByMalformed = 0;
   let openGaps = 0;
+  // Streams assumed to start at 0 (their range is read from the beginning) whose first events have not come yet.
+  const startGaps = new Set<StreamState>();
+  const starts = new RangeStarts();
+  const recent = new RecentPositions(settings.carriedPositions);
   let closed = false;
   let roomWaiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   let completionWaiters: Array<() => void> = [];
   let failureWaiters: Array<{ stream: string; attempts: number; resolve: (error: unknown) => void }> = [];
   const leasesChecked = new Set<string>();
   const revocations = new Map<string, number>();
-  const totals = { events: 0, spans: 0, failures: 0, notYet: 0, duplicates: 0, parkingFailures: 0 };
+  const totals = {
+    events: 0,
+    spans: 0,
+    failures: 0,
+    notYet: 0,
+    duplicates: 0,
+    parkingFailures: 0,
+    foreign: 0,
+    skippedAtStart: 0,
+  };
   const latency = new LatencyWindow();
   const rate = new RateWindow();
   const metrics = createSchedulerMetrics(settings.meterProvider, name, () => stats());
@@ -119,6 +135,10 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     const spans: Span[] = [];
     const malformed: Malformed[] = [];
     for (const document of page.documents) {
+      if (!claimsToHoldEvents(document)) {
+        totals.foreign++;
+        continue;
+      }
       try {
         const span = readDocument(document);
         if (span !== undefined) spans.push(span);
@@ -161,6 +181,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
   function addSpan(state: StreamState, given: Span, page: PageProgress, now: number) {
     state.leaseToken = page.leaseToken;
     state.forget = false;
+    if (state.writePosition < 0) place(state, page.leaseToken);
     let span = given;
     let start = Number(given.index);
     const end = start + given.events.length;
@@ -234,6 +255,35 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     }
   }
 
+  /** Sets the write position of a stream the scheduler knows nothing about, from where its lease's range started. */
+  function place(state: StreamState, leaseToken: string) {
+    const base = starts.baseOf(leaseToken, state.stream);
+    if (base.kind === 'handled') state.writePosition = base.position;
+    else if (base.kind === 'beginning') {
+      state.writePosition = 0;
+      state.assumedStart = true;
+    }
+  }
+
+  /**
+   * The lease's range has been read up to the head of the feed: a stream still waiting for its first versions will
+   * not get them from the feed (the documents were deleted, or the scheduler forgot the stream after handling
+   * them). It starts at the first version it has, and the versions passed over are counted (`gaps.skippedAtStart`).
+   */
+  function caughtUp(leaseToken: string) {
+    for (const state of startGaps) {
+      const first = state.pending[0];
+      if (state.leaseToken !== leaseToken || state.phase !== 'idle' || first === undefined) continue;
+      totals.skippedAtStart += Number(first.index) - state.writePosition;
+      state.writePosition = Number(first.index);
+      state.assumedStart = false;
+      if (isReady(state)) enqueue(state);
+      else trackGap(state, performance.now());
+    }
+    pump();
+    changed();
+  }
+
   function claim(state: StreamState, page: PageProgress, until: number) {
     const last = state.pageClaims[state.pageClaims.length - 1];
     if (last !== undefined && last.page === page) {
@@ -262,6 +312,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     if (state.gapSince !== 0) {
       state.gapSince = 0;
       openGaps--;
+      startGaps.delete(state);
     }
     state.phase = 'queued';
     ready.push(state);
@@ -272,9 +323,11 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     if (hasGap && state.gapSince === 0) {
       state.gapSince = now;
       openGaps++;
+      if (state.assumedStart) startGaps.add(state);
     } else if (!hasGap && state.gapSince !== 0) {
       state.gapSince = 0;
       openGaps--;
+      startGaps.delete(state);
     }
   }
 
@@ -359,6 +412,8 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     totals.spans++;
     rate.add(count, now);
     state.writePosition = next;
+    state.assumedStart = false;
+    if (state.leaseToken !== undefined) recent.record(state.leaseToken, state.stream, next);
     state.attempts = 0;
     state.notYetCount = 0;
     state.notYetSince = 0;
@@ -573,6 +628,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
       state.parked = undefined;
       state.parkedSpans = [];
       state.writePosition = -1;
+      state.assumedStart = false;
     }
   }
 
@@ -663,6 +719,8 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
 
   function revoke(leaseToken: string) {
     leasesChecked.delete(leaseToken);
+    starts.forget(leaseToken);
+    recent.forget(leaseToken);
     revocations.set(leaseToken, (revocations.get(leaseToken) ?? 0) + 1);
     for (const page of outstanding) {
       if (page.leaseToken !== leaseToken) continue;
@@ -683,6 +741,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     buffered -= state.buffered;
     if (state.malformed.length > 0) heldByMalformed--;
     if (state.gapSince !== 0) openGaps--;
+    startGaps.delete(state);
     state.phase = 'removed';
     streams.delete(state.stream);
     if (state.versionWaiters.length > 0) stateOf(state.stream).versionWaiters = state.versionWaiters;
@@ -724,11 +783,12 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
       failures: totals.failures,
       notYet: totals.notYet,
       duplicates: totals.duplicates,
+      foreignDocuments: totals.foreign,
       parkingFailures: totals.parkingFailures,
       eventsPerSecond: rate.perSecond(now),
       latencyMs: latency.percentiles(),
       buffered: { events: buffered, pages: outstanding.size },
-      gaps: { open: openGaps, ...survey.gaps },
+      gaps: { open: openGaps, ...survey.gaps, skippedAtStart: totals.skippedAtStart },
       lag: lag(),
       failing: survey.failing,
       stalled: survey.stalled,
@@ -740,6 +800,9 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     ingest,
     ingestSpans: (leaseToken, spans) => accept(leaseToken, spans, []),
     revoke,
+    open: (leaseToken, start) => starts.open(leaseToken, start),
+    caughtUp,
+    handled: (leaseToken) => recent.of(leaseToken),
     stats,
     awaitCompletion() {
       if (isComplete()) return Promise.resolve();

@@ -34,12 +34,23 @@ export interface SchedulerStats {
   readonly notYet: number;
   /** events dropped because they were at or below the stream's write position (re-delivered by the feed) */
   readonly duplicates: number;
+  /** documents passed over because they are not Tributary (or Equinox) event documents (another writer's) */
+  readonly foreignDocuments: number;
   /** dead-letter writes that failed (and are being retried; the stream's pages stay held meanwhile) */
   readonly parkingFailures: number;
   readonly eventsPerSecond: number;
   readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly samples: number };
   readonly buffered: { readonly events: number; readonly pages: number };
-  readonly gaps: { readonly open: number; readonly stale: number; readonly oldestMs: number };
+  /**
+   * `open`: streams whose next events wait for earlier versions; `skippedAtStart`: versions never seen of streams
+   * that were still waiting for their first events when their range's reader reached the head of the feed
+   */
+  readonly gaps: {
+    readonly open: number;
+    readonly stale: number;
+    readonly oldestMs: number;
+    readonly skippedAtStart: number;
+  };
   /**
    * How far handling is behind the change feed, from what this instance has read: the age of the oldest change
    * (its `_ts`, whole seconds) in a page not yet handled; 0 when every page read is handled. Free to compute, but

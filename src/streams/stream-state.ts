@@ -56,8 +56,10 @@ export interface ReplayInProgress {
 export class StreamState {
   phase: StreamPhase = 'idle';
   leaseToken: string | undefined;
-  /** the next version to handle; -1 until the first span is dispatched (then that span's index is the base) */
+  /** the next version to handle; -1 while unknown (a range not read from the beginning: the first span handed sets it) */
   writePosition = -1;
+  /** the write position is 0 because the range is read from the beginning, and no event has been handled yet */
+  assumedStart = false;
   /** spans waiting, sorted and coalesced (see `StreamSpan.merge`), all at or after the write position */
   pending: StreamSpan[] = [];
   /** the last pending span's events array was made by the scheduler and no handler holds it: appends may push */

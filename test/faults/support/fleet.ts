@@ -13,6 +13,8 @@ export interface Fleet {
   kill(slot: number): Promise<void>;
   /** slots whose instance has started and not been killed or stopped */
   running(): number[];
+  /** graceful stop of one instance: it drains, writes its checkpoints and releases its leases */
+  stop(slot: number): Promise<void>;
   /** graceful stop of every running instance */
   stopAll(): Promise<void>;
 }
@@ -31,6 +33,17 @@ export function createFleet(base: Omit<FaultChildConfig, 'instanceId'>): Fleet {
     child.exitCode !== null || child.signalCode !== null
       ? Promise.resolve()
       : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  async function stop(slot: number) {
+    const child = children.get(slot);
+    if (!child) return;
+    children.delete(slot);
+    ready.delete(slot);
+    if (child.connected) child.send('stop');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited(child);
+    clearTimeout(timer);
+  }
 
   return {
     async start(slot) {
@@ -62,17 +75,9 @@ export function createFleet(base: Omit<FaultChildConfig, 'instanceId'>): Fleet {
       await exited(child);
     },
     running: () => [...ready],
+    stop,
     async stopAll() {
-      await Promise.all(
-        [...children.entries()].map(async ([slot, child]) => {
-          children.delete(slot);
-          ready.delete(slot);
-          if (child.connected) child.send('stop');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          await exited(child);
-          clearTimeout(timer);
-        }),
-      );
+      await Promise.all([...children.keys()].map(stop));
       process.off('exit', killAll);
     },
   };

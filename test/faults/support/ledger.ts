@@ -13,6 +13,8 @@ export interface Tally {
   faults: number;
   eventsChecked: number;
   eventsLost: number;
+  /** events handed to a handler more than once (delivery is at least once; see the re-delivery scenarios) */
+  eventsRedelivered: number;
 }
 
 export const faultsMode: 'full' | 'short' = process.env.TRIBUTARY_FAULTS === 'full' ? 'full' : 'short';
@@ -41,13 +43,14 @@ export interface Ledger {
   faults(count: number): void;
   checked(events: number): void;
   lost(events: number): void;
+  redelivered(events: number): void;
   readonly tally: Readonly<Tally>;
   /** Writes this file's tally and prints the run's total (the final summary once every file has reported). */
   flush(): void;
 }
 
 export function openLedger(file: string): Ledger {
-  const tally: Tally = { scenarios: 0, faults: 0, eventsChecked: 0, eventsLost: 0 };
+  const tally: Tally = { scenarios: 0, faults: 0, eventsChecked: 0, eventsLost: 0, eventsRedelivered: 0 };
   return {
     tally,
     scenario: () => {
@@ -62,6 +65,9 @@ export function openLedger(file: string): Ledger {
     lost: (events) => {
       tally.eventsLost += events;
     },
+    redelivered: (events) => {
+      tally.eventsRedelivered += events;
+    },
     flush: () => {
       const dir = runDirectory();
       mkdirSync(dir, { recursive: true });
@@ -69,7 +75,7 @@ export function openLedger(file: string): Ledger {
       const reported = readdirSync(dir).filter((f) => f.endsWith('.json'));
       const total = reported
         .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Tally)
-        .reduce(add, { scenarios: 0, faults: 0, eventsChecked: 0, eventsLost: 0 });
+        .reduce(add, { scenarios: 0, faults: 0, eventsChecked: 0, eventsLost: 0, eventsRedelivered: 0 });
       const expected = readdirSync(suiteDir).filter((f) => f.endsWith('.test.ts')).length;
       const label =
         reported.length >= expected
@@ -81,7 +87,7 @@ export function openLedger(file: string): Ledger {
 }
 
 export function describe(t: Tally): string {
-  return `scenarios run ${t.scenarios}, faults injected ${t.faults}, events checked ${t.eventsChecked}, events lost ${t.eventsLost}`;
+  return `scenarios run ${t.scenarios}, faults injected ${t.faults}, events checked ${t.eventsChecked}, events lost ${t.eventsLost}, events handed more than once ${t.eventsRedelivered ?? 0}`;
 }
 
 function add(a: Tally, b: Tally): Tally {
@@ -90,5 +96,6 @@ function add(a: Tally, b: Tally): Tally {
     faults: a.faults + b.faults,
     eventsChecked: a.eventsChecked + b.eventsChecked,
     eventsLost: a.eventsLost + b.eventsLost,
+    eventsRedelivered: (a.eventsRedelivered ?? 0) + (b.eventsRedelivered ?? 0),
   };
 }

@@ -3,6 +3,7 @@
  * change-feed processor feeding a stream scheduler feeding the checksum projection. Configured by the
  * TRIBUTARY_FAULT_CHILD environment variable (JSON); says `ready` over IPC once started.
  */
+import { appendFileSync } from 'node:fs';
 import { CosmosClient } from '@azure/cosmos';
 import { createChangeFeedProcessor } from '../../../src/feed/index.ts';
 import { createProjection } from '../../../src/projections/index.ts';
@@ -15,6 +16,8 @@ export interface FaultChildConfig {
   readonly databaseId: string;
   readonly instanceId: string;
   readonly projection: string;
+  /** a file that gets one line `stream version` per event handed to the handler (to count re-deliveries) */
+  readonly recordTo?: string;
 }
 
 const config = JSON.parse(process.env.TRIBUTARY_FAULT_CHILD ?? '{}') as FaultChildConfig;
@@ -30,7 +33,18 @@ const projection = createProjection<ChecksumView>({
   container: database.container('views'),
   apply: (view, events) => applyToChecksumView(view, events),
 });
-const scheduler = createStreamScheduler({ name: projection.processorName, handle: projection.handle });
+const recordTo = config.recordTo;
+const scheduler = createStreamScheduler({
+  name: projection.processorName,
+  handle:
+    recordTo === undefined
+      ? projection.handle
+      : async (span) => {
+          const outcome = await projection.handle(span);
+          appendFileSync(recordTo, span.events.map((event) => `${span.stream} ${event.index}\n`).join(''));
+          return outcome;
+        },
+});
 const processor = createChangeFeedProcessor({
   name: projection.processorName,
   instanceId: config.instanceId,

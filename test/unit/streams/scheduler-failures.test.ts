@@ -61,6 +61,7 @@ describe('a failing handler is retried with backoff', () => {
       { handle: async (given) => ({ kind: 'handled', nextIndex: given.index }), retry: { initialDelayMs: 60_000 } },
       readDocument,
     );
+    scheduler.open('0', { fromBeginning: false, handled: {} });
     await scheduler.ingestSpans('0', [span('Account-1', 3, 1)]);
     expect(await scheduler.waitForFailure('Account-1')).toBeInstanceOf(HandlerMadeNoProgress);
     scheduler.close();

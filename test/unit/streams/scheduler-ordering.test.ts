@@ -42,9 +42,10 @@ describe('the stream scheduler delivers each stream in order', () => {
     expect(calls.map((c) => [Number(c.index), c.events.length])).toEqual([[0, 13]]);
   });
 
-  it('starts a stream it has never seen at the first version it is given (a processor started mid-stream)', async () => {
+  it('starts a stream it has never seen at the first version it is given when its range is read from a checkpoint', async () => {
     const { handle, versionsOf } = recorder();
     const scheduler = createScheduler({ handle }, readDocument);
+    scheduler.open('0', { fromBeginning: false, handled: {} });
     await scheduler.ingest(page([doc('Account-1', 7, 2)]));
     expect(await scheduler.waitFor('Account-1', 8n)).toBe('handled');
     await scheduler.ingest(page([doc('Account-1', 9, 1)]));

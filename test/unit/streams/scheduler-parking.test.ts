@@ -31,6 +31,7 @@ function setup(broken: Set<string>, afterAttempts = 2) {
 describe('parking a stream that keeps failing', () => {
   it('writes its events and the error to a dead letter after N attempts, and lets the page complete', async () => {
     const { scheduler, deadLetters } = setup(new Set(['Account-1']), 3);
+    scheduler.open('0', { fromBeginning: false, handled: {} });
     const { handled } = await scheduler.ingestSpans('0', [span('Account-1', 4, 2)]);
     await handled;
     const [letter] = await scheduler.parked.list();
@@ -182,6 +183,8 @@ describe('replaying a parked stream', () => {
     scheduler.revoke('0');
     broken.clear();
     await deadLetters.remove('audit', 'Account-1');
+    // taken back later from the other instance's checkpoint
+    scheduler.open('0', { fromBeginning: false, handled: {} });
     await (await scheduler.ingestSpans('0', [span('Account-1', 5, 1)])).handled;
     expect(handledOf('Account-1')).toEqual([5]);
   });
