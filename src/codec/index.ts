@@ -20,6 +20,7 @@ export {
   encodeBody,
   encodeBodyBrotli,
   encodeBodyDeflate,
+  jsonBytes,
   UnsupportedBodyEncoding,
 } from './encoding.ts';
 export { InvalidEvent, UndecodableEvent, UnknownEventType, UnstorableEvent } from './errors.ts';

@@ -1,3 +1,4 @@
+import { fieldInWords } from '../codec/index.ts';
 import { TributaryError } from '../core/index.ts';
 
 /** Every attempt to write a view lost the race against another writer of the same view. */
@@ -18,4 +19,67 @@ export class ViewWriteConflicts extends TributaryError {
 /** The projection definition is invalid. */
 export class InvalidProjection extends TributaryError {
   readonly code = 'InvalidProjection';
+}
+
+/**
+ * A view would be larger than a Cosmos DB item may be (2 MB), or Cosmos DB refused it as too large (413). Retrying
+ * cannot help (`permanent`): with parking on, the stream is parked at once; without, it holds its checkpoint.
+ */
+export class ViewTooLarge extends TributaryError {
+  readonly code = 'ViewTooLarge';
+  readonly permanent = true;
+  constructor(
+    readonly projection: string,
+    readonly key: string,
+    readonly bytes: number,
+    readonly limit: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Projection ${projection} cannot write view ${key}: it is ${bytes} bytes of JSON, over the ${limit}-byte limit ` +
+        'of a Cosmos DB item; nothing was written. Split the view (a viewKey per part) or keep less in it.',
+      options,
+    );
+  }
+}
+
+/**
+ * Cosmos DB refused a view write as a bad request (400): the same write will be refused again (`permanent`). The
+ * message carries Cosmos DB's reason.
+ */
+export class ViewRejected extends TributaryError {
+  readonly code = 'ViewRejected';
+  readonly permanent = true;
+  constructor(
+    readonly projection: string,
+    readonly key: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Projection ${projection} cannot write view ${key}: Cosmos DB refused it as a bad request (${reason}). Fix the ` +
+        'view (its id, partition key or content) or the views container.',
+      options,
+    );
+  }
+}
+
+/**
+ * A view `apply` returned would not read back as itself from its JSON (a `Date` read back as a string, a `Map` as
+ * `{}`): the next `apply` would get something else than it returned. Refused before writing (`permanent`).
+ */
+export class UnstorableView extends TributaryError {
+  readonly code = 'UnstorableView';
+  readonly permanent = true;
+  constructor(
+    readonly projection: string,
+    readonly key: string,
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(
+      `Projection ${projection} cannot write view ${key}: its ${fieldInWords(field)} does not survive JSON: ` +
+        `${problem}; nothing was written. Keep views to JSON values (ISO strings for times, plain objects for maps).`,
+    );
+  }
 }

@@ -4,6 +4,7 @@ import type { HandlerOutcome, StreamHandler } from '../streams/index.ts';
 import { type ActiveVersionPointer, activeVersionPointer } from './active-version.ts';
 import { InvalidProjection, ViewWriteConflicts } from './errors.ts';
 import { isCosmosStatus, partitionKeys } from './partition-key.ts';
+import { checkViewDocument, defaultMaxViewBytes, permanentWriteFailure } from './view-checks.ts';
 import { unappliedEvents, type ViewDocument, versionAfter, viewId, viewSet } from './view-document.ts';
 
 export interface ProjectionDefinition<V> {
@@ -30,6 +31,11 @@ export interface ProjectionDefinition<V> {
    * (a stale copy — another instance wrote meanwhile — fails its `If-Match` and is read again). Default 1,000; 0 = off.
    */
   readonly cachedViews?: number;
+  /**
+   * The largest view document, in bytes of JSON, written (default 2,000,000: a Cosmos DB item is at most 2 MB). A
+   * larger one fails the span with the permanent `ViewTooLarge` before anything is sent.
+   */
+  readonly maxViewBytes?: number;
 }
 
 export interface ViewQuery {
@@ -89,6 +95,7 @@ export function createProjection<V>(definition: ProjectionDefinition<V>): Projec
   }
   const viewKey = definition.viewKey ?? ((stream: string) => stream);
   const maxWriteAttempts = definition.maxWriteAttempts ?? 20;
+  const maxViewBytes = definition.maxViewBytes ?? defaultMaxViewBytes;
   const keyOf = partitionKeys(container);
   const pointer = activeVersionPointer(container, name);
   const set = viewSet(name, version);
@@ -139,6 +146,7 @@ export function createProjection<V>(definition: ProjectionDefinition<V>): Projec
         view: await apply(current?.view, events, span.stream),
         updatedAt: new Date().toISOString(),
       };
+      const bytes = checkViewDocument(next, maxViewBytes);
       try {
         const { resource: written } = current
           ? await container
@@ -150,6 +158,8 @@ export function createProjection<V>(definition: ProjectionDefinition<V>): Projec
         return { kind: 'handled', nextIndex: BigInt(next.versions[span.stream] ?? 0) };
       } catch (error) {
         remember(key, undefined);
+        const permanent = permanentWriteFailure(error, next, bytes, maxViewBytes);
+        if (permanent) throw permanent;
         // 412: the view changed since it was read; 409: another writer created it first; 404: a cached view was
         // deleted. Read again and re-apply.
         if (!isCosmosStatus(error, 404, 409, 412)) throw error;
