@@ -2,11 +2,11 @@
  * The dev host's HTTP edge, on its real server with a recording app behind it: which requests reach a route at all.
  * Every refused request must leave the app untouched (no call recorded).
  */
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DashboardSources, DashboardStatus } from '../../../src/dev/dashboard-model.ts';
 import type { EdgeRequest } from '../../../src/dev/http-exchange.ts';
 import { type DevHttpServer, startDevHttpServer } from '../../../src/dev/http-server.ts';
+import { type RawAnswer, rawHttp, rawRequest } from '../../support/raw-http.ts';
 
 const calls: EdgeRequest[] = [];
 const replays: string[] = [];
@@ -50,69 +50,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-interface RawAnswer {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-  /** ms from the first byte sent to the answer's end (or the connection's close) */
-  readonly ms: number;
-}
-
-/**
- * Sends raw bytes (in parts, with pauses between them) and reads until the server closes the connection. The request
- * asks for `connection: close`, so a complete answer always ends with a close.
- */
-function raw(parts: readonly (string | Buffer | number)[]): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const received: Buffer[] = [];
-    const started = Date.now();
-    socket.on('data', (chunk) => received.push(chunk));
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      const text = Buffer.concat(received).toString('utf8');
-      const [head = '', ...rest] = text.split('\r\n\r\n');
-      const [statusLine = '', ...headerLines] = head.split('\r\n');
-      const headers: Record<string, string> = {};
-      for (const line of headerLines) {
-        const at = line.indexOf(':');
-        headers[line.slice(0, at).toLowerCase()] = line.slice(at + 1).trim();
-      }
-      resolve({
-        status: Number(statusLine.split(' ')[1] ?? 0),
-        headers,
-        body: rest.join('\r\n\r\n'),
-        ms: Date.now() - started,
-      });
-    });
-    socket.on('connect', async () => {
-      try {
-        for (const part of parts) {
-          if (typeof part === 'number') await new Promise((done) => setTimeout(done, part));
-          else if (!socket.destroyed) socket.write(part);
-        }
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
-}
-
-function request(
+const raw = (parts: readonly (string | Buffer | number)[]) => rawHttp(port, parts);
+const request = (
   method: string,
   path: string,
   options: { headers?: Record<string, string>; body?: string | Buffer } = {},
-): Promise<RawAnswer> {
-  const body = options.body === undefined ? undefined : Buffer.from(options.body);
-  const headers: Record<string, string> = {
-    host: `127.0.0.1:${port}`,
-    connection: 'close',
-    ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(body.length) }),
-    ...options.headers,
-  };
-  const head = [`${method} ${path} HTTP/1.1`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
-  return raw([`${head.join('\r\n')}\r\n\r\n`, ...(body === undefined ? [] : [body])]);
-}
+) => rawRequest(port, method, path, options);
 
 async function refusedUntouched(answer: Promise<RawAnswer>, status: number, error: string) {
   const before = calls.length + replays.length;
@@ -128,7 +71,13 @@ describe('the dev host’s HTTP edge', () => {
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `LOCALHOST:${port}`]) {
       expect((await request('GET', '/api/x', { headers: { host } })).status, host).toBe(200);
     }
-    for (const host of ['attacker.example', `attacker.example:${port}`, '127.0.0.1', `127.0.0.1:${port + 1}`, '']) {
+    for (const host of [
+      'attacker.example',
+      `attacker.example:${port}`,
+      '127.0.0.1',
+      `127.0.0.1:${port + 1}`,
+      'localhost',
+    ]) {
       await refusedUntouched(request('GET', '/api/x', { headers: { host } }), 403, 'HostNotAllowed');
       await refusedUntouched(request('GET', '/dashboard/api/status', { headers: { host } }), 403, 'HostNotAllowed');
       await refusedUntouched(
@@ -137,6 +86,12 @@ describe('the dev host’s HTTP edge', () => {
         'HostNotAllowed',
       );
     }
+  });
+
+  it('lets node:http refuse a request without a Host (400) before any route sees it', async () => {
+    const before = calls.length;
+    expect((await request('GET', '/api/x', { headers: { host: '' } })).status).toBe(400);
+    expect(calls.length).toBe(before);
   });
 
   it('refuses state-changing requests from a foreign origin, and takes them from its own pages and from no origin', async () => {
