@@ -245,7 +245,7 @@ describe('attacks on the bank API and the dev host', () => {
     ledger.scenario();
     const before = await storedEvents();
     const body = '{"amount": 5}';
-    const attacks = [
+    const attacks: { headers: Record<string, string>; status: number; error: string }[] = [
       {
         headers: { 'content-type': 'text/plain', origin: 'http://evil.example' },
         status: 403,
