@@ -61,7 +61,12 @@ export function registerBankFunctions(
 
   const triggers: Record<string, ChangeFeedTriggerHandler> = {};
   for (const handler of bank.handlers) {
-    const trigger = createChangeFeedTriggerHandler({ name: handler.name, handle: handler.handle });
+    const trigger = createChangeFeedTriggerHandler({
+      name: handler.name,
+      handle: handler.handle,
+      startFromBeginning: true,
+      maxItemsPerInvocation: 100,
+    });
     triggers[handler.name] = trigger;
     registrar.cosmosDB(handler.name, {
       connection: cosmosTriggerConnection,

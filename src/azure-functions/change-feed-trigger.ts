@@ -1,8 +1,9 @@
 import type { InvocationContext } from '@azure/functions';
 import type { StreamSpan as Span } from '../core/index.ts';
 import { spanFromDocument } from '../store/index.ts';
-import { type StreamHandler, StreamSpan } from '../streams/index.ts';
+import { claimsToHoldEvents, type StreamHandler, StreamSpan } from '../streams/index.ts';
 import { TriggerBatchFailed } from './errors.ts';
+import { createHeldSpans } from './held-spans.ts';
 import { createStreamPositions, type StreamPositions } from './stream-positions.ts';
 
 export interface ChangeFeedTriggerOptions {
@@ -14,12 +15,34 @@ export interface ChangeFeedTriggerOptions {
   readonly maxConcurrentStreams?: number;
   /** streams whose handled position this process remembers to drop redelivered events; default 10,000 */
   readonly rememberedStreams?: number;
+  /**
+   * The trigger's `startFromBeginning`: a stream this process has not handled starts at version 0, and its events
+   * wait (in this process) until its older documents come, even in a later batch. Default false: a stream not
+   * handled here starts at the first version the batch holds of it.
+   */
+  readonly startFromBeginning?: boolean;
+  /**
+   * The trigger's `maxItemsPerInvocation`; default 100. A batch with fewer documents reached the head of the feed:
+   * a stream still waiting for its first versions then will not get them, and starts at the first version it has.
+   */
+  readonly maxItemsPerInvocation?: number;
+}
+
+/** What a trigger handler has counted in this process. */
+export interface ChangeFeedTriggerCounts {
+  /** documents passed over because they are not Tributary (or Equinox) event documents (another writer's) */
+  readonly foreignDocuments: number;
+  /** versions never seen of streams still waiting for their first versions when a batch reached the feed's head */
+  readonly skippedAtStart: number;
+  /** streams whose later events wait in this process for older ones */
+  readonly heldStreams: number;
 }
 
 /** A Cosmos DB trigger handler (`app.cosmosDB({ handler })`) plus what it has handled in this process. */
 export interface ChangeFeedTriggerHandler {
   (documents: unknown[], context: InvocationContext): Promise<void>;
   readonly positions: StreamPositions;
+  counts(): ChangeFeedTriggerCounts;
 }
 
 interface Failure {
@@ -30,29 +53,54 @@ interface Failure {
 /**
  * Runs a stream handler on the document batches of a Cosmos DB trigger on the events container, like the stream
  * scheduler does on the self-hosted processor's pages: documents (tips and batches) become per-stream spans, merged
- * and de-duplicated by version, handed to the handler in version order, several streams at a time.
+ * and de-duplicated by version, handed to the handler in version order, several streams at a time. Documents that
+ * are not event documents are passed over and counted; one that claims to be and is broken fails its stream.
  *
  * The host checkpoints when the invocation returns, so any stream failing (a throw, or `notYet`) makes the whole
  * invocation throw `TriggerBatchFailed`, and the function's retry policy redelivers the batch. Streams that succeeded
  * are remembered here and skipped on that redelivery; after a restart or on another instance they are handled again,
- * which projections (versioned views) and idempotent reactors absorb.
+ * which projections (versioned views) and idempotent reactors absorb. Events held behind a gap wait in this process
+ * only: the host's checkpoint has moved past them, so a restart before the gap fills leaves them to the stream's
+ * next tip.
  */
 export function createChangeFeedTriggerHandler(options: ChangeFeedTriggerOptions): ChangeFeedTriggerHandler {
   const { name, handle } = options;
   const maxConcurrent = options.maxConcurrentStreams ?? 8;
-  const positions = createStreamPositions(options.rememberedStreams ?? 10_000);
+  const capacity = options.rememberedStreams ?? 10_000;
+  const fromBeginning = options.startFromBeginning ?? false;
+  const maxItems = options.maxItemsPerInvocation ?? 100;
+  const positions = createStreamPositions(capacity);
+  const held = createHeldSpans(capacity);
+  const counts = { foreignDocuments: 0, skippedAtStart: 0 };
 
-  const handleStream = async (spans: readonly Span[]): Promise<number> => {
+  /** Hands the stream's spans from its position on; what follows a gap is held. Returns the events handled. */
+  const handleStream = async (stream: string, spans: readonly Span[], atHead: boolean): Promise<number> => {
     let handledEvents = 0;
-    for (const pending of spans) {
-      const known = positions.get(pending.stream);
-      const span = known === undefined ? pending : StreamSpan.dropBeforeIndex(pending, known);
+    const first = spans[0];
+    if (first === undefined) return 0;
+    const known = positions.get(stream);
+    let position = known ?? (fromBeginning ? 0n : first.index);
+    let atStart = known === undefined && fromBeginning;
+    for (let at = 0; at < spans.length; at++) {
+      const span = StreamSpan.dropBeforeIndex(spans[at]!, position);
       if (span === undefined) continue;
+      if (span.index > position) {
+        if (!(atStart && atHead)) {
+          const dropped = held.hold(stream, { spans: spans.slice(at), atStart });
+          if (dropped !== undefined)
+            throw new Error(`more than ${capacity} streams wait for a gap; ${dropped} dropped`);
+          break;
+        }
+        counts.skippedAtStart += Number(span.index - position);
+        position = span.index;
+      }
       const outcome = await handle(span);
       if (outcome?.kind === 'notYet') throw new Error(`not yet: ${outcome.reason}`);
       const end = StreamSpan.end(span);
       const next = outcome?.nextIndex ?? end;
-      positions.advance(span.stream, next);
+      positions.advance(stream, next);
+      position = next;
+      atStart = false;
       handledEvents += span.events.length;
       if (next < end) throw new Error(`the handler stopped at version ${next}, before the span's end ${end}`);
     }
@@ -62,19 +110,33 @@ export function createChangeFeedTriggerHandler(options: ChangeFeedTriggerOptions
   const trigger = async (documents: unknown[], context: InvocationContext): Promise<void> => {
     const failures: Failure[] = [];
     const byStream = new Map<string, Span[]>();
+    const add = (span: Span) => {
+      const spans = byStream.get(span.stream) ?? [];
+      spans.push(span);
+      byStream.set(span.stream, spans);
+    };
+    let foreign = 0;
     for (const document of documents) {
-      if (typeof document !== 'object' || document === null) continue;
+      if (
+        typeof document !== 'object' ||
+        document === null ||
+        !claimsToHoldEvents(document as Record<string, unknown>)
+      ) {
+        foreign++;
+        continue;
+      }
       try {
         const span = spanFromDocument(document as Record<string, unknown>);
-        if (span === undefined) continue;
-        const spans = byStream.get(span.stream) ?? [];
-        spans.push(span);
-        byStream.set(span.stream, spans);
+        if (span !== undefined) add(span);
       } catch (error) {
         const id = (document as { id?: unknown; p?: unknown }).p ?? (document as { id?: unknown }).id;
         failures.push({ stream: String(id), error });
       }
     }
+    counts.foreignDocuments += foreign;
+    const atHead = documents.length < maxItems;
+    // Held spans are offered again with every batch: it may fill their gap, or reach the head of the feed.
+    for (const stream of held.streams()) for (const span of held.take(stream)?.spans ?? []) add(span);
 
     const work = [...byStream.entries()];
     let handledEvents = 0;
@@ -82,18 +144,23 @@ export function createChangeFeedTriggerHandler(options: ChangeFeedTriggerOptions
     const worker = async () => {
       for (let item = work[next++]; item !== undefined; item = work[next++]) {
         const [stream, spans] = item;
+        const merged = StreamSpan.merge(spans);
         try {
-          handledEvents += await handleStream(StreamSpan.merge(spans));
+          handledEvents += await handleStream(stream, merged, atHead);
         } catch (error) {
           failures.push({ stream, error });
+          // The host redelivers this batch, not the held spans of earlier ones: keep those here.
+          const position = positions.get(stream);
+          const rest = position === undefined ? merged : StreamSpan.dropListBeforeIndex(merged, position);
+          if (rest.length > 0) held.hold(stream, { spans: rest, atStart: position === undefined && fromBeginning });
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(maxConcurrent, work.length) }, worker));
 
     context.log(
-      `${name}: ${documents.length} documents, ${byStream.size} streams, ${handledEvents} events handled, ` +
-        `${failures.length} streams failed`,
+      `${name}: ${documents.length} documents (${foreign} not event documents), ${byStream.size} streams, ` +
+        `${handledEvents} events handled, ${held.size} streams waiting for a gap, ${failures.length} streams failed`,
     );
     if (failures.length > 0) {
       const error = new TriggerBatchFailed(name, failures);
@@ -101,5 +168,8 @@ export function createChangeFeedTriggerHandler(options: ChangeFeedTriggerOptions
       throw error;
     }
   };
-  return Object.assign(trigger, { positions });
+  return Object.assign(trigger, {
+    positions,
+    counts: (): ChangeFeedTriggerCounts => ({ ...counts, heldStreams: held.size }),
+  });
 }

@@ -7,6 +7,7 @@ export {
   type DeadLetterStore,
   type MalformedDocumentRecord,
 } from './dead-letter-store.ts';
+export { claimsToHoldEvents } from './document-kind.ts';
 export {
   DeadLetterTooLarge,
   HandlerKeptWaiting,
