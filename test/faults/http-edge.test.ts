@@ -1,10 +1,12 @@
 /**
  * Bad input at the HTTP edge of the sample app (the dev host's real HTTP server). Invariant: malformed JSON, wrong
  * types, oversize bodies, unknown routes and injection-shaped ids get a clear 4xx with a JSON error — never a 5xx —
- * and nothing is written to the event store. A fast-check fuzz over command payloads holds the same line.
+ * and nothing is written to the event store. Fast-check fuzzes over command payloads and over headers (Host, Origin,
+ * content type, idempotency keys) hold the same line.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest } from '../support/raw-http.ts';
 import { type HostedBank, startHostedBank } from './support/dev-host.ts';
 import { openLedger, scaled } from './support/ledger.ts';
 import { readAllDocuments } from './support/replay.ts';
@@ -30,7 +32,7 @@ function expectClear4xx(result: { status: number; contentType: string; text: str
   expect(result.status, `${what}: ${result.text}`).toBeLessThan(500);
   expect(result.contentType, what).toMatch(/application\/json/);
   const body = JSON.parse(result.text) as Record<string, unknown>;
-  expect(typeof (body.error ?? body.code), what).toBe('string');
+  expect(typeof body.error, what).toBe('string');
   expect(typeof body.message, what).toBe('string');
 }
 
@@ -163,6 +165,99 @@ describe('bad input at the HTTP edge', () => {
       );
       ledger.faults(rejected);
       expect(rejected).toBeGreaterThan(0);
+    },
+    scaled(60_000, 300_000),
+  );
+
+  it(
+    'refuses fuzzed headers in order — foreign Host 403, foreign Origin 403, non-JSON 415, reused key 422 — writing nothing',
+    async () => {
+      ledger.scenario();
+      const port = Number(new URL(bank.host.url).port);
+      const self = `127.0.0.1:${port}`;
+      expect(
+        (await bank.request('POST', '/api/accounts/fz/open', '{"owner": "Fuzz", "overdraftLimit": 1000000}')).status,
+      ).toBe(200);
+      const hosts = new Set([self, `localhost:${port}`, `[::1]:${port}`]);
+      const host = fc.oneof(
+        fc.constantFrom(...hosts, `LocalHost:${port}`),
+        fc.constantFrom(
+          'attacker.example',
+          `attacker.example:${port}`,
+          `127.0.0.1:${port + 1}`,
+          'localhost',
+          `127.0.0.2:${port}`,
+        ),
+        fc.domain(),
+      );
+      const origin = fc.option(
+        fc.oneof(
+          fc.constantFrom(`http://${self}`, `http://localhost:${port}`),
+          fc.constantFrom('http://evil.example', 'null', `https://${self}`, `http://${self}.evil.example`),
+          fc.webUrl({ withQueryParameters: false, withFragments: false }),
+        ),
+        { nil: undefined },
+      );
+      const contentType = fc.oneof(
+        fc.constantFrom('application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON'),
+        fc.constantFrom('', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'),
+        fc.constantFrom('application/json; charset=latin1', 'application/json-patch+json', 'text/json'),
+      );
+      const key = fc.option(fc.oneof(fc.constantFrom('k1', 'k2', 'k3', 'k4'), fc.constantFrom(...injectionIds)), {
+        nil: undefined,
+      });
+      const command = fc.record({
+        route: fc.constantFrom('deposit', 'withdraw'),
+        amount: fc.integer({ min: 1, max: 3 }),
+      });
+      const firstAnswers = new Map<string, { route: string; amount: number; text: string }>();
+      const isJson = (type: string) => /^application\/json(; charset=utf-8)?$/i.test(type);
+      let refused = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          host,
+          origin,
+          contentType,
+          key,
+          command,
+          async (hostValue, originValue, type, keyValue, cmd) => {
+            const before = await eventDocuments();
+            const headers: Record<string, string> = { host: hostValue, 'content-type': type };
+            if (originValue !== undefined) headers.origin = originValue;
+            if (keyValue !== undefined) headers['idempotency-key'] = keyValue;
+            const body = JSON.stringify({ amount: cmd.amount });
+            const answer = await rawRequest(port, 'POST', `/api/accounts/fz/${cmd.route}`, { headers, body });
+            const what = `${JSON.stringify(headers)} ${cmd.route} ${cmd.amount}: ${answer.status} ${answer.body}`;
+            expect(answer.status, what).toBeLessThan(500);
+            const hostOk = hosts.has(hostValue.toLowerCase());
+            const originOk =
+              originValue === undefined || [`http://${self}`, `http://localhost:${port}`].includes(originValue);
+            const previous = keyValue === undefined ? undefined : firstAnswers.get(keyValue);
+            let expected: { status: number; error?: string };
+            if (!hostOk) expected = { status: 403, error: 'HostNotAllowed' };
+            else if (!originOk) expected = { status: 403, error: 'OriginNotAllowed' };
+            else if (!isJson(type)) expected = { status: 415, error: 'UnsupportedMediaType' };
+            else if (keyValue !== undefined && injectionIds.includes(keyValue))
+              expected = { status: 400, error: 'InvalidRequest' };
+            else if (previous && (previous.route !== cmd.route || previous.amount !== cmd.amount)) {
+              expected = { status: 422, error: 'IdempotencyKeyReused' };
+            } else expected = { status: 200 };
+            expect(answer.status, what).toBe(expected.status);
+            if (expected.error !== undefined) {
+              refused++;
+              expect(JSON.parse(answer.body), what).toMatchObject({ error: expected.error, message: expect.any(String) });
+              expect(await eventDocuments(), `${what} wrote something`).toBe(before);
+              return;
+            }
+            if (keyValue === undefined) return;
+            if (previous) expect(answer.body, `${what}: a retry answers as the first time`).toBe(previous.text);
+            else firstAnswers.set(keyValue, { route: cmd.route, amount: cmd.amount, text: answer.body });
+          },
+        ),
+        { numRuns: scaled(80, 500) },
+      );
+      ledger.faults(refused);
+      expect(refused).toBeGreaterThan(0);
     },
     scaled(60_000, 300_000),
   );
