@@ -3,6 +3,7 @@ import type { AccountState } from './account.ts';
 import type { ContainerState } from './container.ts';
 import { badRequest, CosmosError } from './errors.ts';
 import type { PartitionKeyComponent } from './partition-key-hash.ts';
+import type { QueryCursors } from './query-cursors.ts';
 import type { WrittenDocument } from './records.ts';
 
 // The shapes routes work with, and helpers for reading Cosmos DB request headers.
@@ -17,6 +18,7 @@ export interface Reply {
 
 export interface RequestContext {
   account: AccountState;
+  queryCursors: QueryCursors;
   endpoint(): string;
   journalWrite(container: ContainerState, databaseId: string, docs: WrittenDocument[]): void;
 }

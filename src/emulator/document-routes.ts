@@ -132,7 +132,7 @@ export function documentFeed(
         `Change feed mode A-IM: ${aIm} is not supported by the local emulator (only "Incremental feed").`,
       );
     }
-    return query(request, container, { query: 'SELECT * FROM c' });
+    return query(context, request, container, { query: 'SELECT * FROM c' });
   }
   if (request.verb !== 'POST') throw methodNotAllowed(request);
   if (isTrue(request, 'x-ms-cosmos-is-query-plan-request')) {
@@ -153,7 +153,7 @@ export function documentFeed(
       parse: () => parseJson(request),
     });
   }
-  if (isQueryRequest(request)) return query(request, container, parseQuerySpec(parseJson(request)));
+  if (isQueryRequest(request)) return query(context, request, container, parseQuerySpec(parseJson(request)));
   const key = requirePartitionKey(request, container);
   const session = new WriteSession(container);
   const result = isTrue(request, 'x-ms-documentdb-is-upsert')
@@ -252,20 +252,72 @@ function queryItems(request: ApiRequest, container: ContainerState, spec: QueryS
   return [...container.documents()].map(documentBody);
 }
 
-function query(request: ApiRequest, container: ContainerState, spec: QuerySpec): Reply {
-  const items = queryItems(request, container, spec);
-  if (items === 'nothing') {
-    return { status: 200, headers: { 'x-ms-item-count': '0' }, body: feedBody(container.rid, 'Documents', []) };
-  }
-  const continuation = header(request, 'x-ms-continuation');
-  const { results, continuation: next } = runQuery(spec, items, {
-    // -1 asks for everything in one page (the engine pages only for a positive count).
-    maxItemCount: pageSize(request, DEFAULT_QUERY_PAGE, -1),
-    ...(continuation ? { continuation } : {}),
-  });
+/** What a query's cursor belongs to: the container, the addressed scope, the text and the parameters. */
+function queryIdentity(request: ApiRequest, container: ContainerState, spec: QuerySpec): string {
+  const scope = [
+    'x-ms-documentdb-partitionkey',
+    'x-ms-documentdb-partitionkeyrangeid',
+    'x-ms-start-epk',
+    'x-ms-end-epk',
+  ]
+    .map((name) => header(request, name) ?? '')
+    .join('|');
+  return `${container.rid}|${scope}|${spec.query}|${JSON.stringify(spec.parameters ?? [])}`;
+}
+
+/** The service's `x-ms-documentdb-query-metrics`: `name=value` pairs joined by `;` (times in ms). */
+function queryMetrics(retrieved: Json[] | undefined, results: unknown[], elapsedMs: number): string {
+  const bytes = (values: readonly unknown[]) =>
+    values.reduce<number>((sum, value) => sum + JSON.stringify(value).length, 0);
+  const metrics: Record<string, number> = {
+    totalExecutionTimeInMs: elapsedMs,
+    queryCompileTimeInMs: 0,
+    queryLogicalPlanBuildTimeInMs: 0,
+    queryPhysicalPlanBuildTimeInMs: 0,
+    queryOptimizationTimeInMs: 0,
+    VMExecutionTimeInMs: elapsedMs,
+    indexLookupTimeInMs: 0,
+    documentLoadTimeInMs: 0,
+    systemFunctionExecuteTimeInMs: 0,
+    userFunctionExecuteTimeInMs: 0,
+    retrievedDocumentCount: retrieved?.length ?? 0,
+    retrievedDocumentSize: retrieved ? bytes(retrieved) : 0,
+    outputDocumentCount: results.length,
+    outputDocumentSize: bytes(results),
+    writeOutputTimeInMs: 0,
+    indexUtilizationRatio: 0,
+  };
+  return Object.entries(metrics)
+    .map(([name, value]) => `${name}=${Number.isInteger(value) ? value : value.toFixed(2)}`)
+    .join(';');
+}
+
+function query(context: RequestContext, request: ApiRequest, container: ContainerState, spec: QuerySpec): Reply {
+  const started = performance.now();
+  let retrieved: Json[] | undefined;
+  const page = context.queryCursors.page(
+    queryIdentity(request, container, spec),
+    header(request, 'x-ms-continuation'),
+    // -1 asks for everything in one page.
+    pageSize(request, DEFAULT_QUERY_PAGE, -1),
+    () => {
+      const items = queryItems(request, container, spec);
+      if (items === 'nothing') return [];
+      retrieved = items;
+      return runQuery(spec, items);
+    },
+  );
+  const { results, continuation } = page;
+  const metrics: Record<string, string> = isTrue(request, 'x-ms-documentdb-populatequerymetrics')
+    ? { 'x-ms-documentdb-query-metrics': queryMetrics(retrieved, results, performance.now() - started) }
+    : {};
   return {
     status: 200,
-    headers: { 'x-ms-item-count': String(results.length), ...(next ? { 'x-ms-continuation': next } : {}) },
+    headers: {
+      'x-ms-item-count': String(results.length),
+      ...(continuation ? { 'x-ms-continuation': continuation } : {}),
+      ...metrics,
+    },
     body: feedBody(
       container.rid,
       'Documents',

@@ -5,14 +5,7 @@ import { badRequest } from './errors.ts';
 
 interface CompiledQuery {
   ast: { body?: QueryAst };
-  exec(
-    items: unknown[],
-    options: {
-      parameters?: { name: string; value: unknown }[];
-      maxItemCount?: number;
-      continuation?: { token: string };
-    },
-  ): { result: unknown[]; continuation: { token: string } | null };
+  exec(items: unknown[], options: { parameters?: { name: string; value: unknown }[] }): { result: unknown[] };
 }
 
 interface QueryAst {
@@ -76,29 +69,74 @@ export function parseQuerySpec(body: unknown): QuerySpec {
   return { query: spec.query, parameters: spec.parameters ?? [] };
 }
 
-/** Runs a query over `items`; pages with `maxItemCount` and the engine's own continuation tokens. */
-export function runQuery(
-  spec: QuerySpec,
-  items: unknown[],
-  page: { maxItemCount?: number; continuation?: string },
-): { results: unknown[]; continuation?: string } {
-  const query = compiledQuery(spec.query);
+/**
+ * The clauses the engine lacks, taken off the query text: `SELECT DISTINCT` (the engine runs the query without it,
+ * then duplicates are dropped) and a trailing `OFFSET m LIMIT n` (applied to the engine's full, ordered result).
+ */
+interface Clauses {
+  core: string;
+  distinct: boolean;
+  offset?: number;
+  limit?: number;
+}
+
+const DISTINCT = /^(\s*SELECT\s+)DISTINCT\s+/i;
+const OFFSET_LIMIT = /\s+OFFSET\s+(\d+|@\w+)\s+LIMIT\s+(\d+|@\w+)\s*$/i;
+
+function clausesOf(spec: QuerySpec): Clauses {
+  let core = isGlobalQuery(spec) ? spec.query.slice(0, -GLOBAL_MARKER.length) : spec.query;
+  const distinct = DISTINCT.test(core);
+  if (distinct) core = core.replace(DISTINCT, '$1');
+  const window = OFFSET_LIMIT.exec(core);
+  if (!window) return { core, distinct };
+  const count = (token: string, clause: string): number => {
+    const value = token.startsWith('@')
+      ? spec.parameters?.find((parameter) => parameter.name === token)?.value
+      : Number(token);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+      throw badRequest(`The ${clause} of query "${spec.query}" must be a non-negative integer, not ${String(value)}.`);
+    }
+    return value;
+  };
+  return {
+    core: core.slice(0, window.index),
+    distinct,
+    offset: count(window[1]!, 'OFFSET'),
+    limit: count(window[2]!, 'LIMIT'),
+  };
+}
+
+function withoutDuplicates(results: unknown[]): unknown[] {
+  const seen = new Set<string>();
+  return results.filter((result) => {
+    const key = JSON.stringify(result) ?? 'undefined';
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Runs a query over `items` and returns its whole result, in order. */
+export function runQuery(spec: QuerySpec, items: unknown[]): unknown[] {
+  const clauses = clausesOf(spec);
+  const query = compiledQuery(clauses.core);
+  let results: unknown[];
   try {
-    const { result, continuation } = query.exec(items, {
-      parameters: spec.parameters ?? [],
-      ...(page.maxItemCount !== undefined && page.maxItemCount > 0 ? { maxItemCount: page.maxItemCount } : {}),
-      ...(page.continuation ? { continuation: { token: page.continuation } } : {}),
-    });
-    return continuation ? { results: result, continuation: continuation.token } : { results: result };
+    results = query.exec(items, { parameters: spec.parameters ?? [] }).result;
   } catch (error) {
     throw badRequest(`The query "${spec.query}" failed: ${(error as Error).message}`);
   }
+  if (clauses.distinct) results = withoutDuplicates(results);
+  if (clauses.offset !== undefined && clauses.limit !== undefined) {
+    results = results.slice(clauses.offset, clauses.offset + clauses.limit);
+  }
+  return results;
 }
 
 /** Evaluates a patch condition (`FROM c WHERE …`) against one document. */
 export function matchesCondition(condition: string, document: unknown): boolean {
   const text = /^\s*select\b/i.test(condition) ? condition : `SELECT * ${condition}`;
-  return runQuery({ query: text }, [document], {}).results.length > 0;
+  return runQuery({ query: text }, [document]).length > 0;
 }
 
 const aggregateNames = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG']);
@@ -134,8 +172,14 @@ export function isGlobalQuery(spec: QuerySpec): boolean {
  * performs is the global result, in order.
  */
 export function queryPlan(spec: QuerySpec): Record<string, unknown> {
-  const ast = compiledQuery(spec.query).ast.body ?? {};
-  const global = (ast.orderBy?.expressions ?? []).length > 0 || Boolean(ast.top) || containsAggregate(ast.select);
+  const clauses = clausesOf(spec);
+  const ast = compiledQuery(clauses.core).ast.body ?? {};
+  const global =
+    (ast.orderBy?.expressions ?? []).length > 0 ||
+    Boolean(ast.top) ||
+    containsAggregate(ast.select) ||
+    clauses.distinct ||
+    clauses.offset !== undefined;
   return {
     partitionedQueryExecutionInfoVersion: 2,
     queryInfo: {

@@ -60,7 +60,7 @@ function accountReply(context: RequestContext): Reply {
 function resourceFeed(request: ApiRequest, rid: string, listName: string, resources: Json[]): Reply {
   if (request.verb === 'POST') {
     const spec = parseQuerySpec(parseJson(request));
-    const { results } = runQuery(spec, resources, {});
+    const results = runQuery(spec, resources);
     return {
       status: 200,
       body: feedBody(

@@ -14,6 +14,7 @@ import { FaultInjector } from './faults.ts';
 import { MetricsRecorder } from './metrics.ts';
 import { effectivePartitionKey, type PartitionKeyComponent } from './partition-key-hash.ts';
 import { Journal } from './persistence.ts';
+import { QueryCursors } from './query-cursors.ts';
 import { type AuthSettings, authorize } from './request-auth.ts';
 import { route } from './routes.ts';
 import type { FaultRule, LocalCosmos, LocalCosmosOptions, OperationKind } from './types.ts';
@@ -107,6 +108,7 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
 
   const context: RequestContext = {
     account,
+    queryCursors: new QueryCursors(),
     endpoint: () => endpoint,
     journalWrite: (container, databaseId, docs) => account.recordWrite(container, databaseId, docs),
   };

@@ -1,6 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshEventsContainer } from '../../support/containers.ts';
+import { requireLocal } from '../../support/cosmos.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { rest } from './rest.ts';
 
@@ -146,5 +147,88 @@ describe('queries', () => {
       .containers.query({ query: 'SELECT * FROM c WHERE c.id = @id', parameters: [{ name: '@id', value: 'events' }] })
       .fetchAll();
     expect(containers.map((definition) => definition.id)).toEqual(['events']);
+  });
+});
+
+/** The SDK types `queryMetrics` as a string, but hands over one parsed QueryMetrics per range. */
+type RangeMetrics = { retrievedDocumentCount: number; outputDocumentCount: number };
+const metricsOf = (page: { queryMetrics?: unknown }) =>
+  Object.values((page.queryMetrics ?? {}) as Record<string, RangeMetrics>);
+
+describe('query clauses: DISTINCT, OFFSET … LIMIT, query metrics', () => {
+  it('drops duplicates with SELECT DISTINCT and SELECT DISTINCT VALUE, across partitions and in one', async () => {
+    const values = await container.items.query('SELECT DISTINCT VALUE c.kind FROM c').fetchAll();
+    expect(values.resources.sort()).toEqual(['even', 'odd', 'other']);
+    const objects = await container.items.query('SELECT DISTINCT c.kind FROM c').fetchAll();
+    expect(objects.resources.map((row: { kind: string }) => row.kind).sort()).toEqual(['even', 'odd', 'other']);
+    const inOne = await container.items
+      .query('SELECT DISTINCT VALUE c.kind FROM c', { partitionKey: 'Stream-1' })
+      .fetchAll();
+    expect(inOne.resources.sort()).toEqual(['even', 'odd']);
+  });
+
+  it('skips and takes with OFFSET … LIMIT after ORDER BY, across partitions and with parameters', async () => {
+    const ordered = await container.items.query('SELECT VALUE c.i FROM c ORDER BY c.i OFFSET 5 LIMIT 3').fetchAll();
+    expect(ordered.resources).toEqual([5, 6, 7]);
+    const last = await container.items
+      .query({
+        query: 'SELECT VALUE c.i FROM c ORDER BY c.i DESC OFFSET @skip LIMIT @take',
+        parameters: [
+          { name: '@skip', value: 1 },
+          { name: '@take', value: 2 },
+        ],
+      })
+      .fetchAll();
+    expect(last.resources).toEqual([120, 119]);
+  });
+
+  it('takes OFFSET … LIMIT without ORDER BY: the given number of distinct results', async () => {
+    const inOne = await container.items
+      .query('SELECT VALUE c.i FROM c WHERE c.p = "Stream-1" OFFSET 10 LIMIT 5', { partitionKey: 'Stream-1' })
+      .fetchAll();
+    expect(new Set(inOne.resources).size).toBe(5);
+    const across = await container.items.query('SELECT * FROM c OFFSET 45 LIMIT 10').fetchAll();
+    expect(across.resources).toHaveLength(5);
+  });
+
+  it('answers a DISTINCT or OFFSET query the same through the forced client-side pipeline', async () => {
+    const distinct = await container.items
+      .query('SELECT DISTINCT VALUE c.kind FROM c', { forceQueryPlan: true })
+      .fetchAll();
+    expect(distinct.resources.sort()).toEqual(['even', 'odd', 'other']);
+    const window = await container.items
+      .query('SELECT VALUE c.i FROM c ORDER BY c.i OFFSET 28 LIMIT 4', { forceQueryPlan: true })
+      .fetchAll();
+    expect(window.resources).toEqual([28, 29, 102, 103]);
+  });
+
+  it('returns query metrics when asked (populateQueryMetrics)', async () => {
+    const page = await container.items
+      .query('SELECT * FROM c WHERE c.p = "Stream-1"', { partitionKey: 'Stream-1', populateQueryMetrics: true })
+      .fetchNext();
+    const metrics = metricsOf(page);
+    expect(metrics.length).toBeGreaterThan(0);
+    const total = metrics.reduce((sum, each) => sum + each.outputDocumentCount, 0);
+    expect(total).toBe(page.resources.length);
+    expect(metrics.reduce((sum, each) => sum + each.retrievedDocumentCount, 0)).toBeGreaterThanOrEqual(total);
+  });
+
+  it('runs a paged query once: later pages are served from its result', async (test) => {
+    requireLocal(cosmos, test);
+    const iterator = container.items.query('SELECT * FROM c WHERE c.p = "Stream-1" ORDER BY c.i', {
+      partitionKey: 'Stream-1',
+      maxItemCount: 10,
+      populateQueryMetrics: true,
+    });
+    const retrievedPerPage: number[] = [];
+    const seen: number[] = [];
+    while (iterator.hasMoreResults()) {
+      const page = await iterator.fetchNext();
+      if (page.resources.length === 0) continue;
+      seen.push(...page.resources.map((document: { i: number }) => document.i));
+      retrievedPerPage.push(metricsOf(page).reduce((sum, each) => sum + each.retrievedDocumentCount, 0));
+    }
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(retrievedPerPage).toEqual([30, 0, 0]);
   });
 });
