@@ -22,7 +22,10 @@ export interface LeaseDocument {
   startFrom: StartMarker | null;
   createdAt: string;
   acquiredAt: string | null;
-  /** written by the owner at least every renew interval; older than the expiry = free to take over */
+  /**
+   * written by the owner at every renewal (for people and tools): the write changes `_etag`, and a lease whose `_etag`
+   * another instance has seen unchanged for longer than the expiry, by its own clock, is free to take over
+   */
   renewedAt: string | null;
   checkpointedAt: string | null;
   /**
@@ -52,10 +55,5 @@ export const Lease = {
       renewedAt: null,
       checkpointedAt: null,
     };
-  },
-
-  expired(lease: LeaseDocument, now: Date, expiryMs: number): boolean {
-    if (lease.owner === null || lease.renewedAt === null) return true;
-    return now.getTime() - Date.parse(lease.renewedAt) > expiryMs;
   },
 };

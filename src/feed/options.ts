@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
@@ -29,11 +28,14 @@ export const processorOptionsSchema = z.object({
     (value) => typeof value === 'object' && value !== null && 'ingest' in value && 'revoke' in value,
     'must implement FeedSink',
   ),
-  /** this instance's identity in lease documents; default host-pid-random. Reuse it to reclaim leases at once after a restart. */
+  /**
+   * names this instance in lease documents; default host-pid. The processor adds a suffix unique to each start
+   * (stats show the full identity), so two processes given the same name never both believe they own a lease
+   */
   instanceId: z
     .string()
     .min(1)
-    .default(() => `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`),
+    .default(() => `${hostname()}-${process.pid}`),
   /** where a lease without a checkpoint starts; default 'beginning' */
   startFrom: z.union([z.literal('beginning'), z.literal('now'), z.date()]).default('beginning'),
   leaseTimings: leaseTimingsSchema.prefault({}),

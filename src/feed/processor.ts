@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FeedRange } from '@azure/cosmos';
 import { every } from './abortable.ts';
 import { decideLeases, type LeaseView } from './balancing.ts';
@@ -5,6 +6,7 @@ import { type CheckpointTracker, createCheckpointTracker } from './checkpoint-tr
 import { EpkRange } from './epk-range.ts';
 import { InvalidProcessorOptions, LeaseLost } from './errors.ts';
 import { Lease, type LeaseDocument } from './lease.ts';
+import { LeaseObservations } from './lease-observations.ts';
 import { createLeaseStore } from './lease-store.ts';
 import { type ProcessorOptions, processorOptionsSchema } from './options.ts';
 import { createOwnedLease, type OwnedLease } from './owned-lease.ts';
@@ -31,7 +33,10 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
   if (!parsed.success)
     throw new InvalidProcessorOptions(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
   const settings = parsed.data;
-  const { name, monitored, sink, instanceId: me, leaseTimings } = settings;
+  const { name, monitored, sink, leaseTimings } = settings;
+  // Unique per start: two processes given the same instanceId (or one restarted) never share a lease identity.
+  const me = `${settings.instanceId}-${randomUUID().slice(0, 8)}`;
+  const observations = new LeaseObservations();
   const store = createLeaseStore(settings.leases, name);
   const running = new Map<string, Running>();
   const counters = {
@@ -202,16 +207,17 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
     return leases.filter((lease) => !withdrawn.has(lease.id));
   };
 
-  const viewOf = (lease: LeaseDocument, now: Date): LeaseView => {
-    // A lease naming this instance that it is not reading (a restart with the same instanceId) is free to retake.
+  const viewOf = (lease: LeaseDocument): LeaseView => {
+    // A lease naming this instance that it is not reading (its reading failed to start) is free to retake.
     const owner = lease.owner === me && !running.has(lease.id) ? undefined : (lease.owner ?? undefined);
-    return { id: lease.id, owner, expired: owner === me ? false : Lease.expired(lease, now, leaseTimings.expiryMs) };
+    return { id: lease.id, owner, expired: owner === me ? false : observations.expired(lease, leaseTimings.expiryMs) };
   };
 
   const acquireCycle = async () => {
     counters.acquireCycles += 1;
     const [listed, ranges] = await Promise.all([store.list(), monitored.getFeedRanges()]);
     const leases = (await createMissingLeases(listed, ranges)) ?? listed;
+    observations.observe(leases);
     for (const lease of leases) {
       if (running.has(lease.id) && lease.owner !== me) {
         drop(lease.id, new LeaseLost(lease.id, me, `it is now owned by ${lease.owner ?? 'nobody'}`));
@@ -222,11 +228,7 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
     // When another instance wins a race for a lease, re-read it and decide again within the same cycle, so that
     // instances starting (or taking over) together settle in one cycle rather than one lease per cycle.
     for (let round = 0; round < maxDecisionRounds && state === 'running'; round += 1) {
-      const now = new Date();
-      const decision = decideLeases(
-        me,
-        [...byId.values()].map((lease) => viewOf(lease, now)),
-      );
+      const decision = decideLeases(me, [...byId.values()].map(viewOf));
       const steal = stolen ? undefined : decision.steal;
       let lostRace = false;
       // One lease at a time: instances starting together then interleave their takes and settle on even shares,
