@@ -238,7 +238,8 @@ function buildConfig(
 
 /**
  * The namespace host of a connection string `Endpoint=sb://<ns>.servicebus.windows.net/;SharedAccessKeyName=…;
- * SharedAccessKey=…[;EntityPath=…]`. Errors name the missing part, never the string's content.
+ * SharedAccessKey=…[;EntityPath=…]`. Errors name the missing part, never the string's content. A string with a
+ * generated `SharedAccessSignature=` token is refused: the Kafka endpoint's SASL PLAIN login takes a key-based string.
  */
 function eventHubsHost(connectionString: string): string {
   if (typeof connectionString !== 'string' || connectionString.trim() === '') {
@@ -257,11 +258,18 @@ function eventHubsHost(connectionString: string): string {
         '(its content is not shown because it holds a secret).',
     );
   }
-  const hasKey = parts.get('sharedaccesskeyname') && parts.get('sharedaccesskey');
-  if (!hasKey && !parts.get('sharedaccesssignature')) {
+  if (parts.get('sharedaccesssignature')) {
     throw new InvalidKafkaConfig(
-      'The Event Hubs connection string has neither "SharedAccessKeyName=…;SharedAccessKey=…" nor ' +
-        '"SharedAccessSignature=…" (its content is not shown because it holds a secret).',
+      'The Event Hubs connection string carries a "SharedAccessSignature=…" token: the Kafka endpoint accepts only ' +
+        'a key-based connection string ("SharedAccessKeyName=…;SharedAccessKey=…") or OAuth. Use the namespace\'s ' +
+        "or event hub's shared access key, or kafkaConfigFromEventHubsCredential with an Entra ID credential (its " +
+        'content is not shown because it holds a secret).',
+    );
+  }
+  if (!parts.get('sharedaccesskeyname') || !parts.get('sharedaccesskey')) {
+    throw new InvalidKafkaConfig(
+      'The Event Hubs connection string has no "SharedAccessKeyName=…;SharedAccessKey=…" (its content is not shown ' +
+        'because it holds a secret).',
     );
   }
   return host.toLowerCase();
@@ -271,8 +279,10 @@ function redactAll(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
     if (secret.length > 0) out = out.split(secret).join('[redacted]');
-    const key = /SharedAccessKey=([^;]+)/i.exec(secret)?.[1];
-    if (key) out = out.split(key).join('[redacted]');
+    for (const pattern of [/SharedAccessKey=([^;]+)/i, /SharedAccessSignature=([^;]+)/i]) {
+      const value = pattern.exec(secret)?.[1];
+      if (value) out = out.split(value).join('[redacted]');
+    }
   }
   return out;
 }

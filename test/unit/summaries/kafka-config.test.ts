@@ -73,6 +73,16 @@ describe('Kafka settings from an Event Hubs connection string', () => {
     expect(JSON.stringify(config)).not.toContain(secretKey);
   });
 
+  it('refuses a connection string carrying a SharedAccessSignature token, saying why and without showing it', () => {
+    const token =
+      'sr=contoso-events.servicebus.windows.net&sig=c2lnbmF0dXJlLXRoYXQtbXVzdC1ub3QtbGVhaw%3D&se=1893456000&skn=send';
+    const sas = `Endpoint=sb://contoso-events.servicebus.windows.net/;SharedAccessSignature=SharedAccessSignature ${token}`;
+    const error = thrown(() => kafkaConfigFromEventHubsConnectionString(sas));
+    expect(error).toBeInstanceOf(InvalidKafkaConfig);
+    expect((error as Error).message).toMatch(/SharedAccessSignature.*key-based connection string.*OAuth/);
+    expect(errorText(error)).not.toContain('c2lnbmF0dXJl');
+  });
+
   it('accepts an event-hub-scoped connection string with EntityPath', () => {
     const config = kafkaConfigFromEventHubsConnectionString(`${connectionString};EntityPath=summaries`);
     expect(config.client.brokers).toEqual(['contoso-events.servicebus.windows.net:9093']);
