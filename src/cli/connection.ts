@@ -30,6 +30,8 @@ export interface CosmosConnection {
   readonly viaDevHost: boolean;
   /** the running dev host's HTTP base URL when `viaDevHost` (its dashboard API can act on its processors) */
   readonly devHostUrl: string | undefined;
+  /** how requests are signed: the account key, or Microsoft Entra ID tokens */
+  readonly auth: 'key' | 'entra';
   close(): Promise<void>;
 }
 
@@ -43,6 +45,10 @@ export async function withConnection<T>(
   const connection = await openConnection(args, context);
   try {
     return await work(connection);
+  } catch (error) {
+    if (connection.auth !== 'entra') throw error;
+    const { accessError } = await import('../store/access-check.ts');
+    throw accessError(error, connection.endpoint) ?? error;
   } finally {
     await connection.close();
   }

@@ -80,6 +80,7 @@ export async function openConnection(args: ParsedArgs, context: CliContext): Pro
       description: settings.endpoint ? remote : `the running dev host's server ${remote}`,
       viaDevHost: devHost !== undefined,
       devHostUrl: devHost?.url,
+      auth: entra ? 'entra' : 'key',
       async close() {
         client.dispose();
       },
@@ -94,6 +95,7 @@ export async function openConnection(args: ParsedArgs, context: CliContext): Pro
     description: `the local dev data in ${settings.dataDir}`,
     viaDevHost: false,
     devHostUrl: undefined,
+    auth: 'key',
     async close() {
       client.dispose();
       await server.close();

@@ -9,7 +9,8 @@ export const dataContributorRole = {
 
 const accountName = (endpoint: string) => {
   try {
-    return new URL(endpoint).hostname.split('.')[0] ?? endpoint;
+    const host = new URL(endpoint).hostname;
+    return /^[\d.]+$|^\[|^localhost$/.test(host) ? host : (host.split('.')[0] ?? host);
   } catch {
     return endpoint;
   }
@@ -21,9 +22,19 @@ export class CosmosAccessDenied extends TributaryError {
   constructor(
     readonly endpoint: string,
     readonly status: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; substatus?: number },
   ) {
     const account = accountName(endpoint);
+    if (options?.substatus === controlPlaneSubstatus) {
+      super(
+        `Cosmos DB account ${account} (${endpoint}) refused to create or delete a database or container with a ` +
+          'Microsoft Entra ID token (HTTP 403, substatus 5300): that is a control-plane operation no data-plane role ' +
+          'grants. Create them with the Bicep templates (`azd up`) or Azure CLI, or with the key where the account ' +
+          'allows key auth.',
+        options,
+      );
+      return;
+    }
     super(
       `Cosmos DB account ${account} (${endpoint}) refused the Microsoft Entra ID identity (HTTP ${status}): it needs ` +
         `a data-plane role on the account, e.g. "${dataContributorRole.name}" (role definition id ` +
@@ -54,6 +65,38 @@ export class EntraSignInUnavailable extends TributaryError {
 }
 
 const firstLine = (text: string) => text.split('\n')[0]?.trim() ?? '';
+/** Cosmos DB's substatus for an Entra ID token used on a control-plane operation (create/delete database, container). */
+const controlPlaneSubstatus = 5300;
+
+/**
+ * The typed error for a Cosmos DB or credential failure that is about access (401/403, no credential), or undefined
+ * for any other failure. Messages name the account and what to grant, never a token or key.
+ */
+export function accessError(error: unknown, endpoint: string): CosmosAccessDenied | EntraSignInUnavailable | undefined {
+  if (error instanceof CosmosAccessDenied || error instanceof EntraSignInUnavailable) return error;
+  const { code, statusCode, substatus, name, message } = error as {
+    code?: unknown;
+    statusCode?: unknown;
+    substatus?: unknown;
+    name?: unknown;
+    message?: unknown;
+  };
+  const status = typeof statusCode === 'number' ? statusCode : code;
+  if (status === 401 || status === 403) {
+    return new CosmosAccessDenied(endpoint, status, {
+      cause: error,
+      ...(typeof substatus === 'number' ? { substatus } : {}),
+    });
+  }
+  if (
+    name === 'CredentialUnavailableError' ||
+    name === 'AuthenticationError' ||
+    name === 'AggregateAuthenticationError'
+  ) {
+    return new EntraSignInUnavailable(endpoint, `${firstLine(String(message))}.`, { cause: error });
+  }
+  return undefined;
+}
 
 /**
  * Reads the account's metadata once (1 request) to learn early whether the client's identity may use the account:
@@ -64,21 +107,6 @@ export async function checkCosmosAccess(client: CosmosClient, endpoint: string):
   try {
     await client.getDatabaseAccount();
   } catch (error) {
-    const { code, statusCode, name, message } = error as {
-      code?: unknown;
-      statusCode?: unknown;
-      name?: unknown;
-      message?: unknown;
-    };
-    const status = typeof statusCode === 'number' ? statusCode : code;
-    if (status === 401 || status === 403) throw new CosmosAccessDenied(endpoint, status, { cause: error });
-    if (
-      name === 'CredentialUnavailableError' ||
-      name === 'AuthenticationError' ||
-      name === 'AggregateAuthenticationError'
-    ) {
-      throw new EntraSignInUnavailable(endpoint, `${firstLine(String(message))}.`, { cause: error });
-    }
-    throw error;
+    throw accessError(error, endpoint) ?? error;
   }
 }

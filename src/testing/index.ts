@@ -1,4 +1,5 @@
 export { DeciderSpecification, type Then } from '../decider/testing.ts';
+export { type LocalTokenCredentialOptions, localTokenCredential } from '../emulator/local-token-credential.ts';
 export { createInMemoryDeadLetters } from '../streams/dead-letter-store.ts';
 export {
   type KafkaMockCluster,

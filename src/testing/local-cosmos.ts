@@ -1,4 +1,6 @@
+import { Agent } from 'node:https';
 import type { Container, CosmosClient } from '@azure/cosmos';
+import { localTokenCredential } from '../emulator/local-token-credential.ts';
 import { startLocalCosmos } from '../emulator/server.ts';
 import type { LocalCosmos, LocalCosmosOptions } from '../emulator/types.ts';
 import { createCosmosClient } from '../store/client.ts';
@@ -8,7 +10,7 @@ import { ContainerNames, ensureContainers } from '../store/containers.ts';
 export interface TestCosmos {
   /** the server: its endpoint and key, fault injection, request metrics, live splits */
   readonly server: LocalCosmos;
-  /** a client signed with the server's key */
+  /** a client signed with the server's key (with `disableLocalAuth`: with a `localTokenCredential` token) */
   readonly client: CosmosClient;
   readonly databaseId: string;
   readonly containers: {
@@ -34,7 +36,13 @@ export interface TestCosmosOptions extends Omit<LocalCosmosOptions, 'port'> {
 export async function startTestCosmos(options: TestCosmosOptions = {}): Promise<TestCosmos> {
   const { databaseId = 'test', ...serverOptions } = options;
   const server = await startLocalCosmos({ ...serverOptions, port: 0 });
-  const client = createCosmosClient({ endpoint: server.endpoint, key: server.key });
+  // With `tls`, the client trusts the server's self-signed certificate; with `disableLocalAuth` it signs in with a
+  // token from `localTokenCredential` instead of the key.
+  const client = createCosmosClient({
+    endpoint: server.endpoint,
+    ...(options.disableLocalAuth ? { credential: localTokenCredential({ key: server.key }) } : { key: server.key }),
+    ...(server.certificate ? { clientOptions: { agent: new Agent({ ca: server.certificate }) } } : {}),
+  });
   try {
     await ensureContainers(client, { databaseId });
   } catch (error) {

@@ -47,7 +47,12 @@ describe('tributary on the local dev data', () => {
     expect(out.stdout).toMatch(/Summaries: {3}file → .*summaries\/<topic>\.jsonl/);
     const api = /API: +(\S+)/.exec(out.stdout)?.[1];
     expect(api).toBeDefined();
-    expect((await fetch(`${api}/accounts/dora/open`, { method: 'POST', body: '{"owner":"Dora"}' })).status).toBe(200);
+    const opened = await fetch(`${api}/accounts/dora/open`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"owner":"Dora"}',
+    });
+    expect(opened.status).toBe(200);
 
     const streams = await tributary('streams', 'Account');
     expect(streams.stdout).toBe('Account-dora  version 1\n');

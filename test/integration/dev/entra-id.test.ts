@@ -1,0 +1,120 @@
+// The tools against an account deployed with key auth disabled: the local server with `disableLocalAuth`, reached
+// over https with Entra ID tokens (the SDK sends bearer tokens only over TLS).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { Agent } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import bankApp from '../../../functions/dev-app.ts';
+import { runCli } from '../../../src/cli/run.ts';
+import { DevHostConfig, startDevHost } from '../../../src/dev/index.ts';
+import { localTokenCredential, startLocalCosmos } from '../../../src/emulator/index.ts';
+import type { LocalCosmos } from '../../../src/emulator/types.ts';
+import { createCosmosClient, ensureContainers } from '../../../src/store/index.ts';
+import { captureIo } from '../../unit/cli/capture-io.ts';
+
+let dataDir: string;
+let cosmos: LocalCosmos;
+const databaseId = 'entra';
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'tributary-entra-'));
+  // Containers are made the way a deployment makes them (Bicep, with control-plane rights): here, with the key.
+  const setup = await startLocalCosmos({ dataDir });
+  const client = createCosmosClient({ endpoint: setup.endpoint, key: setup.key });
+  await ensureContainers(client, { databaseId });
+  client.dispose();
+  await setup.close();
+  cosmos = await startLocalCosmos({ dataDir, tls: true, disableLocalAuth: true });
+  // The CLI's own https agent must trust the server's self-signed certificate: in this test process only.
+  process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+});
+
+afterAll(async () => {
+  await cosmos?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function tributary(roles: Parameters<typeof localTokenCredential>[0]['roles'], ...argv: string[]) {
+  const { io, out } = captureIo({ COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_DATABASE: databaseId }, dataDir);
+  const credential = localTokenCredential({ key: cosmos.key, ...(roles ? { roles } : {}) });
+  const code = await runCli(argv, { ...io, credential });
+  return { code, ...out };
+}
+
+describe('Microsoft Entra ID when no key is given (an account with key auth disabled)', () => {
+  it('the key is refused by such an account, so the tools must sign in with a token', async () => {
+    const client = createCosmosClient({
+      endpoint: cosmos.endpoint,
+      key: cosmos.key,
+      clientOptions: { agent: new Agent({ ca: cosmos.certificate }) },
+    });
+    await expect(client.database(databaseId).read()).rejects.toMatchObject({ code: 403 });
+    client.dispose();
+  });
+
+  it('the CLI lists streams, checkpoints, lag and parked streams with an Entra ID token', async () => {
+    for (const argv of [['streams', 'Account'], ['checkpoints', 'list'], ['lag'], ['parked', 'list']]) {
+      const result = await tributary(undefined, ...argv);
+      expect({ argv, code: result.code, error: result.stderr.includes('tributary:') }).toEqual({
+        argv,
+        code: 0,
+        error: false,
+      });
+    }
+  });
+
+  it('an identity without a data-plane role gets exit code 1 naming the account and the role to grant, no token', async () => {
+    const result = await tributary([], 'streams', 'Account');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Cosmos DB account 127.0.0.1 (${cosmos.endpoint})`);
+    expect(result.stderr).toContain('Cosmos DB Built-in Data Contributor');
+    expect(result.stderr).toContain('00000000-0000-0000-0000-000000000002');
+    expect(result.stderr).not.toMatch(/eyJ[\w-]+\.[\w-]+/);
+    expect(result.stderr).not.toContain(cosmos.key);
+  });
+
+  it('the dev host runs the app, its processors and its dashboard on the account with a token', async () => {
+    const config = DevHostConfig.parse({
+      port: 0,
+      dataDir,
+      cosmosEndpoint: cosmos.endpoint,
+      databaseId,
+      lagSampleIntervalMs: 100_000,
+    });
+    const host = await startDevHost(config, {
+      app: bankApp,
+      cwd: dataDir,
+      log: () => undefined,
+      credential: localTokenCredential({ key: cosmos.key }),
+    });
+    try {
+      expect(host.cosmos).toMatchObject({ kind: 'account', auth: 'entra' });
+      const opened = await fetch(`${host.apiUrl}/accounts/ada/open`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ owner: 'Ada' }),
+      });
+      expect(opened.status).toBe(200);
+      const balance = host.processors.find((processor) => processor.kind === 'projection');
+      expect(await balance?.scheduler.waitFor('Account-ada', 0n)).toBe('handled');
+      const status = await fetch(`${host.url}/dashboard/api/status`);
+      expect(status.status).toBe(200);
+      expect(await status.text()).not.toContain(cosmos.key);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('the dev host refuses to start for an identity without a data-plane role, naming the role', async () => {
+    const config = DevHostConfig.parse({ port: 0, dataDir, cosmosEndpoint: cosmos.endpoint, databaseId });
+    await expect(
+      startDevHost(config, {
+        app: bankApp,
+        cwd: dataDir,
+        log: () => undefined,
+        credential: localTokenCredential({ key: cosmos.key, roles: [] }),
+      }),
+    ).rejects.toThrow(/Cosmos DB Built-in Data Contributor/);
+  });
+});

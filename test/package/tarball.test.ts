@@ -1,0 +1,188 @@
+// The package as a user gets it: `npm pack`, installed into an empty project, used from plain Node and TypeScript.
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readmeImports } from './readme-code.ts';
+
+const run = promisify(execFile);
+const repo = resolve(import.meta.dirname, '../..');
+const manifest = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as {
+  name: string;
+  exports: Record<string, unknown>;
+  peerDependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const subpaths = Object.keys(manifest.exports)
+  .filter((key) => key !== './package.json')
+  .map((key) => (key === '.' ? manifest.name : `${manifest.name}/${key.slice(2)}`));
+const npmFlags = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
+const minutes = (n: number) => n * 60_000;
+
+let work: string;
+let consumer: string;
+let tarball: string;
+let packedFiles: string[];
+let packedManifest: Record<string, unknown>;
+
+async function inConsumer(command: string, args: readonly string[], env: Record<string, string> = {}) {
+  return run(command, args, { cwd: consumer, env: { ...process.env, ...env }, maxBuffer: 32 * 1024 * 1024 });
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'tributary-package-'));
+  consumer = join(work, 'consumer');
+  await mkdir(consumer);
+  // `npm pack` runs the `prepare` script, so the tarball holds a fresh build.
+  const packed = await run('npm', ['pack', '--json', '--pack-destination', work, ...npmFlags], {
+    cwd: repo,
+    maxBuffer: 32 * 1024 * 1024,
+  });
+  const [info] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
+  tarball = join(work, info.filename);
+  packedFiles = info.files.map((file) => file.path);
+  await run('tar', ['-xzf', tarball, '-C', work, 'package/package.json']);
+  packedManifest = JSON.parse(await readFile(join(work, 'package', 'package.json'), 'utf8'));
+  await writeFile(
+    join(consumer, 'package.json'),
+    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }, null, 2),
+  );
+  await inConsumer('npm', ['install', tarball, ...npmFlags]);
+}, minutes(5));
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('the packed tarball', () => {
+  it('holds the built library, its CLI and the README: no sources, tests, benchmarks, infra or sample app', () => {
+    expect(packedFiles).toContain('package.json');
+    expect(packedFiles).toContain('README.md');
+    expect(packedFiles).toContain('bin/tributary.mjs');
+    expect(packedFiles).toContain('dist/src/index.js');
+    expect(packedFiles).toContain('dist/src/index.d.ts');
+    expect(packedFiles).toContain('dist/src/dev/dashboard/index.html');
+    expect(packedManifest).not.toHaveProperty('main');
+    expect(packedManifest).not.toHaveProperty('devDependencies');
+    const unexpected = packedFiles.filter(
+      (path) =>
+        !(path.startsWith('dist/src/') || ['package.json', 'README.md', 'bin/tributary.mjs'].includes(path)) ||
+        path.endsWith('.ts') !== path.endsWith('.d.ts') ||
+        path.endsWith('.map'),
+    );
+    expect(unexpected).toEqual([]);
+  });
+
+  it('imports the main entry from plain Node without tsx and without the optional integrations installed', async () => {
+    const script = `
+      const tributary = await import('${manifest.name}');
+      const missing = [];
+      for (const optional of ['kafkajs', '@azure/event-hubs', '@azure/functions', '@zeit/cosmosdb-query', 'tsx']) {
+        try { import.meta.resolve(optional); missing.push(optional + ' is installed'); } catch {}
+      }
+      console.log(JSON.stringify({ names: Object.keys(tributary).length, problems: missing }));`;
+    const { stdout } = await inConsumer('node', ['--input-type=module', '-e', script]);
+    const result = JSON.parse(stdout) as { names: number; problems: string[] };
+    expect(result.problems).toEqual([]);
+    expect(result.names).toBeGreaterThan(50);
+  });
+
+  describe('with the optional integrations and TypeScript installed', () => {
+    beforeAll(async () => {
+      const peers = Object.keys(manifest.peerDependencies).map((name) => `${name}@${manifest.peerDependencies[name]}`);
+      const tools = ['typescript', '@types/node'].map((name) => `${name}@${manifest.devDependencies[name]}`);
+      await inConsumer('npm', ['install', ...peers, ...tools, 'zod', ...npmFlags]);
+      await cp(join(repo, 'examples'), join(consumer, 'examples'), { recursive: true });
+    }, minutes(5));
+
+    it('imports every subpath from a plain .mjs file under Node 22', async () => {
+      const script = subpaths
+        .map((subpath) => `console.log('${subpath}', Object.keys(await import('${subpath}')).length);`)
+        .join('\n');
+      await writeFile(join(consumer, 'every-subpath.mjs'), script);
+      const { stdout } = await inConsumer('node', ['every-subpath.mjs']);
+      for (const subpath of subpaths) expect(stdout).toMatch(new RegExp(`^${subpath} [1-9]\\d*$`, 'm'));
+    });
+
+    it(
+      "type-checks the README's imports and the examples with a default NodeNext tsconfig (lib ES2022)",
+      async () => {
+        await writeFile(
+          join(consumer, 'readme-imports.ts'),
+          `${readmeImports(await readFile(join(repo, 'README.md'), 'utf8'))}\nexport {};\n`,
+        );
+        await writeFile(
+          join(consumer, 'tsconfig.json'),
+          JSON.stringify({
+            compilerOptions: {
+              module: 'NodeNext',
+              moduleResolution: 'NodeNext',
+              target: 'ES2022',
+              lib: ['ES2022'],
+              types: ['node'],
+              strict: true,
+              outDir: 'out',
+            },
+            include: ['readme-imports.ts', 'examples'],
+          }),
+        );
+        const checked = await inConsumer('npx', ['tsc', '-p', 'tsconfig.json']).catch(
+          (error: { stdout: string }) => error,
+        );
+        expect(checked.stdout).toBe('');
+        expect(await readdir(join(consumer, 'out', 'examples'))).toContain('quick-start.js');
+      },
+      minutes(2),
+    );
+
+    it(
+      'runs the quick-start example',
+      async () => {
+        const { stdout } = await inConsumer('node', ['out/examples/quick-start.js']);
+        expect(stdout).toContain('Account-42 balance: 70');
+      },
+      minutes(1),
+    );
+
+    it(
+      'hosts its own app with the CLI: rebuild and replay find its processors, not the sample bank',
+      async () => {
+        const app = join('out', 'examples', 'orders-app.js');
+        await inConsumer('npx', ['tributary', 'init']);
+        const rebuilt = await inConsumer('npx', ['tributary', 'rebuild', 'order-count', '--app', app]);
+        expect(rebuilt.stdout).toContain('Rebuilt order-count');
+        const unknown = await inConsumer('npx', ['tributary', 'replay', 'account-balance', '--app', app]).catch(
+          (error: { code: number; stderr: string }) => error,
+        );
+        expect(unknown).toMatchObject({ code: 2 });
+        expect((unknown as { stderr: string }).stderr).toContain('No processor named "account-balance"');
+        expect((unknown as { stderr: string }).stderr).toContain('projection-order-count@1');
+      },
+      minutes(2),
+    );
+
+    it('answers a missing app module with exit code 2 and the file it looked for', async () => {
+      const failed = await inConsumer('npx', ['tributary', 'dev', '--app', './nowhere.js']).catch(
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(failed).toMatchObject({ code: 2 });
+      expect((failed as { stderr: string }).stderr).toContain(`looked for ${join(consumer, 'nowhere.js')}`);
+    });
+
+    it(
+      'passes publint and arethetypeswrong (ESM-only profile)',
+      async () => {
+        const bin = (name: string) => join(repo, 'node_modules', '.bin', name);
+        const lint = await run(bin('publint'), ['run', join(consumer, 'node_modules', manifest.name), '--strict']);
+        expect(lint.stdout).not.toMatch(/error|warning/i);
+        const types = await run(bin('attw'), [tarball, '--profile', 'esm-only']).catch(
+          (error: { code: number; stdout: string }) => error,
+        );
+        expect(types).not.toHaveProperty('code');
+      },
+      minutes(2),
+    );
+  });
+});
