@@ -76,18 +76,31 @@ export class AccountState {
     const id = validateResourceId(body.id, 'container');
     if (database.containers.has(id)) throw conflict(`Container ${id} already exists in database ${databaseId}.`);
     const requested = (body.partitionKey ?? { paths: ['/id'] }) as Partial<PartitionKeyDefinition>;
-    if (!Array.isArray(requested.paths) || requested.paths.length !== 1 || typeof requested.paths[0] !== 'string') {
-      throw badRequest('The partition key definition needs exactly one path (hierarchical keys are not emulated).');
+    const kind = requested.kind ?? 'Hash';
+    if (kind !== 'Hash' && kind !== 'MultiHash') {
+      throw badRequest(`Partition key kind ${String(requested.kind)} is not supported; use "Hash" or "MultiHash".`);
     }
-    if (requested.kind !== undefined && requested.kind !== 'Hash') {
-      throw badRequest(`Partition key kind ${String(requested.kind)} is not supported; use "Hash".`);
+    const [fewest, most] = kind === 'MultiHash' ? [2, 3] : [1, 1];
+    const paths = requested.paths;
+    if (
+      !Array.isArray(paths) ||
+      paths.length < fewest ||
+      paths.length > most ||
+      paths.some((path) => typeof path !== 'string')
+    ) {
+      throw badRequest(
+        kind === 'MultiHash'
+          ? 'A hierarchical (MultiHash) partition key needs 2 or 3 paths.'
+          : 'A Hash partition key needs exactly one path (use kind "MultiHash" for 2 or 3).',
+      );
     }
     const version = requested.version ?? 2;
     if (version !== 1 && version !== 2) throw badRequest('The partition key version must be 1 or 2.');
+    if (kind === 'MultiHash' && version !== 2) throw badRequest('A hierarchical partition key uses hash version 2.');
     const definition: Json = {
       id,
       indexingPolicy: withIndexingDefaults(body.indexingPolicy),
-      partitionKey: { paths: requested.paths, kind: 'Hash', version },
+      partitionKey: { paths, kind, version },
       conflictResolutionPolicy: body.conflictResolutionPolicy ?? {
         mode: 'LastWriterWins',
         conflictResolutionPath: '/_ts',

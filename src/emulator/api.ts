@@ -65,9 +65,14 @@ export function pageSize(request: ApiRequest, fallback: number, dynamic: number)
   return value <= 0 ? dynamic : value;
 }
 
+/**
+ * The partition key the request names; with `allowPrefix` (queries, change feeds), a hierarchical container also
+ * takes a prefix of its components.
+ */
 export function partitionKeyHeader(
   request: ApiRequest,
   container: ContainerState,
+  { allowPrefix = false } = {},
 ): PartitionKeyComponent[] | undefined {
   const raw = header(request, 'x-ms-documentdb-partitionkey');
   if (raw === undefined) return undefined;
@@ -77,7 +82,9 @@ export function partitionKeyHeader(
   } catch {
     throw badRequest(`The partition key header ${raw} is not valid JSON.`);
   }
-  if (!Array.isArray(parsed) || parsed.length !== container.partitionKey.paths.length) {
+  const paths = container.partitionKey.paths.length;
+  const prefixAllowed = allowPrefix && container.partitionKey.kind === 'MultiHash';
+  if (!Array.isArray(parsed) || parsed.length > paths || parsed.length < (prefixAllowed ? 1 : paths)) {
     throw badRequest(
       `The partition key ${raw} does not match the container's key definition (${container.partitionKey.paths.join(', ')}).`,
     );

@@ -1,5 +1,9 @@
 import { badRequest } from './errors.ts';
-import { effectivePartitionKey, type PartitionKeyComponent } from './partition-key-hash.ts';
+import {
+  effectivePartitionKey,
+  effectivePartitionKeyMultiHash,
+  type PartitionKeyComponent,
+} from './partition-key-hash.ts';
 import { initialBoundaries, splitPoint } from './ranges.ts';
 
 export type Json = Record<string, unknown>;
@@ -46,7 +50,8 @@ export interface PhysicalRange {
 
 export interface PartitionKeyDefinition {
   paths: string[];
-  kind: 'Hash';
+  /** `MultiHash`: a hierarchical key of 2–3 paths (always hash V2). */
+  kind: 'Hash' | 'MultiHash';
   version: 1 | 2;
 }
 
@@ -177,12 +182,19 @@ export class ContainerState {
       partition = {
         key,
         components,
-        epk: effectivePartitionKey(components, this.partitionKey.version),
+        epk: this.epkOf(components),
         documents: new Map(),
       };
       this.partitions.set(key, partition);
     }
     return partition;
+  }
+
+  /** The EPK of a key value, or, for a prefix of a hierarchical key, the start of the EPK range it names. */
+  epkOf(components: readonly PartitionKeyComponent[]): string {
+    return this.partitionKey.kind === 'MultiHash'
+      ? effectivePartitionKeyMultiHash(components)
+      : effectivePartitionKey(components, this.partitionKey.version);
   }
 
   findPartition(components: PartitionKeyComponent[]): LogicalPartition | undefined {

@@ -34,7 +34,6 @@ import {
   WriteSession,
 } from './documents.ts';
 import { badRequest, CosmosError, rangeGone } from './errors.ts';
-import { effectivePartitionKey } from './partition-key-hash.ts';
 import { isGlobalQuery, parseQuerySpec, type QuerySpec, queryPlan, runQuery } from './query.ts';
 
 /** Change-feed pages default to this many documents when the client does not say (`x-ms-max-item-count`). */
@@ -164,12 +163,18 @@ export function documentFeed(
 
 /** The physical ranges a feed or query request addresses: one partition key, one range (maybe narrowed), or all. */
 function addressedScope(request: ApiRequest, container: ContainerState) {
-  const key = partitionKeyHeader(request, container);
+  const key = partitionKeyHeader(request, container, { allowPrefix: true });
+  if (key !== undefined && key.length < container.partitionKey.paths.length) {
+    // A prefix of a hierarchical key: every partition whose EPK starts with the prefix's.
+    const minEpk = container.epkOf(key);
+    const maxEpk = `${minEpk}FF`;
+    return { ranges: container.ranges.filter((range) => range.min < maxEpk && minEpk < range.max), minEpk, maxEpk };
+  }
   if (key !== undefined) {
     const partition: LogicalPartition = container.findPartition(key) ?? {
       key: 'absent',
       components: key,
-      epk: effectivePartitionKey(key, container.partitionKey.version),
+      epk: container.epkOf(key),
       documents: new Map(),
     };
     return { ranges: [container.rangeForEpk(partition.epk)], partition };

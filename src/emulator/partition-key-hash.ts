@@ -106,6 +106,14 @@ export function effectivePartitionKeyV1(component: PartitionKeyComponent): strin
   return toHex(concat([encodeNumberV1(murmurHash3x86_32(hashInput)), encoded]));
 }
 
+/**
+ * Hierarchical keys (kind `MultiHash`): each component hashed on its own with hash V2, the hashes concatenated. A
+ * prefix of the components therefore names the EPK range [its EPK, its EPK + "FF").
+ */
+export function effectivePartitionKeyMultiHash(components: readonly PartitionKeyComponent[]): string {
+  return components.map((component) => effectivePartitionKeyV2([component])).join('');
+}
+
 /** The effective partition key (EPK) of a partition key value under the container's hash version. */
 export function effectivePartitionKey(components: readonly PartitionKeyComponent[], version: 1 | 2): string {
   return version === 2 ? effectivePartitionKeyV2(components) : effectivePartitionKeyV1(components[0]);

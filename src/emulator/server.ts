@@ -12,7 +12,7 @@ import { MAX_DOCUMENT_BYTES } from './documents.ts';
 import { CosmosError, SubStatus } from './errors.ts';
 import { FaultInjector } from './faults.ts';
 import { MetricsRecorder } from './metrics.ts';
-import { effectivePartitionKey, type PartitionKeyComponent } from './partition-key-hash.ts';
+import type { PartitionKeyComponent } from './partition-key-hash.ts';
 import { Journal } from './persistence.ts';
 import { QueryCursors } from './query-cursors.ts';
 import { type AuthSettings, authorize } from './request-auth.ts';
@@ -340,7 +340,7 @@ function involvedRange(container: ContainerState, request: IncomingMessage): Phy
       const components = (JSON.parse(key) as unknown[]).map((component) =>
         component !== null && typeof component === 'object' ? undefined : component,
       ) as PartitionKeyComponent[];
-      return container.rangeForEpk(effectivePartitionKey(components, container.partitionKey.version));
+      return container.rangeForEpk(container.epkOf(components));
     } catch {
       // An unparsable key: the request will be refused anyway; split the first range.
     }
