@@ -34,6 +34,7 @@ export {
   tipId,
   type UnfoldDocument,
 } from './documents.ts';
+export { AppendUnavailable, type BatchRetry, isTransientOperationStatus } from './batch-retry.ts';
 export {
   AppendTooLarge,
   EventTooLarge,

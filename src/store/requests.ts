@@ -1,4 +1,12 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BulkOperationType, type Container, type JSONObject, type OperationInput } from '@azure/cosmos';
+import {
+  AppendUnavailable,
+  type BatchRetry,
+  batchRetryDelay,
+  defaultBatchRetry,
+  isTransientOperationStatus,
+} from './batch-retry.ts';
 import type { AppendPlan } from './calving.ts';
 import type { BatchDocument, TipDocument } from './documents.ts';
 import { tipId } from './documents.ts';
@@ -29,7 +37,9 @@ export async function readTip(container: Container, stream: string, etag?: strin
 /**
  * Writes an append as ONE transactional batch: replace the tip if its etag is still `expectedEtag` (create it for
  * a new stream), plus create the calved batch. Cosmos runs it atomically: on a conflict (412 on the replace, 409 on
- * a create) nothing is written and `WrongExpectedVersion` is thrown. Resolves to the new tip's etag.
+ * a create) nothing is written and `WrongExpectedVersion` is thrown. An operation failing with a transient status
+ * (see `isTransientOperationStatus`) sends the batch again after a backoff, up to `retry.maxAttempts`, then throws
+ * `AppendUnavailable`. Resolves to the new tip's etag.
  */
 export async function appendToStream(
   container: Container,
@@ -37,6 +47,7 @@ export async function appendToStream(
   plan: AppendPlan,
   expectedEtag: string | undefined,
   expectedVersion: bigint,
+  retry: BatchRetry = defaultBatchRetry,
 ): Promise<string> {
   const tipOperation: OperationInput =
     expectedEtag === undefined
@@ -50,15 +61,25 @@ export async function appendToStream(
   const operations: OperationInput[] = [tipOperation];
   if (plan.calved)
     operations.push({ operationType: BulkOperationType.Create, resourceBody: plan.calved as unknown as JSONObject });
-  const response = await container.items.batch(operations, stream);
-  const results = response.result ?? [];
-  const failed = results.find((result) => result.statusCode >= 400 && result.statusCode !== 424);
-  if (failed === undefined && results.length === operations.length) {
-    return results[0]?.eTag ?? '';
+  for (let attempt = 1; ; attempt++) {
+    const response = await container.items.batch(operations, stream);
+    const results = response.result ?? [];
+    const failed = results.find((result) => result.statusCode >= 400 && result.statusCode !== 424);
+    if (failed === undefined && results.length === operations.length) {
+      return results[0]?.eTag ?? '';
+    }
+    const status = failed?.statusCode;
+    if (status === 412 || status === 409) throw new WrongExpectedVersion(stream, expectedVersion);
+    if (status === undefined || !isTransientOperationStatus(status)) throw rejected(stream, status ?? response.code);
+    if (attempt >= retry.maxAttempts) throw new AppendUnavailable(stream, status, attempt);
+    const retryAfter = Number(response.headers?.['x-ms-retry-after-ms']);
+    await sleep(batchRetryDelay(retry, attempt, Number.isFinite(retryAfter) ? retryAfter : undefined));
   }
-  if (failed?.statusCode === 412 || failed?.statusCode === 409) throw new WrongExpectedVersion(stream, expectedVersion);
-  throw new Error(
-    `Cosmos DB rejected the append to stream ${stream} with status ${failed?.statusCode ?? response.code} ` +
+}
+
+function rejected(stream: string, status: number | undefined): Error {
+  return new Error(
+    `Cosmos DB rejected the append to stream ${stream} with status ${status} ` +
       `(expected 200/201 for each operation, or 412/409 for a conflict).`,
   );
 }
