@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppRequestHandler } from './app-http.ts';
+import { answerClientErrors } from './client-errors.ts';
 import { handleDashboardApi } from './dashboard-api.ts';
 import { serveDashboardAsset } from './dashboard-assets.ts';
 import type { DashboardSources } from './dashboard-model.ts';
@@ -110,6 +111,8 @@ export async function startDevHttpServer(options: {
       // node:http's own bound on a whole request, behind the body's idle timeout
       requestTimeout: (timeouts.headersMs + timeouts.bodyMs) * 2,
       connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
+      // the guard answers a missing Host like a foreign one (403), with the dev host's error body
+      requireHostHeader: false,
     },
     (request, response) => {
       handle(request, response).catch((error: unknown) => {
@@ -127,6 +130,7 @@ export async function startDevHttpServer(options: {
       });
     },
   );
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

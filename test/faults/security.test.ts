@@ -361,6 +361,7 @@ describe('attacks on the bank API and the dev host', () => {
       ...drip,
     ]);
     expect(dripped.ms).toBeLessThan(15_000);
+    expectError(dripped, 408, 'RequestTimeout');
     ledger.faults(2);
     expect(await storedEvents()).toBe(before);
   }, 30_000);
