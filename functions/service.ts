@@ -21,6 +21,7 @@ export interface BankService {
   requestTransfer(
     transferId: string,
     command: Extract<TransferCommand, { type: 'Request' }>,
+    options?: Pick<CommandOptions, 'idempotency'>,
   ): Promise<{ version: bigint }>;
   transfer(transferId: string): Promise<{ state: TransferState; version: bigint }>;
   balance(accountId: string): Promise<BalanceView | undefined>;

@@ -1,5 +1,7 @@
 import type { Projection } from '../../src/projections/index.ts';
+import { CommandIdReused } from '../../src/store/index.ts';
 import { decideAccount } from '../domain/account/index.ts';
+import { BankRuleViolations } from '../domain/errors.ts';
 import { decideTransfer } from '../domain/transfer/index.ts';
 import type { BalanceView, StatementView } from '../domain/views.ts';
 import type { BankService } from '../service.ts';
@@ -30,10 +32,18 @@ export function createBankService(parts: BankServiceParts): BankService {
       );
       return { version };
     },
-    requestTransfer(transferId, command) {
-      return transfers.transact(transferId, (state) => decideTransfer(transferId, command, state), {
-        correlationId: transferId,
-      });
+    async requestTransfer(transferId, command, options = {}) {
+      const { idempotency } = options;
+      try {
+        return await transfers.transact(transferId, (state) => decideTransfer(transferId, command, state), {
+          correlationId: transferId,
+          ...(idempotency === undefined ? {} : { commandId: idempotency.key, fingerprint: idempotency.fingerprint }),
+        });
+      } catch (error) {
+        // The transfer id is the key: its reuse for another transfer is the domain's rule, answered as such.
+        if (error instanceof CommandIdReused) throw BankRuleViolations.transferIdReused(transferId);
+        throw error;
+      }
     },
     async transfer(transferId) {
       const { state, version } = await transfers.load(transferId);

@@ -190,8 +190,15 @@ export function createBankRoutes(service: BankService, options: BankRoutesOption
         const key = idempotencyKeyOf(request);
         if (!key.ok) return key.response;
         const { transferId: given, ...transfer } = body.value;
-        const transferId = given ?? key.value ?? newId();
-        const { version } = await service.requestTransfer(transferId, { type: 'Request', ...transfer });
+        const clientKey = given ?? key.value;
+        const transferId = clientKey ?? newId();
+        const command = { type: 'Request', ...transfer } as const;
+        const { version } = await service.requestTransfer(transferId, command, {
+          idempotency:
+            clientKey === undefined
+              ? undefined
+              : { key: clientKey, fingerprint: commandFingerprint(command.type, command) },
+        });
         return {
           status: 202,
           headers: { location: `/api/transfers/${transferId}`, etag: etag(version) },

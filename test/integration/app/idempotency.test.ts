@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBankApp } from '../../../functions/app.ts';
-import { type BankFixture, createMemoryPublisher, startBank } from './bank-fixture.ts';
+import { type BankFixture, createMemoryPublisher, startBank, triggerContext } from './bank-fixture.ts';
 
 let fixture: BankFixture;
 beforeAll(async () => {
@@ -56,6 +56,26 @@ describe('idempotency keys of the HTTP API', () => {
     const closeWithIt = await fixture.call('closeAccount', { params: { id: 'lea' }, headers, body: {} });
     expect(closeWithIt).toMatchObject({ status: 422, body: { error: 'IdempotencyKeyReused' } });
     expect(await eventCount('lea')).toBe(1);
+  });
+
+  it('answer a transfer request retried after the process moved on as the first time, and refuse its id for another transfer', async () => {
+    await fixture.call('openAccount', { params: { id: 'nia' }, body: { owner: 'Nia', overdraftLimit: 100 } });
+    await fixture.call('openAccount', { params: { id: 'ole' }, body: { owner: 'Ole' } });
+    const request = { transferId: 't-idem', fromAccountId: 'nia', toAccountId: 'ole', amount: 30 };
+    const first = await fixture.call('requestTransfer', { body: request });
+    expect(first).toMatchObject({ status: 202, headers: { etag: '"1"' } });
+    const batch = (await fixture.eventDocuments()).filter((document) => document.p === 'Transfer-t-idem');
+    await fixture.functions.triggers.transferProcess?.(batch, triggerContext('transferProcess').context);
+    expect((await fixture.bank.service.transfer('t-idem')).version).toBeGreaterThan(1n);
+
+    expect(await fixture.call('requestTransfer', { body: request })).toEqual(first);
+    const reused = await fixture.call('requestTransfer', { body: { ...request, amount: 31 } });
+    expect(reused).toMatchObject({ status: 409, body: { error: 'TransferIdReused' } });
+    const keyed = await fixture.call('requestTransfer', {
+      headers: { 'idempotency-key': 't-idem' },
+      body: { fromAccountId: 'ole', toAccountId: 'nia', amount: 1 },
+    });
+    expect(keyed).toMatchObject({ status: 409, body: { error: 'TransferIdReused' } });
   });
 
   it('report a key older than the configured window as expired (422) instead of applying it twice', async () => {
