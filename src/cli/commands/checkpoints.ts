@@ -1,5 +1,6 @@
 import type { Command, OptionSpec } from '../command.ts';
 import { connectionOptions, withConnection } from '../connection.ts';
+import { acceptedTimes, describeStart, timeOrBeginning } from '../time-option.ts';
 import { UsageError } from '../usage-error.ts';
 
 const processorOption: Readonly<Record<string, OptionSpec>> = {
@@ -46,7 +47,7 @@ const rewindCommand: Command = {
     to: {
       type: 'string',
       valueName: '<time|beginning>',
-      description: 'An ISO 8601 time (2026-01-31T12:00:00Z) or "beginning".',
+      description: `"beginning", ${acceptedTimes}.`,
     },
   },
   examples: [
@@ -57,13 +58,8 @@ const rewindCommand: Command = {
     const processor = requiredProcessor(args.values, context.commandPath);
     const to = args.values.to;
     if (typeof to !== 'string') throw new UsageError('Missing --to <time|beginning>.', context.commandPath);
-    const position = to === 'beginning' ? 'beginning' : new Date(to);
-    if (position !== 'beginning' && Number.isNaN(position.getTime())) {
-      throw new UsageError(
-        `--to ${JSON.stringify(to)} is neither "beginning" nor an ISO 8601 time.`,
-        context.commandPath,
-      );
-    }
+    const position = timeOrBeginning('to', to, context.commandPath);
+    context.io.stderr.write(`Rewinding ${processor} to ${describeStart(position)}.\n`);
     const { rewind } = await import('../processor-tools.ts');
     return withConnection(args, context, (connection) => rewind(connection, processor, position, context.io.stdout));
   },

@@ -1,7 +1,7 @@
 import { appOption, appToHost } from '../app-option.ts';
 import type { Command } from '../command.ts';
 import { connectionOptions, withConnection } from '../connection.ts';
-import { UsageError } from '../usage-error.ts';
+import { acceptedTimes, describeStart, timeOrBeginning } from '../time-option.ts';
 
 export const rebuildCommand: Command = {
   name: 'rebuild',
@@ -44,7 +44,11 @@ export const replayCommand: Command = {
   options: {
     ...connectionOptions,
     ...appOption,
-    from: { type: 'string', valueName: '<time|beginning>', description: 'Where to start (default: beginning).' },
+    from: {
+      type: 'string',
+      valueName: '<time|beginning>',
+      description: `Where to start (default: beginning): "beginning", ${acceptedTimes}.`,
+    },
   },
   examples: [
     'tributary replay reactor-statement-lines',
@@ -52,14 +56,9 @@ export const replayCommand: Command = {
   ],
   async run(args, context) {
     const from = typeof args.values.from === 'string' ? args.values.from : 'beginning';
-    const position = from === 'beginning' ? 'beginning' : new Date(from);
-    if (position !== 'beginning' && Number.isNaN(position.getTime())) {
-      throw new UsageError(
-        `--from ${JSON.stringify(from)} is neither "beginning" nor an ISO 8601 time.`,
-        context.commandPath,
-      );
-    }
+    const position = timeOrBeginning('from', from, context.commandPath);
     const app = await appToHost(args, context);
+    context.io.stderr.write(`Replaying ${args.positionals[0]} from ${describeStart(position)}.\n`);
     const { replayProcessor } = await import('../rebuild-tools.ts');
     return withConnection(args, context, (connection) =>
       replayProcessor(connection, args.positionals[0]!, position, context.io, app, context.commandPath),

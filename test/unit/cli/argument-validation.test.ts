@@ -14,7 +14,7 @@ describe('tributary validates command lines before connecting', () => {
   it('refuses checkpoints rewind to something that is neither a time nor "beginning"', async () => {
     const { io, out } = captureIo();
     expect(await runCli(['checkpoints', 'rewind', '--processor', 'balances', '--to', 'yesterday'], io)).toBe(2);
-    expect(out.stderr).toContain('--to "yesterday" is neither "beginning" nor an ISO 8601 time.');
+    expect(out.stderr).toContain('--to "yesterday" is not a time: use "beginning", an ISO 8601 time with a zone');
   });
 
   it('refuses an --option that needs a value when given none', async () => {
@@ -26,7 +26,7 @@ describe('tributary validates command lines before connecting', () => {
   it('refuses replay --from with an unreadable time', async () => {
     const { io, out } = captureIo();
     expect(await runCli(['replay', 'balances', '--from', 'last tuesday'], io)).toBe(2);
-    expect(out.stderr).toContain('--from "last tuesday" is neither "beginning" nor an ISO 8601 time.');
+    expect(out.stderr).toContain('--from "last tuesday" is not a time: use "beginning", an ISO 8601 time with a zone');
   });
 
   it('refuses to dump a stream whose name is not Category-id, as a command-line mistake', async () => {
