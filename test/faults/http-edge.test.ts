@@ -245,7 +245,10 @@ describe('bad input at the HTTP edge', () => {
             expect(answer.status, what).toBe(expected.status);
             if (expected.error !== undefined) {
               refused++;
-              expect(JSON.parse(answer.body), what).toMatchObject({ error: expected.error, message: expect.any(String) });
+              expect(JSON.parse(answer.body), what).toMatchObject({
+                error: expected.error,
+                message: expect.any(String),
+              });
               expect(await eventDocuments(), `${what} wrote something`).toBe(before);
               return;
             }
