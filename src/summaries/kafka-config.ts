@@ -24,6 +24,13 @@ export interface SummaryKafkaConfig {
   readonly send: { readonly acks: -1; readonly compression: 1; readonly timeout: number };
   /** largest serialized summary (value + key + headers) the publisher will send */
   readonly maxMessageBytes: number;
+  /** when the publisher replaces its producer: see `createKafkaSummaryPublisher` */
+  readonly connection: {
+    /** a producer idle this long is replaced before it sends (Event Hubs closes idle connections at 240 s) */
+    readonly maxIdleMs: number;
+    /** a send not answered within this long is abandoned and its producer replaced */
+    readonly attemptTimeoutMs: number;
+  };
   /** removes secrets (the connection string) from a text before it is logged or put in an error */
   redact(text: string): string;
 }
@@ -38,6 +45,10 @@ export interface KafkaConfigOverrides {
   /** ms after which cached metadata is refreshed; ≤ 180,000 for Event Hubs (it closes idle connections at 240 s) */
   metadataMaxAge?: number;
   retry?: RetryOptions;
+  /** a publisher idle this long connects anew before it sends; default 170,000 ms (< 240 s on Event Hubs) */
+  maxIdleMs?: number;
+  /** a publish not answered within this long replaces the connection and is tried once more; default requestTimeout + 5 s */
+  publishAttemptTimeoutMs?: number;
   /** how long a consumer's fetch waits for new data at the broker; default 5,000 ms (kafkajs's default) */
   maxWaitTimeInMs?: number;
   /** kafkajs's idempotent producer (supported by Event Hubs, not by the local mock cluster); default false */
@@ -56,13 +67,14 @@ export interface KafkaLogEntry {
 /** Event Hubs rejects requests over 1,046,528 bytes; keep a margin for the record batch framing. */
 export const maxSummaryMessageBytes = 1_000_000;
 
-const eventHubsLimits = { minRequestTimeout: 60_000, maxMetadataAge: 180_000 };
+const eventHubsLimits = { minRequestTimeout: 60_000, maxMetadataAge: 180_000, idleClose: 240_000 };
 
 const defaults = {
   clientId: 'tributary',
   requestTimeout: 60_000,
   connectionTimeout: 10_000,
   metadataMaxAge: 180_000,
+  maxIdleMs: 170_000,
   retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 30_000 } satisfies RetryOptions,
 };
 
@@ -79,6 +91,8 @@ const overridesSchema = z.object({
   requestTimeout: z.number().int().positive().optional(),
   connectionTimeout: z.number().int().positive().optional(),
   metadataMaxAge: z.number().int().positive().optional(),
+  maxIdleMs: z.number().int().positive().optional(),
+  publishAttemptTimeoutMs: z.number().int().positive().optional(),
   retry: retrySchema.optional(),
   idempotent: z.boolean().optional(),
   maxWaitTimeInMs: z.number().int().positive().optional(),
@@ -90,6 +104,9 @@ const eventHubsOverridesSchema = overridesSchema
   })
   .refine((o) => o.metadataMaxAge === undefined || o.metadataMaxAge <= eventHubsLimits.maxMetadataAge, {
     message: `metadataMaxAge must be at most ${eventHubsLimits.maxMetadataAge} ms on Event Hubs (idle connections close at 240 s)`,
+  })
+  .refine((o) => o.maxIdleMs === undefined || o.maxIdleMs < eventHubsLimits.idleClose, {
+    message: `maxIdleMs must be under ${eventHubsLimits.idleClose} ms on Event Hubs (it closes idle connections then)`,
   });
 
 const brokersSchema = z
@@ -232,6 +249,10 @@ function buildConfig(
     },
     send: { acks: -1, compression: 1, timeout: requestTimeout },
     maxMessageBytes: maxSummaryMessageBytes,
+    connection: {
+      maxIdleMs: options.maxIdleMs ?? defaults.maxIdleMs,
+      attemptTimeoutMs: options.publishAttemptTimeoutMs ?? requestTimeout + 5_000,
+    },
     redact,
   };
 }

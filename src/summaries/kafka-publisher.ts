@@ -1,6 +1,7 @@
 import { Kafka, type Producer } from 'kafkajs';
 import { SummaryPublishFailed } from './errors.ts';
 import type { SummaryKafkaConfig } from './kafka-config.ts';
+import { createProducerConnection } from './producer-connection.ts';
 import { type EncodedSummary, encodeSummary, type SummaryPublisher, type SummaryRecord } from './publisher.ts';
 
 export interface KafkaSummaryPublisherOptions {
@@ -9,7 +10,13 @@ export interface KafkaSummaryPublisherOptions {
 }
 
 export interface KafkaSummaryPublisher extends SummaryPublisher {
-  stats(): { readonly published: number; readonly requests: number; readonly failedRequests: number };
+  stats(): {
+    readonly published: number;
+    readonly requests: number;
+    readonly failedRequests: number;
+    /** producers dropped after a failed or timed-out send, or after an idle spell, and connected anew */
+    readonly connectionsReplaced: number;
+  };
 }
 
 interface Pending {
@@ -24,31 +31,43 @@ interface Pending {
  * request, bounded by the 1 MB request limit of Event Hubs. Exactly one produce request is in flight at a time, and
  * kafkajs is configured with `maxInFlightRequests: 1`: a retried request is never overtaken by a later one, so the
  * summaries of a key reach their partition in the order `publish` was called.
+ *
+ * A send that fails or outlasts `config.connection.attemptTimeoutMs` replaces the producer and is tried once more
+ * on the new one before the publishes fail; a producer idle for `config.connection.maxIdleMs` is replaced before it
+ * sends (see `createProducerConnection`). A send abandoned that way may still have reached the broker: consumers
+ * already drop a summary whose version is not newer than the one they hold.
  */
 export function createKafkaSummaryPublisher(options: KafkaSummaryPublisherOptions): KafkaSummaryPublisher {
   const { config } = options;
-  const kafka = new Kafka(config.client);
-  let producer: Producer | undefined;
-  let connecting: Promise<Producer> | undefined;
+  const connection = createProducerConnection({
+    kafka: new Kafka(config.client),
+    config: config.producer,
+    maxIdleMs: config.connection.maxIdleMs,
+  });
   let queue: Pending[] = [];
   let flight: Promise<void> | undefined;
   let closed = false;
   const counters = { published: 0, requests: 0, failedRequests: 0 };
 
-  const connected = (): Promise<Producer> => {
-    if (producer) return Promise.resolve(producer);
-    connecting ??= (async () => {
-      const created = kafka.producer(config.producer);
-      try {
-        await created.connect();
-      } catch (error) {
-        connecting = undefined;
-        throw error;
-      }
-      producer = created;
-      return created;
-    })();
-    return connecting;
+  /** One send on the current producer, abandoned (and the producer replaced) if it fails or takes too long. */
+  const attempt = async (topicMessages: Parameters<Producer['sendBatch']>[0]['topicMessages']): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer from the brokers within ${config.connection.attemptTimeoutMs} ms`)),
+        config.connection.attemptTimeoutMs,
+      );
+    });
+    try {
+      const producer = await Promise.race([connection.producer(), timeout]);
+      await Promise.race([producer.sendBatch({ ...config.send, topicMessages }), timeout]);
+      connection.used();
+    } catch (error) {
+      connection.replace();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
   };
 
   const takeBatch = (): Pending[] => {
@@ -77,15 +96,17 @@ export function createKafkaSummaryPublisher(options: KafkaSummaryPublisherOption
       const batch = takeBatch();
       const byTopic = new Map<string, EncodedSummary[]>();
       for (const { message } of batch) byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), message]);
+      const topicMessages = [...byTopic].map(([topic, messages]) => ({
+        topic,
+        messages: messages.map(({ key, value, headers }) => ({ key, value, headers })),
+      }));
       counters.requests += 1;
       try {
-        const ready = await connected();
-        await ready.sendBatch({
-          ...config.send,
-          topicMessages: [...byTopic].map(([topic, messages]) => ({
-            topic,
-            messages: messages.map(({ key, value, headers }) => ({ key, value, headers })),
-          })),
+        await attempt(topicMessages).catch((error: unknown) => {
+          counters.failedRequests += 1;
+          counters.requests += 1;
+          if (closed) throw error;
+          return attempt(topicMessages);
         });
         counters.published += batch.length;
         for (const pending of batch) pending.resolve();
@@ -119,10 +140,8 @@ export function createKafkaSummaryPublisher(options: KafkaSummaryPublisherOption
     async close() {
       closed = true;
       await flight;
-      const current = producer ?? (connecting ? await connecting.catch(() => undefined) : undefined);
-      producer = undefined;
-      await current?.disconnect();
+      await connection.close();
     },
-    stats: () => ({ ...counters }),
+    stats: () => ({ ...counters, connectionsReplaced: connection.replacements }),
   };
 }
