@@ -46,6 +46,13 @@ export async function withConnection<T>(
   try {
     return await work(connection);
   } catch (error) {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    if (code === 404 && /database|container|owner resource/i.test(String(message))) {
+      const { DatabaseNotReady } = await import('./errors.ts');
+      throw new DatabaseNotReady(connection.databaseId, connection.description, String(message).split('\n')[0] ?? '', {
+        cause: error,
+      });
+    }
     if (connection.auth !== 'entra') throw error;
     const { accessError } = await import('../store/access-check.ts');
     throw accessError(error, connection.endpoint) ?? error;

@@ -39,3 +39,14 @@ export class DevHostReplayFailed extends TributaryError {
     super(`The running dev host could not replay ${stream}: ${reason}`);
   }
 }
+
+export class DatabaseNotReady extends TributaryError {
+  readonly code = 'DatabaseNotReady';
+  constructor(databaseId: string, where: string, reason: string, options?: { cause?: unknown }) {
+    super(
+      `Database "${databaseId}" in ${where} is not ready (${reason}): create it and its containers with ` +
+        '`tributary init` (or deploy the Bicep templates) first.',
+      options,
+    );
+  }
+}
