@@ -22,7 +22,7 @@ async function storeContainerDefinitions(): Promise<ContainerDefinition[]> {
   const database = {
     containers: { createIfNotExists: async (definition: ContainerDefinition) => created.push(definition) },
   };
-  const client = { databases: { createIfNotExists: async () => ({ database }) } };
+  const client = { databases: { createIfNotExists: async () => ({ database }) }, database: () => database };
   await ensureContainers(client as unknown as CosmosClient, { databaseId: 'any' });
   return created;
 }
