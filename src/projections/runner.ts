@@ -1,6 +1,7 @@
 import type { Container } from '@azure/cosmos';
-import { type ChangeFeedProcessor, estimateLag, type ProcessorOptions } from '../feed/index.ts';
+import { type ChangeFeedProcessor, estimateLag, type ProcessorOptions, type RangeLag } from '../feed/index.ts';
 import { runProcessor, type StreamScheduler, type StreamSchedulerOptions } from '../streams/index.ts';
+import { caughtUpTo, feedHeads } from './catch-up.ts';
 import type { Projection } from './projection.ts';
 
 export interface ProjectionRunOptions {
@@ -12,11 +13,12 @@ export interface ProjectionRunOptions {
   readonly scheduler?: Omit<StreamSchedulerOptions, 'name' | 'handle' | 'parking'>;
   /**
    * When this version is not the active one (a version bump), it is rebuilt from the beginning of the feed into its
-   * own view set while readers keep using the active version; once every range's checkpoint is less than
-   * `whenBehindMs` behind the head of the feed, readers are switched over. `false`: switch with `activate()` yourself.
-   * Default `{ whenBehindMs: 5_000, checkEveryMs: 2_000 }`.
+   * own view set while readers keep using the active version. The head of the feed is noted when the run starts;
+   * readers are switched over once every range's checkpoint has passed it (every change written before the run
+   * started is handled) and no stream is failing; checked every `checkEveryMs`. `false`: switch with `activate()`
+   * yourself. Default `{ checkEveryMs: 2_000 }`.
    */
-  readonly switchOver?: false | { readonly whenBehindMs?: number; readonly checkEveryMs?: number };
+  readonly switchOver?: false | { readonly checkEveryMs?: number };
   /** told when the switch-over happened (or failed to check) */
   readonly onSwitchOver?: (event: { readonly version: number } | { readonly error: unknown }) => void;
 }
@@ -65,11 +67,9 @@ export async function runProjection<V>(
   });
   const { processor, scheduler } = run;
 
-  const progress = async (): Promise<ProjectionProgress> => {
-    const [activeVersion, lag] = await Promise.all([
-      projection.activeVersion(),
-      estimateLag({ monitored: options.events, leases: options.leases, name: projection.processorName }),
-    ]);
+  const feed = { monitored: options.events, leases: options.leases, name: projection.processorName };
+  const progressWith = async (lag: readonly RangeLag[]): Promise<ProjectionProgress> => {
+    const activeVersion = await projection.activeVersion();
     return {
       projection: projection.name,
       version: projection.version,
@@ -80,18 +80,19 @@ export async function runProjection<V>(
       behindMs: lag.reduce((max, range) => Math.max(max, range.behindMs), 0),
     };
   };
+  const progress = async () => progressWith(await estimateLag(feed));
 
   let timer: NodeJS.Timeout | undefined;
-  const switchOver =
-    options.switchOver === false ? undefined : { whenBehindMs: 5_000, checkEveryMs: 2_000, ...options.switchOver };
+  const switchOver = options.switchOver === false ? undefined : { checkEveryMs: 2_000, ...options.switchOver };
   if (switchOver && (await pointer.read()) !== projection.version) {
+    const asked = await feedHeads(options.events);
     const check = async () => {
       timer = undefined;
       try {
-        const now = await progress();
-        if (!now.rebuilding) return;
+        const lag = await estimateLag(feed);
+        if (!(await progressWith(lag)).rebuilding) return;
         const quiet = scheduler.stats().streams.failing === 0;
-        if (quiet && now.behindMs <= switchOver.whenBehindMs && processor.ownedLeases().length > 0) {
+        if (quiet && processor.ownedLeases().length > 0 && (await caughtUpTo(asked, lag, feed))) {
           await projection.activate();
           options.onSwitchOver?.({ version: projection.version });
           return;

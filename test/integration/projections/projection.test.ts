@@ -158,7 +158,7 @@ describe('projections', () => {
       leases: env.leases,
       processor: fastProcessor,
       scheduler: fastScheduler,
-      switchOver: { whenBehindMs: 60_000, checkEveryMs: 50 },
+      switchOver: { checkEveryMs: 50 },
       onSwitchOver: (event) => 'version' in event && switched.push(event.version),
     });
     try {
