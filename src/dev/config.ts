@@ -23,6 +23,20 @@ export const DevHostConfig = z.object({
   kafkaBrokers: z.string().min(1).optional(),
   /** An Event Hubs namespace connection string: summaries go to its Kafka endpoint. */
   eventHubsConnectionString: z.string().min(1).optional(),
+  /**
+   * Web origins (scheme://host[:port]) allowed to call the API from a browser (CORS), comma-separated; none by
+   * default, so no page of another site can read or write the local app.
+   */
+  corsOrigins: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
+    )
+    .pipe(z.array(z.url())),
   /** How often lag is sampled for the dashboard's chart, in ms. */
   lagSampleIntervalMs: z.coerce.number().int().min(100).default(1000),
 });
@@ -41,5 +55,6 @@ export function devHostConfigFromEnv(env: Readonly<Record<string, string | undef
     databaseId: read('COSMOS_DATABASE'),
     kafkaBrokers: read('KAFKA_BROKERS'),
     eventHubsConnectionString: read('EVENTHUBS_CONNECTION_STRING'),
+    corsOrigins: read('TRIBUTARY_CORS_ORIGINS'),
   };
 }

@@ -129,7 +129,7 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
     );
     if (app.close) closers.push(app.close);
 
-    // Stable across restarts (a restarted host reclaims its leases at once), distinct per machine and data directory.
+    // A readable name per machine and data directory; the processor makes each start's identity unique.
     const instanceId = `dev-${hostname()}-${createHash('sha256').update(dataDir).digest('hex').slice(0, 6)}`;
     const processors: HostedProcessor[] = [];
     closers.push(async () => {
@@ -181,6 +181,7 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
       app: appRequestHandler(app),
       dashboard,
       log,
+      corsOrigins: config.corsOrigins,
     }).catch(portInUse(config.port, 'the API and dashboard', 'PORT (or --port)'));
     closers.push(() => server.close());
     apiUrl = `${server.url}/api`;

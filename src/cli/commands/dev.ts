@@ -12,6 +12,7 @@ const settingNames: Readonly<Record<string, string>> = {
   databaseId: 'COSMOS_DATABASE',
   kafkaBrokers: 'KAFKA_BROKERS',
   eventHubsConnectionString: 'EVENTHUBS_CONNECTION_STRING',
+  corsOrigins: 'TRIBUTARY_CORS_ORIGINS',
 };
 
 export const devCommand: Command = {
@@ -28,7 +29,8 @@ export const devCommand: Command = {
     '  COSMOS_DATABASE               database id (default tributary)\n' +
     '  COSMOS_PORT                   port of the local server (default 8081)\n' +
     '  KAFKA_BROKERS                 publish summaries to these Kafka brokers\n' +
-    '  EVENTHUBS_CONNECTION_STRING   publish summaries to Event Hubs (its Kafka endpoint)',
+    '  EVENTHUBS_CONNECTION_STRING   publish summaries to Event Hubs (its Kafka endpoint)\n' +
+    '  TRIBUTARY_CORS_ORIGINS        web origins allowed to call the API from a browser (default none)',
   options: {
     ...appOption,
     port: {
