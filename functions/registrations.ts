@@ -52,7 +52,8 @@ export function registerBankFunctions(
     const handler = azureHttpHandler((call) => route.handle(call));
     http[route.name] = handler;
     registrar.http(route.name, {
-      methods: [route.method],
+      // HEAD is GET without the body (RFC 9110 §9.3.2): the host passes it on only when it is registered.
+      methods: route.method === 'GET' ? ['GET', 'HEAD'] : [route.method],
       route: route.route,
       authLevel: route.authLevel,
       handler,

@@ -1,3 +1,4 @@
+import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxBodyBytes } from '../../../functions/http/requests.ts';
 import { type BankFixture, startBank, triggerContext } from './bank-fixture.ts';
@@ -201,6 +202,29 @@ describe('the HTTP functions', () => {
     expect(head.body).toBeUndefined();
     expect((await serve('HEAD', '/api/accounts/bob/deposit')).status).toBe(405);
   });
+
+  it('answer HEAD on a query like GET without the body, under the Functions host too', async () => {
+    const head = await fixture.call('getAccount', { method: 'HEAD', params: { id: 'bob' } });
+    expect(head.status).toBe(200);
+    expect(head.body).toBeUndefined();
+  });
+
+  it('refuse a body that is not UTF-8 with 400 and write nothing', async () => {
+    const before = (await fixture.eventDocuments()).length;
+    const handler = fixture.functions.http.deposit!;
+    const response = (await handler(
+      new HttpRequest({
+        method: 'POST',
+        url: 'http://localhost/api/accounts/bob/deposit',
+        params: { id: 'bob' },
+        headers: { 'content-type': 'application/json' },
+        body: { bytes: new Uint8Array([0x7b, 0x22, 0x61, 0xff, 0xfe, 0x22, 0x7d]) },
+      }),
+      new InvocationContext({ functionName: 'deposit' }),
+    )) as HttpResponseInit;
+    expect(response).toMatchObject({ status: 400, jsonBody: { error: 'InvalidUtf8' } });
+    expect((await fixture.eventDocuments()).length).toBe(before);
+  });
 });
 
 describe('the function registrations', () => {
@@ -220,9 +244,9 @@ describe('the function registrations', () => {
         { name: 'withdraw', route: 'accounts/{id}/withdraw', authLevel: 'function', methods: ['POST'] },
         { name: 'closeAccount', route: 'accounts/{id}/close', authLevel: 'function', methods: ['POST'] },
         { name: 'requestTransfer', route: 'transfers', authLevel: 'function', methods: ['POST'] },
-        { name: 'getTransfer', route: 'transfers/{id}', authLevel: 'function', methods: ['GET'] },
-        { name: 'getAccount', route: 'accounts/{id}', authLevel: 'function', methods: ['GET'] },
-        { name: 'getStatement', route: 'accounts/{id}/statement', authLevel: 'function', methods: ['GET'] },
+        { name: 'getTransfer', route: 'transfers/{id}', authLevel: 'function', methods: ['GET', 'HEAD'] },
+        { name: 'getAccount', route: 'accounts/{id}', authLevel: 'function', methods: ['GET', 'HEAD'] },
+        { name: 'getStatement', route: 'accounts/{id}/statement', authLevel: 'function', methods: ['GET', 'HEAD'] },
       ]),
     );
   });
