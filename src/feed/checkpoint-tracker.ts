@@ -60,6 +60,8 @@ export function createCheckpointTracker(initial: string | undefined): Checkpoint
       if (entries.every((entry) => entry.state !== 'pending')) return Promise.resolve(true);
       return new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), timeoutMs);
+        // a drain given up on must not keep the process alive until its timeout
+        timer.unref();
         settledWaiters.push(() => {
           clearTimeout(timer);
           resolve(true);

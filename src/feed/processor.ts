@@ -307,8 +307,18 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
       await loops[0];
       const leases = [...running.entries()];
       await Promise.all(leases.map(([, lease]) => lease.reader.stop()));
-      // Leases keep being renewed while handlers finish, so nobody takes them over mid-drain.
-      await Promise.all(leases.map(([, lease]) => lease.tracker.drained(settings.drainTimeoutMs)));
+      // Leases keep being renewed while handlers finish, so nobody takes them over mid-drain. The drain ends when
+      // every page is handled, or when the sink has nothing left running that could finish one (a failing stream
+      // holds its page: it is read again from the checkpoint), or at the timeout.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(leases.map(([, lease]) => lease.tracker.drained(settings.drainTimeoutMs))),
+        ...(sink.quiesce === undefined ? [] : [sink.quiesce()]),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, settings.drainTimeoutMs).unref();
+        }),
+      ]);
+      clearTimeout(timer);
       maintaining?.abort();
       await Promise.all(loops);
       await Promise.all(

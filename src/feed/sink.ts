@@ -36,4 +36,9 @@ export interface FeedSink {
   caughtUp?(leaseToken: string): void;
   /** handled positions of the lease's recently active streams, to carry with its next checkpoint */
   handled?(leaseToken: string): Record<string, number>;
+  /**
+   * The processor is stopping: start no retries from now on. Resolves once nothing is running that could still
+   * complete a page (pages held by failing streams or gaps stay unfinished, and are read again by the next owner).
+   */
+  quiesce?(): Promise<void>;
 }

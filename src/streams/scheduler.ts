@@ -97,6 +97,8 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
   const starts = new RangeStarts();
   const recent = new RecentPositions(settings.carriedPositions);
   let closed = false;
+  let quiescing = false;
+  let quiescedWaiters: Array<() => void> = [];
   let roomWaiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   let completionWaiters: Array<() => void> = [];
   let failureWaiters: Array<{ stream: string; attempts: number; resolve: (error: unknown) => void }> = [];
@@ -509,6 +511,8 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
 
   function delay(state: StreamState, ms: number) {
     state.phase = 'delayed';
+    // Stopping: a failing stream keeps its pages unfinished rather than holding the stop for its next retry.
+    if (quiescing) return;
     timers++;
     state.timer = setTimeout(state.onTimer, ms);
   }
@@ -751,7 +755,23 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     return outstanding.size === 0 && active === 0 && buffered === 0 && parkingWrites === 0 && replays === 0;
   }
 
+  function isQuiet() {
+    return active === 0 && readyHead === ready.length && parkingWrites === 0;
+  }
+
+  function quiesce(): Promise<void> {
+    quiescing = true;
+    for (const state of streams.values()) if (state.phase === 'delayed') cancelTimer(state);
+    if (isQuiet()) return Promise.resolve();
+    return new Promise<void>((resolve) => quiescedWaiters.push(resolve));
+  }
+
   function changed() {
+    if (quiescedWaiters.length > 0 && isQuiet()) {
+      const waiting = quiescedWaiters;
+      quiescedWaiters = [];
+      for (const resolve of waiting) resolve();
+    }
     if (roomWaiters.length > 0 && hasRoom()) {
       const waiting = roomWaiters;
       roomWaiters = [];
@@ -803,6 +823,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     open: (leaseToken, start) => starts.open(leaseToken, start),
     caughtUp,
     handled: (leaseToken) => recent.of(leaseToken),
+    quiesce,
     stats,
     awaitCompletion() {
       if (isComplete()) return Promise.resolve();

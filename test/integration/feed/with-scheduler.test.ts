@@ -56,4 +56,40 @@ describe('the processor feeding the stream scheduler', () => {
     second.scheduler.close();
     expect(ledger.gaps).toEqual([]);
   });
+
+  it('stops within moments while a stream keeps failing, without waiting out the drain timeout', async () => {
+    const { events, leases } = await feedContainers(cosmos);
+    const writer = createWriter(events);
+    const streams = streamNames(8);
+    await writer.appendToAll(streams, 2);
+    const ledger = createLedger();
+    const scheduler = createStreamScheduler({
+      name: 'stopper',
+      handle: async (span) => {
+        if (span.stream === 'Account-3') throw new Error('the mail server is down');
+        for (const event of span.events) ledger.apply(span.stream, Number(event.index));
+        return undefined;
+      },
+      retry: { initialDelayMs: 10, maxDelayMs: 50 },
+    });
+    const processor = createChangeFeedProcessor({
+      name: 'stopper',
+      monitored: events,
+      leases,
+      sink: scheduler,
+      drainTimeoutMs: 30_000,
+      ...fastTimings,
+    });
+    await processor.start();
+    const healthy = new Map([...writer.next].filter(([stream]) => stream !== 'Account-3'));
+    await waitUntil('every healthy stream is handled', () => ledger.caughtUpWith(healthy));
+    await scheduler.waitForFailure('Account-3', 2);
+    const started = performance.now();
+    await processor.stop();
+    const stoppedInMs = performance.now() - started;
+    scheduler.close();
+    expect(stoppedInMs).toBeLessThan(2_000);
+    const lag = await estimateLag({ monitored: events, leases, name: 'stopper' });
+    expect(lag.filter((range) => range.pendingChanges > 0)).toHaveLength(1);
+  });
 });

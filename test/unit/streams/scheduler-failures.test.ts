@@ -138,3 +138,32 @@ describe('a malformed event document', () => {
     expect(versionsOf('Account-1')).toEqual([]);
   });
 });
+
+describe('a scheduler asked to quiesce (its processor is stopping)', () => {
+  it('resolves once nothing runs, leaving the page of a failing stream unfinished and retrying it no more', async () => {
+    let attempts = 0;
+    const scheduler = createScheduler(
+      {
+        handle: async (given) => {
+          if (given.stream === 'Account-1') {
+            attempts++;
+            throw new Error('the mail server is down');
+          }
+          return undefined;
+        },
+        retry: { initialDelayMs: 5, maxDelayMs: 5 },
+      },
+      readDocument,
+    );
+    const failing = await scheduler.ingestSpans('0', [span('Account-1', 0, 1)]);
+    const healthy = await scheduler.ingestSpans('1', [span('Account-2', 0, 1)]);
+    await scheduler.waitForFailure('Account-1', 3);
+    await scheduler.quiesce();
+    const attemptsWhenQuiet = attempts;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(attempts).toBe(attemptsWhenQuiet);
+    await healthy.handled;
+    expect(await isSettled(failing.handled)).toBe(false);
+    scheduler.close();
+  });
+});
