@@ -21,6 +21,14 @@ function ridBytes(rid: string): Buffer {
   return Buffer.from(rid.replace(/-/g, '/'), 'base64');
 }
 
+function changeFeedPolicy(raw: unknown): Json {
+  const minutes = (raw as { retentionDuration?: unknown } | null)?.retentionDuration;
+  if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 0) {
+    throw badRequest('changeFeedPolicy.retentionDuration must be a whole number of minutes (0 or more).');
+  }
+  return { retentionDuration: minutes };
+}
+
 function validateResourceId(id: unknown, what: string): string {
   if (typeof id !== 'string' || id.length === 0 || id.length > 255 || /[/\\?#]/.test(id) || id.endsWith(' ')) {
     throw badRequest(`The ${what} id ${JSON.stringify(id)} is invalid: 1–255 characters, none of / \\ ? #.`);
@@ -108,6 +116,7 @@ export class AccountState {
       },
       ...(body.defaultTtl !== undefined ? { defaultTtl: body.defaultTtl } : {}),
       ...(body.uniqueKeyPolicy !== undefined ? { uniqueKeyPolicy: body.uniqueKeyPolicy } : {}),
+      ...(body.changeFeedPolicy !== undefined ? { changeFeedPolicy: changeFeedPolicy(body.changeFeedPolicy) } : {}),
       geospatialConfig: { type: 'Geography' },
     };
     const probe = new ContainerState('', 'AAAAAAAAAAA=', definition);
@@ -130,6 +139,7 @@ export class AccountState {
     const definition: Json = {
       ...container.definition,
       ...body,
+      ...(body.changeFeedPolicy !== undefined ? { changeFeedPolicy: changeFeedPolicy(body.changeFeedPolicy) } : {}),
       indexingPolicy: withIndexingDefaults(body.indexingPolicy ?? container.definition.indexingPolicy),
       partitionKey: current,
     };

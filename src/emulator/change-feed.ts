@@ -28,9 +28,9 @@ export interface FeedPage {
   continuationLsn: number;
 }
 
-function inScope(document: StoredDocument, scope: FeedScope): boolean {
-  if (scope.partition) return document.partition === scope.partition;
-  const { epk } = document.partition;
+export function inScope(partition: LogicalPartition, scope: FeedScope): boolean {
+  if (scope.partition) return partition === scope.partition;
+  const { epk } = partition;
   if (scope.minEpk !== undefined && scope.minEpk !== '' && epk < scope.minEpk) return false;
   if (scope.maxEpk !== undefined && scope.maxEpk !== 'FF' && epk >= scope.maxEpk) return false;
   return true;
@@ -59,7 +59,10 @@ export function readChangeFeed(
     let best = -1;
     for (let i = 0; i < logs.length; i++) {
       const log = logs[i]!;
-      while (cursors[i]! < log.length && (log[cursors[i]!]!.superseded || !inScope(log[cursors[i]!]!, scope))) {
+      while (
+        cursors[i]! < log.length &&
+        (log[cursors[i]!]!.superseded || !inScope(log[cursors[i]!]!.partition, scope))
+      ) {
         cursors[i]!++;
       }
       const candidate = log[cursors[i]!];

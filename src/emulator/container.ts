@@ -1,3 +1,4 @@
+import { type ChangeRecord, pruneHistory, retentionMs } from './change-history.ts';
 import { badRequest } from './errors.ts';
 import {
   effectivePartitionKey,
@@ -46,6 +47,8 @@ export interface PhysicalRange {
   readonly parents: string[];
   log: StoredDocument[];
   stale: number;
+  /** Every change in LSN order, kept for the retention of the container's change-feed policy (else empty). */
+  history: ChangeRecord[];
 }
 
 export interface PartitionKeyDefinition {
@@ -98,6 +101,8 @@ export class ContainerState {
   lastWriteAt = 0;
   documentSequence = 0;
   documentCount = 0;
+  /** See `historyStartLsn`. */
+  private historySince: number | undefined;
   readonly partitionKey: PartitionKeyDefinition;
   private readonly keyPaths: string[][];
 
@@ -124,7 +129,7 @@ export class ContainerState {
   }
 
   addRange(range: { id: string; min: string; max: string; parents: string[] }): PhysicalRange {
-    const physical: PhysicalRange = { ...range, log: [], stale: 0 };
+    const physical: PhysicalRange = { ...range, log: [], stale: 0, history: [] };
     this.ranges.push(physical);
     this.ranges.sort((a, b) => (a.min < b.min ? -1 : a.min > b.min ? 1 : 0));
     this.rangesById.set(physical.id, physical);
@@ -143,6 +148,7 @@ export class ContainerState {
       if (document.superseded) continue;
       (document.partition.epk < middle ? left : right).log.push(document);
     }
+    for (const change of parent.history) (change.partition.epk < middle ? left : right).history.push(change);
     this.ranges = this.ranges.filter((range) => range !== parent);
     this.rangesById.delete(parent.id);
     this.goneRanges.add(parent.id);
@@ -201,10 +207,48 @@ export class ContainerState {
     return this.partitions.get(partitionKeyString(components));
   }
 
-  /** Stores the new versions (null = deleted) of one committed write, all at one LSN. */
-  apply(changes: ReadonlyMap<string, { partition: LogicalPartition; id: string; document: StoredDocument | null }>) {
+  /**
+   * The LSN the all-versions history starts after, for a container with a change-feed retention: a continuation
+   * before it is outside retention.
+   */
+  historyStartLsn(): number | undefined {
+    if (retentionMs(this.definition) === 0) {
+      this.historySince = undefined;
+      return undefined;
+    }
+    this.historySince ??= this.lsn;
+    return this.historySince;
+  }
+
+  /**
+   * Stores the new versions (null = deleted) of one committed write, all at one LSN; `live` (a write, not a replay
+   * from the data directory) also records the changes in the all-versions history.
+   */
+  apply(
+    changes: ReadonlyMap<string, { partition: LogicalPartition; id: string; document: StoredDocument | null }>,
+    live?: { at: number },
+  ) {
+    const retention = retentionMs(this.definition);
+    const record = live !== undefined && retention > 0;
+    if (record) this.historySince ??= this.lsn - 1;
+    if (retention === 0 && this.historySince !== undefined) {
+      this.historySince = undefined;
+      for (const range of this.ranges) range.history = [];
+    }
     for (const { partition, id, document } of changes.values()) {
       const previous = partition.documents.get(id);
+      if (record && (document || previous)) {
+        const operation = !document ? 'delete' : previous ? 'replace' : 'create';
+        this.rangeForEpk(partition.epk).history.push({
+          lsn: this.lsn,
+          at: live.at,
+          operation,
+          partition,
+          id,
+          current: document,
+          previous,
+        });
+      }
       if (previous) {
         previous.superseded = true;
         this.rangeForEpk(partition.epk).stale++;
@@ -223,7 +267,10 @@ export class ContainerState {
       if (partition.documents.size === 0) this.partitions.delete(partition.key);
       else this.partitions.set(partition.key, partition);
     }
-    for (const range of this.ranges) this.compact(range);
+    for (const range of this.ranges) {
+      this.compact(range);
+      if (record) this.historySince = Math.max(this.historySince!, pruneHistory(range.history, live.at - retention));
+    }
   }
 
   /** Drops superseded versions from a log once they outnumber the live ones (amortized O(1) per write). */

@@ -15,7 +15,8 @@ import {
   requirePartitionKey,
 } from './api.ts';
 import { executeBatch } from './batch.ts';
-import { type FeedStart, readChangeFeed } from './change-feed.ts';
+import { type FeedStart, inScope, readChangeFeed } from './change-feed.ts';
+import { changeJson, readHistory } from './change-history.ts';
 import {
   type ContainerState,
   documentBody,
@@ -127,9 +128,8 @@ export function documentFeed(
     const aIm = header(request, 'a-im');
     if (aIm !== undefined) {
       if (aIm.toLowerCase() === 'incremental feed') return changeFeed(request, container);
-      throw badRequest(
-        `Change feed mode A-IM: ${aIm} is not supported by the local emulator (only "Incremental feed").`,
-      );
+      if (aIm.toLowerCase() === 'full-fidelity feed') return allVersionsFeed(request, container);
+      throw badRequest(`Change feed mode A-IM: ${aIm} is neither "Incremental feed" nor "Full-Fidelity Feed".`);
     }
     return query(context, request, container, { query: 'SELECT * FROM c' });
   }
@@ -240,6 +240,53 @@ function changeFeed(request: ApiRequest, container: ContainerState): Reply {
     headers: { ...headers, 'x-ms-item-count': String(page.documents.length) },
     body: feedBody(container.rid, 'Documents', page.documents.map(withLsn)),
     documentsRead: page.documents.length,
+  };
+}
+
+/** The "all versions and deletes" change feed: every change kept by the container's retention, from now or later. */
+function allVersionsFeed(request: ApiRequest, container: ContainerState): Reply {
+  const since = container.historyStartLsn();
+  if (since === undefined) {
+    throw badRequest(
+      `The all versions and deletes change feed of container ${container.id} needs a change feed policy with a retention (changeFeedPolicy.retentionDuration in minutes).`,
+    );
+  }
+  const scope = addressedScope(request, container);
+  const start = feedStart(request);
+  if (start.kind === 'beginning' || start.kind === 'time') {
+    throw badRequest(
+      'The all versions and deletes change feed starts only from now or from a continuation, not from the beginning or a point in time.',
+    );
+  }
+  const afterLsn = start.kind === 'now' ? container.lsn : start.lsn;
+  if (afterLsn < since) {
+    throw badRequest(
+      `The change feed continuation at LSN ${afterLsn} is outside the retention of container ${container.id} (changes are kept from LSN ${since + 1}): start from now.`,
+    );
+  }
+  const changes = readHistory(
+    scope.ranges.map((range) => range.history),
+    afterLsn,
+    pageSize(request, DEFAULT_FEED_PAGE, DEFAULT_FEED_PAGE),
+    (change) => inScope(change.partition, scope),
+  );
+  const continuationLsn = changes.length > 0 ? changes[changes.length - 1]!.lsn : Math.max(afterLsn, container.lsn);
+  const headers = {
+    etag: `"${continuationLsn}"`,
+    lsn: String(container.lsn),
+    ...(scope.ranges.length === 1 ? { 'x-ms-documentdb-partitionkeyrangeid': scope.ranges[0]!.id } : {}),
+  };
+  if (changes.length === 0) return { status: 304, headers };
+  const keyPaths = container.partitionKey.paths;
+  return {
+    status: 200,
+    headers: { ...headers, 'x-ms-item-count': String(changes.length) },
+    body: feedBody(
+      container.rid,
+      'Documents',
+      changes.map((change) => changeJson(change, keyPaths)),
+    ),
+    documentsRead: changes.length,
   };
 }
 

@@ -92,7 +92,7 @@ export class WriteSession {
     const { container } = this;
     container.lsn = this.lsn;
     container.lastWriteAt = this.now;
-    container.apply(this.changes);
+    container.apply(this.changes, { at: this.now });
     return {
       lsn: this.lsn,
       now: this.now,
