@@ -1,5 +1,5 @@
 import type { StreamSpan as Span, TimelineEvent } from '../core/index.ts';
-import type { FeedPage, FeedSink } from '../feed/sink.ts';
+import type { FeedPage, FeedSink, RangeStart } from '../feed/sink.ts';
 import { cosmosDeadLetters } from './cosmos-dead-letters.ts';
 import { DeadLetter, type DeadLetterStore, type MalformedDocumentRecord } from './dead-letter-store.ts';
 import { claimsToHoldEvents } from './document-kind.ts';
@@ -103,6 +103,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
   let completionWaiters: Array<() => void> = [];
   let failureWaiters: Array<{ stream: string; attempts: number; resolve: (error: unknown) => void }> = [];
   const leasesChecked = new Set<string>();
+  const parkedChecks = new Map<string, Promise<void>>();
   const revocations = new Map<string, number>();
   const totals = {
     events: 0,
@@ -160,12 +161,9 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
   ) {
     if (closed) throw new SchedulerClosed(name);
     const generation = revocations.get(leaseToken) ?? 0;
-    if (deadLetters !== undefined && !leasesChecked.has(leaseToken)) {
-      // A lease we did not hold before may carry streams another instance parked: learn them first, so that their
-      // later events join the dead letter instead of overtaking it.
-      await loadParked();
-      leasesChecked.add(leaseToken);
-    }
+    // A lease we did not hold before may carry streams another instance parked: learn them first, so that their
+    // later events join the dead letter instead of overtaking it.
+    if (deadLetters !== undefined && !leasesChecked.has(leaseToken)) await checkParked(leaseToken);
     if (!hasRoom()) await new Promise<void>((resolve, reject) => roomWaiters.push({ resolve, reject }));
     // Revoked while this page waited: its range will be read again by whoever holds the lease now.
     if ((revocations.get(leaseToken) ?? 0) !== generation) return { handled: new Promise<void>(() => {}) };
@@ -178,6 +176,31 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     if (page.remaining === 0) return { handled: Promise.resolve() };
     outstanding.add(page);
     return { handled: new Promise<void>((resolve) => (page.resolve = resolve)) };
+  }
+
+  function checkParked(leaseToken: string): Promise<void> {
+    let checking = parkedChecks.get(leaseToken);
+    if (checking === undefined) {
+      checking = loadParked().then(
+        () => {
+          leasesChecked.add(leaseToken);
+          parkedChecks.delete(leaseToken);
+        },
+        (error: unknown) => {
+          parkedChecks.delete(leaseToken);
+          throw error;
+        },
+      );
+      parkedChecks.set(leaseToken, checking);
+    }
+    return checking;
+  }
+
+  /** A lease was acquired: its parked streams are learnt now, so that stats (and dashboards) show them at once. */
+  function open(leaseToken: string, start: RangeStart) {
+    starts.open(leaseToken, start);
+    // a failure here is met again, and reported, by the lease's first page
+    if (deadLetters !== undefined && !leasesChecked.has(leaseToken)) checkParked(leaseToken).catch(() => undefined);
   }
 
   function addSpan(state: StreamState, given: Span, page: PageProgress, now: number) {
@@ -820,7 +843,7 @@ export function createScheduler(options: StreamSchedulerOptions, readDocument: D
     ingest,
     ingestSpans: (leaseToken, spans) => accept(leaseToken, spans, []),
     revoke,
-    open: (leaseToken, start) => starts.open(leaseToken, start),
+    open,
     caughtUp,
     handled: (leaseToken) => recent.of(leaseToken),
     quiesce,

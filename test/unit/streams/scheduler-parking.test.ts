@@ -212,3 +212,20 @@ describe('replaying a parked stream', () => {
     expect(scheduler.stats().parkingFailures).toBe(1);
   });
 });
+
+describe('parked streams after a restart', () => {
+  it('reports the parked streams of a lease as soon as the lease is opened, before any page of it arrives', async () => {
+    const before = setup(new Set(['Account-1']), 1);
+    await (await before.scheduler.ingestSpans('0', [span('Account-1', 0, 1)])).handled;
+    before.scheduler.close();
+    const restarted = createScheduler(
+      { name: 'audit', handle: async () => undefined, parking: { deadLetters: before.deadLetters } },
+      readDocument,
+    );
+    expect(restarted.stats().parked).toEqual([]);
+    restarted.open('0', { fromBeginning: false, handled: { 'Account-1': 0 } });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(restarted.stats()).toMatchObject({ streams: { parked: 1 }, parked: ['Account-1'] });
+    restarted.close();
+  });
+});
