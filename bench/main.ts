@@ -1,8 +1,8 @@
 /**
- * `npm run bench [-- --quick] [-- --json <file>] [-- --only store,feed]`
+ * `npm run bench [-- --quick] [-- --json <file>] [-- --only store,feed] [-- --report]`
  *
- * Runs every suite in this process, prints a table, writes `bench/REPORT.md` (unless `--only` narrows the run) and,
- * with `--json`, the results as `{ "results": [...] }`.
+ * Runs every suite in this process and prints a table; with `--json`, writes the results as `{ "results": [...] }`;
+ * with `--report` (a whole run only), rewrites `bench/REPORT.md`. Without those it leaves the git tree as it was.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     only: { type: 'string' },
     rounds: { type: 'string' },
+    report: { type: 'boolean', default: false },
   },
 });
 
@@ -63,7 +64,8 @@ if (values.json) {
   writeFileSync(values.json, toJson(run));
   log(`wrote ${values.json}`);
 }
-if (!only) {
+if (values.report && only) log('--report is ignored with --only: the report covers a whole run');
+if (values.report && !only) {
   const reportPath = path.join(path.dirname(fileURLToPath(import.meta.url)), 'REPORT.md');
   writeFileSync(reportPath, toMarkdown(run));
   log(`wrote ${path.relative(process.cwd(), reportPath)}`);
