@@ -119,3 +119,30 @@ export class MissingEvents extends TributaryError {
     );
   }
 }
+
+/**
+ * Cosmos DB refused an append with a status that retrying does not change; nothing was written. A 400 (bad request)
+ * or 413 (too large) is `permanent`: a stream handler that fails with one is parked at once when parking is on.
+ */
+export class AppendRejected extends TributaryError {
+  readonly code = 'AppendRejected';
+  readonly permanent: boolean;
+  constructor(
+    readonly stream: string,
+    readonly version: bigint,
+    readonly status: number | undefined,
+    /** the document whose operation failed (`"-1"` the tip, else the calved batch), when Cosmos DB said */
+    readonly documentId: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    const what = status === 413 ? ' (too large)' : status === 400 ? ' (bad request)' : '';
+    const document = documentId === undefined ? '' : ` on document ${JSON.stringify(documentId)}`;
+    super(
+      `Cosmos DB refused the append at version ${version} of stream ${stream}${document} with status ${status}` +
+        `${what}; nothing was written. Sending it again gives the same answer: check the size and content of the ` +
+        'events and snapshots, and that the container is partitioned by /p.',
+      options,
+    );
+    this.permanent = status === 400 || status === 413;
+  }
+}

@@ -36,6 +36,7 @@ export {
 } from './documents.ts';
 export { AppendUnavailable, type BatchRetry, isTransientOperationStatus } from './batch-retry.ts';
 export {
+  AppendRejected,
   AppendTooLarge,
   EventTooLarge,
   MalformedDocument,

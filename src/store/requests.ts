@@ -10,7 +10,7 @@ import {
 import type { AppendPlan } from './calving.ts';
 import type { BatchDocument, TipDocument } from './documents.ts';
 import { tipId } from './documents.ts';
-import { WrongExpectedVersion } from './errors.ts';
+import { AppendRejected, WrongExpectedVersion } from './errors.ts';
 import { asBatchDocument } from './span.ts';
 
 /** The thin I/O edge of the store: every request the store makes to Cosmos DB is in this file. */
@@ -62,7 +62,12 @@ export async function appendToStream(
   if (plan.calved)
     operations.push({ operationType: BulkOperationType.Create, resourceBody: plan.calved as unknown as JSONObject });
   for (let attempt = 1; ; attempt++) {
-    const response = await container.items.batch(operations, stream);
+    const response = await container.items.batch(operations, stream).catch((error: unknown) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      throw code === 400 || code === 413
+        ? new AppendRejected(stream, expectedVersion, code, undefined, { cause: error })
+        : error;
+    });
     const results = response.result ?? [];
     const failed = results.find((result) => result.statusCode >= 400 && result.statusCode !== 424);
     if (failed === undefined && results.length === operations.length) {
@@ -70,18 +75,15 @@ export async function appendToStream(
     }
     const status = failed?.statusCode;
     if (status === 412 || status === 409) throw new WrongExpectedVersion(stream, expectedVersion);
-    if (status === undefined || !isTransientOperationStatus(status)) throw rejected(stream, status ?? response.code);
+    if (status === undefined || !isTransientOperationStatus(status)) {
+      const at = failed === undefined ? -1 : results.indexOf(failed);
+      const document = at === 0 ? tipId : at === 1 ? plan.calved?.id : undefined;
+      throw new AppendRejected(stream, expectedVersion, status ?? response.code, document);
+    }
     if (attempt >= retry.maxAttempts) throw new AppendUnavailable(stream, status, attempt);
     const retryAfter = Number(response.headers?.['x-ms-retry-after-ms']);
     await sleep(batchRetryDelay(retry, attempt, Number.isFinite(retryAfter) ? retryAfter : undefined));
   }
-}
-
-function rejected(stream: string, status: number | undefined): Error {
-  return new Error(
-    `Cosmos DB rejected the append to stream ${stream} with status ${status} ` +
-      `(expected 200/201 for each operation, or 412/409 for a conflict).`,
-  );
 }
 
 /** The stream's batches before version `before`, newest first, fetched a page at a time as the caller consumes them. */
