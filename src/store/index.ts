@@ -1,6 +1,7 @@
 export { AccessStrategy, type Transmuted } from './access.ts';
 export { CosmosAccessDenied, checkCosmosAccess, dataContributorRole, EntraSignInUnavailable } from './access-check.ts';
 export { defaultWriteLimits, type WriteLimits } from './append.ts';
+export { AppendUnavailable, type BatchRetry, isTransientOperationStatus } from './batch-retry.ts';
 export { type AppendPlan, defaultTipLimits, planAppend, type TipLimits, type TipPosition } from './calving.ts';
 export type {
   Category,
@@ -34,7 +35,6 @@ export {
   tipId,
   type UnfoldDocument,
 } from './documents.ts';
-export { AppendUnavailable, type BatchRetry, isTransientOperationStatus } from './batch-retry.ts';
 export {
   AppendRejected,
   AppendTooLarge,
