@@ -1,3 +1,4 @@
+import { feedDocumentJson } from './change-feed.ts';
 import type { Json, LogicalPartition, StoredDocument } from './container.ts';
 
 // The "all versions and deletes" change feed keeps every change of a container with a change-feed retention
@@ -34,10 +35,6 @@ export function pruneHistory(history: ChangeRecord[], cutoffAt: number): number 
   return newest;
 }
 
-function withLsn(document: StoredDocument): string {
-  return `${document.json.slice(0, -1)},"_lsn":${document.lsn}}`;
-}
-
 /** One change as the service sends it in "all versions and deletes" mode (wire format 2021-09-15). */
 export function changeJson(change: ChangeRecord, keyPaths: readonly string[]): string {
   const metadata: Json = {
@@ -53,8 +50,9 @@ export function changeJson(change: ChangeRecord, keyPaths: readonly string[]): s
       keyPaths.map((path, i) => [path.replace(/^\//, ''), change.partition.components[i] ?? null]),
     );
   }
-  const current = change.current ? withLsn(change.current) : 'null';
-  const previous = change.operation === 'delete' && change.previous ? `,"previous":${withLsn(change.previous)}` : '';
+  const current = change.current ? feedDocumentJson(change.current) : 'null';
+  const previous =
+    change.operation === 'delete' && change.previous ? `,"previous":${feedDocumentJson(change.previous)}` : '';
   return `{"current":${current}${previous},"metadata":${JSON.stringify(metadata)}}`;
 }
 
