@@ -3,6 +3,10 @@ import { StreamName } from '../src/core/index.ts';
 import type { HostedAppFactory } from '../src/dev/index.ts';
 import type { Projection } from '../src/projections/index.ts';
 import { createBankApp } from './app.ts';
+import { StatementLine } from './bank/statement-lines.ts';
+
+/** The summary contracts the bank publishes: `tributary contracts export` / `check` read them from here. */
+export const contracts = [StatementLine];
 
 /** Deletes every view a projection's version wrote (the views container is partitioned by `/id`). */
 function viewClearer(projection: Projection<unknown>, views: Container) {

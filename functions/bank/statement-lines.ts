@@ -18,12 +18,10 @@ export const StatementLine = defineSummaryContract({
     accountId: z.string(),
     transactionId: z.string(),
     kind: z.enum(['deposit', 'withdrawal', 'transfer-in', 'transfer-out']),
-    /** signed, minor units (cents): positive in, negative out */
-    amount: z.number().int(),
+    amount: z.number().int().describe('signed, in minor units (cents): positive in, negative out'),
     counterpartyAccountId: z.string().optional(),
     description: z.string().optional(),
-    /** ISO 8601: when the transaction completed */
-    bookedAt: z.string(),
+    bookedAt: z.string().describe('ISO 8601: when the transaction completed'),
   }),
 });
 export type StatementLine = z.output<typeof StatementLine.schema>;

@@ -1,4 +1,28 @@
+export {
+  type CompatibilityBreak,
+  type CompatibilityMode,
+  type CompatibilityRule,
+  compatibilityBreaks,
+  ruleDescriptions,
+} from './compatibility.ts';
 export { defineSummaryContract, type SummaryContract } from './contract.ts';
+export {
+  type ContractCheck,
+  type ContractVerdict,
+  checkContract,
+  contractsAgree,
+  describeCheck,
+  type PublishedSchema,
+} from './contract-check.ts';
+export { ContractSchemaUnrepresentable, InvalidContractFile, TopicSharedByContracts } from './contract-errors.ts';
+export { assertOneContractPerTopic, readCommittedSchemas, writeContractSchema } from './contract-files.ts';
+export {
+  type ContractIdentity,
+  contractJsonSchema,
+  contractSchemaPath,
+  type JsonSchema,
+  renderContractSchema,
+} from './contract-schema.ts';
 export {
   InvalidKafkaConfig,
   SummaryPublishFailed,
@@ -45,6 +69,13 @@ export {
   type ReceiveOutcome,
   type SummaryReceiver,
 } from './receiver.ts';
+export {
+  type ContractRegistry,
+  connectSchemaRegistry,
+  type RegisteredSchema,
+  type SchemaRegistryOptions,
+  SchemaRegistryUnavailable,
+} from './schema-registry.ts';
 export {
   createSummaryReactor,
   type SummaryReactor,

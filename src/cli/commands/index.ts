@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { checkpointsCommand } from './checkpoints.ts';
+import { contractsCommand } from './contracts.ts';
 import { cosmosCommand } from './cosmos.ts';
 import { devCommand } from './dev.ts';
 import { initCommand } from './init.ts';
@@ -28,6 +29,7 @@ export const rootCommand: Command = {
     rebuildCommand,
     replayCommand,
     parkedCommand,
+    contractsCommand,
   ],
   examples: [
     'tributary dev',
