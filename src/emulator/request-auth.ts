@@ -74,3 +74,14 @@ export function authorize(settings: AuthSettings, request: AuthRequest): void {
     );
   }
 }
+
+/** Tokens are for `https://cosmos.azure.com` or for this account: a loopback URL with the server's port. */
+export function isLocalAudience(audience: string, port: number): boolean {
+  if (audience === 'https://cosmos.azure.com') return true;
+  try {
+    const url = new URL(audience);
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && Number(url.port) === port;
+  } catch {
+    return false;
+  }
+}

@@ -12,10 +12,11 @@ import { MAX_DOCUMENT_BYTES } from './documents.ts';
 import { CosmosError, SubStatus } from './errors.ts';
 import { FaultInjector } from './faults.ts';
 import { MetricsRecorder } from './metrics.ts';
+import { classify } from './operation-kind.ts';
 import type { PartitionKeyComponent } from './partition-key-hash.ts';
 import { Journal } from './persistence.ts';
 import { QueryCursors } from './query-cursors.ts';
-import { type AuthSettings, authorize } from './request-auth.ts';
+import { type AuthSettings, authorize, isLocalAudience } from './request-auth.ts';
 import { route } from './routes.ts';
 import type { FaultRule, LocalCosmos, LocalCosmosOptions, OperationKind } from './types.ts';
 import { WELL_KNOWN_EMULATOR_KEY } from './types.ts';
@@ -101,7 +102,7 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
   const auth: AuthSettings = {
     key: keyBytes,
     account: 'tributary-local',
-    isAudience: (audience) => isOwnAudience(audience, port),
+    isAudience: (audience) => isLocalAudience(audience, port),
     disableLocalAuth: options.disableLocalAuth ?? false,
     now: Date.now,
   };
@@ -300,34 +301,6 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
       return children;
     },
   };
-}
-
-/** Tokens are for `https://cosmos.azure.com` or for this account: a loopback URL with the server's port. */
-function isOwnAudience(audience: string, port: number): boolean {
-  if (audience === 'https://cosmos.azure.com') return true;
-  try {
-    const url = new URL(audience);
-    return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && Number(url.port) === port;
-  } catch {
-    return false;
-  }
-}
-
-/** The operation class of a request, for metrics and fault matching. */
-function classify(verb: string, segments: string[], request: IncomingMessage): OperationKind {
-  if (segments[4] === 'operations') return 'write';
-  if (segments.length < 5 || segments[4] !== 'docs') return 'metadata';
-  if (segments.length === 6) return verb === 'GET' ? 'read' : 'write';
-  const headers = request.headers;
-  if (verb === 'GET') {
-    return String(headers['a-im'] ?? '').toLowerCase() === 'incremental feed' ? 'changefeed' : 'query';
-  }
-  if (String(headers['x-ms-cosmos-is-query-plan-request'] ?? '').toLowerCase() === 'true') return 'metadata';
-  if (String(headers['x-ms-cosmos-is-batch-request'] ?? '').toLowerCase() === 'true') return 'batch';
-  const isQuery =
-    String(headers['x-ms-documentdb-isquery'] ?? '').toLowerCase() === 'true' ||
-    String(headers['content-type'] ?? '').startsWith('application/query+json');
-  return isQuery ? 'query' : 'write';
 }
 
 /** The physical range a request involves: the one it names, the one holding its partition key, or the first. */

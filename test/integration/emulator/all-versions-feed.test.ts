@@ -146,4 +146,18 @@ describe('the all versions and deletes change feed', () => {
     expect(changes.filter((change) => change.metadata.operationType === 'delete')).toHaveLength(10);
     expect(new Set(changes.map((change) => change.metadata.lsn)).size).toBe(30);
   });
+
+  it('counts as a change-feed read for fault rules and metrics', async (test) => {
+    const local = requireLocal(cosmos, test);
+    local.resetMetrics();
+    local.faults.add({ operation: 'changefeed', status: 503, count: 100 });
+    try {
+      await expect(allVersions(container, ChangeFeedStartFrom.Now()).readNext()).rejects.toMatchObject({ code: 503 });
+    } finally {
+      local.faults.clear();
+    }
+    await allVersions(container, ChangeFeedStartFrom.Now()).readNext();
+    expect(local.metrics().byOperation.changefeed.requests).toBeGreaterThan(1);
+    expect(local.metrics().byOperation.query.requests).toBe(0);
+  });
 });
