@@ -16,5 +16,5 @@ export type { LeaseTimings, ProcessorOptions } from './options.ts';
 export { behindMsOf, countPendingChanges, type PendingChanges } from './pending-changes.ts';
 export { createChangeFeedProcessor } from './processor.ts';
 export type { ChangeFeedProcessor, OwnedLeaseStats, ProcessorStats } from './processor-stats.ts';
-export type { FeedPage, FeedSink } from './sink.ts';
+export type { FeedPage, FeedSink, RangeStart } from './sink.ts';
 export type { StartFrom } from './start-position.ts';

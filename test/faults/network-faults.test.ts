@@ -39,6 +39,7 @@ describe.skipIf(skipWithoutLocalCosmos)('Cosmos DB faults during writes and chan
         expect(result.broken).toEqual([]);
         expect(result.mismatched, `seed ${seed}`).toEqual([]);
         expect(result.lost).toBe(0);
+        expect(runner.violations).toEqual([]);
         expect(faults.faultsInjected()).toBeGreaterThan(0);
       } finally {
         faults.local.faults.clear();
@@ -77,6 +78,7 @@ describe.skipIf(skipWithoutLocalCosmos)('Cosmos DB faults during writes and chan
         expect(result.broken).toEqual([]);
         expect(result.mismatched, `seed ${seed}`).toEqual([]);
         expect(result.lost).toBe(0);
+        expect(runner.violations).toEqual([]);
         expect((await faults.database.container('events').getFeedRanges()).length).toBeGreaterThanOrEqual(3);
       } finally {
         faults.local.faults.clear();

@@ -101,6 +101,20 @@ describe.skipIf(skipWithoutLocalCosmos)('processor instances killed mid-flight',
         });
         const live = new Set(fleet.running().map((slot) => slot));
         expect(leases.length).toBeGreaterThanOrEqual(4);
+        // Each lease read by exactly one instance once they settle: two readers of one lease mean a lease write
+        // got through that should have lost on its ETag.
+        const owned = await eventually(
+          'every lease to be read by exactly one instance',
+          () => fleet.owned(),
+          (bySlot) => {
+            const all = [...bySlot.values()].flat();
+            return all.length === leases.length && new Set(all).size === leases.length;
+          },
+          10_000,
+          200,
+        );
+        expect([...owned.values()].flat().sort()).toEqual(leases.map((lease) => lease.leaseId).sort());
+        expect(fleet.violations()).toEqual([]);
         for (const lease of leases) {
           expect(lease.owner, `lease ${lease.leaseId} is owned by a running instance`).toBeDefined();
           expect(live.has(Number(/^faults-(\d+)-/.exec(lease.owner ?? '')?.[1]))).toBe(true);

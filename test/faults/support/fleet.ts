@@ -17,12 +17,17 @@ export interface Fleet {
   stop(slot: number): Promise<void>;
   /** graceful stop of every running instance */
   stopAll(): Promise<void>;
+  /** protocol violations the instances reported (see `checkedSink`) */
+  violations(): readonly string[];
+  /** the leases each running instance reads, by slot */
+  owned(): Promise<Map<number, readonly string[]>>;
 }
 
 export function createFleet(base: Omit<FaultChildConfig, 'instanceId'>): Fleet {
   const children = new Map<number, ChildProcess>();
   const generation = new Map<number, number>();
   const ready = new Set<number>();
+  const violations: string[] = [];
   const all = new Set<ChildProcess>();
   const killAll = () => {
     for (const child of all) child.kill('SIGKILL');
@@ -57,9 +62,17 @@ export function createFleet(base: Omit<FaultChildConfig, 'instanceId'>): Fleet {
       });
       all.add(child);
       child.once('exit', () => all.delete(child));
+      child.on('message', (message: { type?: string; message?: string }) => {
+        if (message.type === 'violation') violations.push(`instance ${slot}: ${message.message}`);
+      });
       children.set(slot, child);
       await new Promise<void>((resolve, reject) => {
-        child.once('message', () => resolve());
+        const ready = (message: { type?: string }) => {
+          if (message.type !== 'ready') return;
+          child.off('message', ready);
+          resolve();
+        };
+        child.on('message', ready);
         child.once('exit', (code, signal) =>
           reject(new Error(`instance ${slot} exited (${code ?? signal}) before it ran`)),
         );
@@ -76,6 +89,26 @@ export function createFleet(base: Omit<FaultChildConfig, 'instanceId'>): Fleet {
     },
     running: () => [...ready],
     stop,
+    violations: () => violations,
+    async owned() {
+      const answers = await Promise.all(
+        [...ready].map(async (slot) => {
+          const child = children.get(slot);
+          if (child === undefined) return [slot, []] as const;
+          const answer = new Promise<readonly string[]>((resolve) => {
+            const listen = (message: { type?: string; owned?: string[] }) => {
+              if (message.type !== 'owned') return;
+              child.off('message', listen);
+              resolve(message.owned ?? []);
+            };
+            child.on('message', listen);
+          });
+          child.send('owned');
+          return [slot, await answer] as const;
+        }),
+      );
+      return new Map(answers);
+    },
     async stopAll() {
       await Promise.all([...children.keys()].map(stop));
       process.off('exit', killAll);

@@ -2,6 +2,7 @@ import type { Database } from '@azure/cosmos';
 import { type ChangeFeedProcessor, createChangeFeedProcessor } from '../../../src/feed/index.ts';
 import { createProjection, type Projection } from '../../../src/projections/index.ts';
 import { createStreamScheduler, type StreamScheduler } from '../../../src/streams/index.ts';
+import { checkedSink } from './checked-sink.ts';
 import { applyToChecksumView, type ChecksumView, compareWithReplay, type ViewComparison } from './checksum-view.ts';
 import { replayEvents } from './replay.ts';
 import { eventually } from './setup.ts';
@@ -12,10 +13,16 @@ export interface ProjectionRunner {
   readonly scheduler: StreamScheduler;
   readonly processor: ChangeFeedProcessor;
   readonly errors: unknown[];
+  /** protocol violations seen by the sink (see `checkedSink`): a scenario expects none */
+  readonly violations: string[];
   stop(): Promise<void>;
 }
 
-export async function runChecksumProjection(database: Database, name = 'checksum'): Promise<ProjectionRunner> {
+export async function runChecksumProjection(
+  database: Database,
+  name = 'checksum',
+  options: { maxItemsPerPage?: number } = {},
+): Promise<ProjectionRunner> {
   const projection = createProjection<ChecksumView>({
     name,
     version: 1,
@@ -28,15 +35,17 @@ export async function runChecksumProjection(database: Database, name = 'checksum
     retry: { initialDelayMs: 20, maxDelayMs: 500 },
   });
   const errors: unknown[] = [];
+  const violations: string[] = [];
   const processor = createChangeFeedProcessor({
     name: projection.processorName,
     monitored: database.container('events'),
     leases: database.container('leases'),
-    sink: scheduler,
+    sink: checkedSink(scheduler, (message) => violations.push(message)),
     startFrom: 'beginning',
     leaseTimings: { acquireIntervalMs: 300, renewIntervalMs: 250, expiryMs: 3_000 },
     pollIntervalMs: 50,
     checkpointIntervalMs: 200,
+    ...(options.maxItemsPerPage === undefined ? {} : { maxItemsPerPage: options.maxItemsPerPage }),
     onError: (error) => errors.push(error),
   });
   await processor.start();
@@ -45,6 +54,7 @@ export async function runChecksumProjection(database: Database, name = 'checksum
     scheduler,
     processor,
     errors,
+    violations,
     stop: async () => {
       await processor.stop();
       scheduler.close();

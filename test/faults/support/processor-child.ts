@@ -8,6 +8,7 @@ import { CosmosClient } from '@azure/cosmos';
 import { createChangeFeedProcessor } from '../../../src/feed/index.ts';
 import { createProjection } from '../../../src/projections/index.ts';
 import { createStreamScheduler } from '../../../src/streams/index.ts';
+import { checkedSink } from './checked-sink.ts';
 import { applyToChecksumView, type ChecksumView } from './checksum-view.ts';
 
 export interface FaultChildConfig {
@@ -50,7 +51,10 @@ const processor = createChangeFeedProcessor({
   instanceId: config.instanceId,
   monitored: database.container('events'),
   leases: database.container('leases'),
-  sink: scheduler,
+  sink: checkedSink(scheduler, (message) => {
+    console.error(`[${config.instanceId}] protocol violation: ${message}`);
+    process.send?.({ type: 'violation', message });
+  }),
   startFrom: 'beginning',
   leaseTimings: { acquireIntervalMs: 300, renewIntervalMs: 250, expiryMs: 1_500 },
   pollIntervalMs: 50,
@@ -62,6 +66,10 @@ const processor = createChangeFeedProcessor({
 // Orphaned (the test process died without stopping us): exit rather than run on against a vanished server.
 process.on('disconnect', () => process.exit(1));
 process.on('message', async (message) => {
+  if (message === 'owned') {
+    process.send?.({ type: 'owned', owned: processor.ownedLeases() });
+    return;
+  }
   if (message !== 'stop') return;
   await processor.stop();
   scheduler.close();

@@ -14,9 +14,21 @@ export const itemCodec = defineCodec({ Added: z.object({ n: z.number(), writer: 
  */
 export async function writeItems(
   faults: FaultCosmos,
-  options: { streams: number; events: number; writers?: number; random: () => number; category?: string },
+  options: {
+    streams: number;
+    events: number;
+    writers?: number;
+    random: () => number;
+    category?: string;
+    /** the tip's `maxEvents`: small values calve a batch document every few appends */
+    tipMaxEvents?: number;
+  },
 ): Promise<number> {
-  const store = createCosmosStore({ client: faults.cosmos.client, databaseId: faults.database.id });
+  const store = createCosmosStore({
+    client: faults.cosmos.client,
+    databaseId: faults.database.id,
+    ...(options.tipMaxEvents === undefined ? {} : { tip: { maxEvents: options.tipMaxEvents } }),
+  });
   const items = store.category({
     name: options.category ?? 'Item',
     codec: itemCodec,
