@@ -32,40 +32,31 @@ export async function feedHeads(monitored: Container): Promise<FeedHead[]> {
 
 const overlaps = (a: EpkRange, b: EpkRange) => a.minInclusive < b.maxExclusive && b.minInclusive < a.maxExclusive;
 
-/** The LSN of the first change after a checkpoint: `null` when none is pending, `undefined` when it has none. */
-async function firstPendingLsn(monitored: Container, continuation: string): Promise<number | null | undefined> {
-  const response = await monitored.items
-    .getChangeFeedIterator<{ _lsn?: unknown }>({
-      changeFeedStartFrom: ChangeFeedStartFrom.Continuation(continuation),
-      maxItemCount: 1,
-    })
-    .readNext();
-  const first = response.result[0];
-  if (response.statusCode === 304 || first === undefined) return null;
-  return typeof first._lsn === 'number' ? first._lsn : undefined;
-}
-
 /**
  * Whether the processor `name`, whose ranges are `lag` behind, has checkpointed every change up to `heads` (the head
- * of the feed when the switch-over was asked): in every range, no change is pending, or the first pending one was
- * written after that head. Judging by positions, not by the age of the oldest pending change, keeps a backlog written
- * moments ago from looking caught up, and keeps a steady stream of new writes from holding the switch back forever.
+ * of the feed when the switch-over was asked): every range has no change pending, or a checkpoint whose position in
+ * each of its sub-ranges (several after a split) is at or past the head there. Judging by positions, not by the age
+ * of the oldest pending change, keeps a backlog written moments ago from looking caught up, and keeps a steady stream
+ * of new writes from holding the switch back forever.
  */
 export async function caughtUpTo(
   heads: readonly FeedHead[],
   lag: readonly RangeLag[],
-  feed: { readonly monitored: Container; readonly leases: Container; readonly name: string },
+  feed: { readonly leases: Container; readonly name: string },
 ): Promise<boolean> {
   if (lag.length === 0) return false;
   const pending = lag.filter((range) => range.pendingChanges > 0);
   if (pending.length === 0) return true;
   const checkpoints = await listCheckpoints(feed);
-  for (const range of pending) {
-    const continuation = checkpoints.find((checkpoint) => checkpoint.leaseId === range.leaseId)?.continuation;
-    const covering = heads.filter((head) => overlaps(head.range, range.feedRange)).map((head) => head.lsn);
-    if (continuation === undefined || covering.length === 0) return false;
-    const first = await firstPendingLsn(feed.monitored, continuation);
-    if (first === undefined || (first !== null && first <= Math.max(...covering))) return false;
-  }
-  return true;
+  return pending.every((range) => {
+    const positions = checkpoints.find((checkpoint) => checkpoint.leaseId === range.leaseId)?.positions ?? [];
+    return (
+      positions.length > 0 &&
+      positions.every(({ feedRange, position }) => {
+        const lsn = lsnOf(position);
+        const covering = heads.filter((head) => overlaps(head.range, feedRange)).map((head) => head.lsn);
+        return lsn !== undefined && covering.length > 0 && lsn >= Math.max(...covering);
+      })
+    );
+  });
 }

@@ -46,13 +46,14 @@ describe('a rebuild', () => {
 
     const ids = Array.from({ length: 300 }, (_, n) => `fresh${n}`);
     await depositRounds(env, ids, 3); // 1,200 events, just written
-    const v2 = balances(env, 2, 10);
+    const v2 = balances(env, 2, 30);
     const atSwitch: { handled: number }[] = [];
     const second = await runProjection(v2, {
       events: env.events,
       leases: env.leases,
-      processor: fastProcessor,
-      scheduler: { ...fastScheduler, maxConcurrentStreams: 8 },
+      // small pages, so that checkpoints move (and could be mistaken for caught up) while the rebuild is under way
+      processor: { ...fastProcessor, maxItemsPerPage: 10 },
+      scheduler: { ...fastScheduler, maxConcurrentStreams: 4 },
       switchOver: { checkEveryMs: 50 },
       onSwitchOver: (event) => {
         if ('version' in event) atSwitch.push({ handled: second.scheduler.stats().handled.events });
