@@ -76,6 +76,7 @@ export {
   EntraSignInUnavailable,
 } from './store/access-check.ts';
 export type { WriteLimits } from './store/append.ts';
+export { type AsOf, type AsOfOrigin, type StateAsOf, VersionBeyondStream } from './store/as-of.ts';
 export { defaultTipLimits, type TipLimits } from './store/calving.ts';
 export type {
   Category,

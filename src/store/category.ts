@@ -5,6 +5,7 @@ import { StreamName, type TimelineEvent } from '../core/index.ts';
 import { type Fold, fold } from '../decider/index.ts';
 import { type Access, type AccessStrategy, accessOf } from './access.ts';
 import { prepareAppend, type WriteLimits } from './append.ts';
+import { type AsOf, loadStateAsOf, type StateAsOf } from './as-of.ts';
 import { LruCache, type StateCache, scopedCache } from './cache.ts';
 import type { TipLimits } from './calving.ts';
 import { CommandIdExpired, CommandIdReused, lookupCommand } from './commands.ts';
@@ -137,6 +138,11 @@ export interface Category<E extends AnyEvent, S> {
   /** Loads `id`'s state and renders it. */
   query<V>(id: string, render: (state: S) => V, options?: { readonly load?: LoadOption }): Promise<V>;
   load(id: string, options?: { readonly load?: LoadOption }): Promise<Loaded<S>>;
+  /**
+   * `id`'s state as it was after a version or at a time (audit, time travel): folded from the start or from the
+   * nearest origin at or before that point; never cached. Reports the requests it took.
+   */
+  loadAsOf(id: string, asOf: AsOf): Promise<StateAsOf<S>>;
   /** The decoded events of `id` in a version range. */
   readEvents(id: string, range?: ReadRange): Promise<StoredEvent<E>[]>;
   /** The stream name of `id` (validated). */
@@ -324,6 +330,8 @@ export function createCategory<E extends AnyEvent, S>(
       const { loaded } = await loadState(streamName(id), options.load ?? defaultLoad);
       return { state: loaded.state, version: loaded.version, etag: loaded.etag };
     },
+    loadAsOf: (id, asOf) =>
+      loadStateAsOf(container, { codec, fold: model, isOrigin: access.isOrigin }, streamName(id), asOf),
     async readEvents(id, range = {}) {
       const stream = streamName(id);
       const events = await readStreamEvents(container, stream, range);

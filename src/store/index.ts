@@ -1,6 +1,14 @@
 export { AccessStrategy, type Transmuted } from './access.ts';
 export { CosmosAccessDenied, checkCosmosAccess, dataContributorRole, EntraSignInUnavailable } from './access-check.ts';
 export { defaultWriteLimits, type WriteLimits } from './append.ts';
+export {
+  type AsOf,
+  type AsOfModel,
+  type AsOfOrigin,
+  loadStateAsOf,
+  type StateAsOf,
+  VersionBeyondStream,
+} from './as-of.ts';
 export { AppendUnavailable, type BatchRetry, isTransientOperationStatus } from './batch-retry.ts';
 export { type AppendPlan, defaultTipLimits, planAppend, type TipLimits, type TipPosition } from './calving.ts';
 export type {
