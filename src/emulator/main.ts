@@ -1,15 +1,25 @@
-// `npm run cosmos -- --port <port> [--partitions <n>] [--data <dir>] [--key <base64>]`
+// `npm run cosmos -- --port <port> [--partitions <n>] [--data <dir>] [--key <base64>] [--tls <file>] [--disable-local-auth]`
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startLocalCosmos } from './server.ts';
 
-const usage = 'usage: npm run cosmos -- --port <port> [--partitions <n>] [--data <dir>] [--key <base64>]';
+const usage =
+  'usage: npm run cosmos -- --port <port> [--partitions <n>] [--data <dir>] [--key <base64>] [--tls <certificate file>] [--disable-local-auth]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${usage}\n`);
   process.exit(2);
 }
 
-let values: { port?: string; partitions?: string; data?: string; key?: string; help?: boolean };
+let values: {
+  port?: string;
+  partitions?: string;
+  data?: string;
+  key?: string;
+  tls?: string;
+  'disable-local-auth'?: boolean;
+  help?: boolean;
+};
 try {
   ({ values } = parseArgs({
     options: {
@@ -17,6 +27,8 @@ try {
       partitions: { type: 'string' },
       data: { type: 'string' },
       key: { type: 'string' },
+      tls: { type: 'string' },
+      'disable-local-auth': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -39,7 +51,18 @@ const cosmos = await startLocalCosmos({
   ...(partitions !== undefined ? { partitions } : {}),
   ...(values.data !== undefined ? { dataDir: values.data } : {}),
   ...(values.key !== undefined ? { key: values.key } : {}),
+  ...(values.tls !== undefined ? { tls: true } : {}),
+  ...(values['disable-local-auth'] ? { disableLocalAuth: true } : {}),
 }).catch((error: Error) => fail(`cannot start the local Cosmos server: ${error.message}`));
+if (values.tls !== undefined && cosmos.certificate) {
+  // Clients trust it with `NODE_EXTRA_CA_CERTS=<file>` or an https.Agent({ ca }); it is public, not a secret.
+  try {
+    writeFileSync(values.tls, cosmos.certificate);
+  } catch (error) {
+    await cosmos.close();
+    fail(`cannot write the TLS certificate to ${values.tls}: ${(error as Error).message}`);
+  }
+}
 process.stdout.write(`${cosmos.endpoint}\n`);
 
 let stopping = false;

@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
 import { describe, expect, it } from 'vitest';
-import { WELL_KNOWN_EMULATOR_KEY } from '../../../src/emulator/index.ts';
+import { localTokenCredential, WELL_KNOWN_EMULATOR_KEY } from '../../../src/emulator/index.ts';
 
 // `npm run cosmos -- …` runs `tsx src/emulator/main.ts …`; the tests start the same entry point with the same loader
 // directly, so that SIGTERM reaches the server itself rather than npm's wrapper process.
@@ -22,7 +25,7 @@ function runCli(args: string[]) {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const endpoint = new Promise<string>((resolve, reject) => {
     child.stdout.on('data', () => {
-      const match = /^http:\/\/127\.0\.0\.1:\d+$/m.exec(stdout);
+      const match = /^https?:\/\/127\.0\.0\.1:\d+$/m.exec(stdout);
       if (match) resolve(match[0]);
     });
     exited.then((code) => reject(new Error(`the server exited (${code}) before printing its endpoint: ${stderr}`)));
@@ -58,6 +61,38 @@ describe('npm run cosmos', () => {
 
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
+  });
+
+  it('serves https with --tls, writing the certificate a client trusts, and refuses keys with --disable-local-auth', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'tributary-tls-'));
+    const certificate = join(directory, 'cosmos.pem');
+    const cli = runCli(['--port', '0', '--tls', certificate, '--disable-local-auth']);
+    try {
+      const endpoint = await cli.endpoint;
+      expect(endpoint).toMatch(/^https:/);
+      const agent = new Agent({ ca: readFileSync(certificate, 'utf8') });
+      const byKey = new CosmosClient({
+        endpoint,
+        key: WELL_KNOWN_EMULATOR_KEY,
+        agent,
+        connectionPolicy: { enableEndpointDiscovery: false },
+      });
+      await expect(byKey.databases.create({ id: 'by-key' })).rejects.toMatchObject({ code: 403 });
+      byKey.dispose();
+      const byToken = new CosmosClient({
+        endpoint,
+        aadCredentials: localTokenCredential({ key: WELL_KNOWN_EMULATOR_KEY }),
+        agent,
+        connectionPolicy: { enableEndpointDiscovery: false },
+      });
+      expect((await byToken.getDatabaseAccount()).statusCode).toBe(200);
+      byToken.dispose();
+      agent.destroy();
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('refuses invalid arguments with a usage message and exit status 2', async () => {
