@@ -1,7 +1,7 @@
 // An app the dev host and the CLI can host: `tributary dev --app ./dist/orders-app.js` (or name it in
 // tributary.config.json). The default export is the app factory; the host gives it a client, the containers and a
 // summary publisher, and runs its processors on Tributary's change-feed processor.
-import { createProjection, StreamName } from 'tributary-cosmos';
+import { createProjection, createRouter, type HttpRoute, StreamName } from 'tributary-cosmos';
 import type { HostedAppFactory } from 'tributary-cosmos/dev';
 
 type OrderCount = { readonly events: number };
@@ -14,15 +14,23 @@ const ordersApp: HostedAppFactory = ({ containers }) => {
     categories: ['Order'],
     apply: (view, events) => ({ events: (view?.events ?? 0) + events.length }),
   });
-  return {
-    async serve(request) {
-      const match = /^\/api\/orders\/([^/]+)$/.exec(request.path);
-      if (request.method === 'GET' && match?.[1]) {
-        const view = await orders.read(StreamName.create('Order', match[1]));
-        return view ? { status: 200, body: view } : { status: 404, body: { message: 'No such order.' } };
-      }
-      return { status: 404, body: { message: `No route ${request.method} ${request.path}.` } };
+  // The same routes can be registered one by one as Azure Functions (see `azureHttpHandler`).
+  const routes: HttpRoute[] = [
+    {
+      name: 'getOrder',
+      method: 'GET',
+      route: 'orders/{id}',
+      authLevel: 'function',
+      async handle({ params }) {
+        const view = await orders.read(StreamName.create('Order', params.id ?? ''));
+        return view
+          ? { status: 200, body: view }
+          : { status: 404, body: { error: 'NotFound', message: 'No such order.' } };
+      },
     },
+  ];
+  return {
+    serve: createRouter(routes),
     processors: [{ name: orders.processorName, kind: 'projection', handle: orders.handle, aliases: [orders.name] }],
     categories: ['Order'],
   };

@@ -45,6 +45,8 @@ export { createChangeFeedProcessor } from './feed/processor.ts';
 export type { ChangeFeedProcessor, OwnedLeaseStats, ProcessorStats } from './feed/processor-stats.ts';
 export type { FeedPage, FeedSink } from './feed/sink.ts';
 export type { StartFrom } from './feed/start-position.ts';
+export { createRouter, defaultRoutePrefix, matchRoute } from './http/router.ts';
+export type { HttpAnswer, HttpCall, HttpRequest, HttpRoute } from './http/types.ts';
 export {
   type ActiveVersionDocument,
   type ActiveVersionPointer,
@@ -68,6 +70,7 @@ export { InvalidReactor } from './reactors/errors.ts';
 export { handledUpTo, notYet } from './reactors/outcome.ts';
 export { createReactor, type Reactor, type ReactorContext, type ReactorDefinition } from './reactors/reactor.ts';
 export { type RunnableHandler, type RunningHandler, type RunOptions, runHandler } from './reactors/runner.ts';
+
 export { AccessStrategy, type Transmuted } from './store/access.ts';
 export {
   CosmosAccessDenied,

@@ -1,22 +1,5 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-
-/** A request as a framework-agnostic handler sees it: what every host (Functions, a dev server) can provide. */
-export interface HttpCall {
-  readonly method: string;
-  /** route parameters, e.g. `{ id: '42' }` for the route `accounts/{id}` */
-  readonly params: Readonly<Record<string, string>>;
-  /** header lookup, case-insensitive; undefined when absent */
-  header(name: string): string | undefined;
-  /** the raw body ('' when there is none) */
-  readonly body: string;
-}
-
-/** A framework-agnostic answer; `body` is sent as JSON. */
-export interface HttpAnswer {
-  readonly status: number;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: unknown;
-}
+import type { HttpAnswer, HttpCall } from '../http/types.ts';
 
 // A body that is not UTF-8 is refused rather than stored with U+FFFD in place of the bytes it could not read.
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,4 +1,6 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
+import type { HttpAnswer, HttpRequest } from '../http/types.ts';
+import type { AsOf, StateAsOf } from '../store/index.ts';
 import type { SummaryPublisher } from '../summaries/index.ts';
 import type { HostedProcessorDefinition } from './hosted-processors.ts';
 
@@ -16,33 +18,29 @@ export interface HostedAppContext {
   readonly summaries: SummaryPublisher;
 }
 
-/** An HTTP request under `/api/`, as a framework-agnostic app handler takes it. */
-export interface HostedHttpRequest {
-  readonly method: string;
-  /** the full path, e.g. `/api/accounts/42/deposit` */
-  readonly path: string;
-  /** header lookup, case-insensitive */
-  header(name: string): string | undefined;
-  /** the raw body ('' when there is none) */
-  readonly body: string;
-}
+/** An HTTP request under `/api/`, as the app's `serve` takes it (the framework's neutral request shape). */
+export type HostedHttpRequest = HttpRequest;
 
-/** The answer; `body` is sent as JSON. */
-export interface HostedHttpAnswer {
-  readonly status: number;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: unknown;
-}
+/** The app's answer; `body` is sent as JSON. */
+export type HostedHttpAnswer = HttpAnswer;
 
 /** What the dev host needs from an app: its HTTP API, the handlers to run on the change feed, its categories. */
 export interface HostedApp {
-  /** serves a request under `/api/` (the same routes as the app's Functions), 404 for paths it does not know */
+  /**
+   * serves a request under `/api/` (the same routes as the app's Functions), 404 for paths it does not know;
+   * `createRouter(routes)` from the main entry builds one from the app's routes
+   */
   serve(request: HostedHttpRequest): Promise<HostedHttpAnswer>;
   readonly processors: readonly HostedProcessorDefinition[];
   /** the categories the stream browser offers */
   readonly categories: readonly string[];
   /** the domain state of a stream, for the stream browser; undefined for a category the app does not know */
   state?(stream: string): Promise<unknown>;
+  /**
+   * the domain state of a stream as of a version or a time (time travel in the stream browser and `tributary dump
+   * --at`), usually a category's `loadAsOf`; undefined for a category the app does not know
+   */
+  stateAsOf?(stream: string, asOf: AsOf): Promise<StateAsOf<unknown> | undefined>;
   close?(): Promise<void>;
 }
 

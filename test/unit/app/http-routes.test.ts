@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { BankRuleViolations } from '../../../functions/domain/errors.ts';
-import { matchRoute } from '../../../functions/http/api.ts';
 import { errorResponse } from '../../../functions/http/responses.ts';
 import { createBankRoutes } from '../../../functions/http/routes.ts';
 import type { BankService } from '../../../functions/service.ts';
+import { matchRoute } from '../../../src/http/index.ts';
 import { AppendTooLarge, EventTooLarge, MaxResyncsExhausted, StaleExpectedVersion } from '../../../src/store/index.ts';
 
 const unused = async () => {
