@@ -48,6 +48,17 @@ const bankApp: HostedAppFactory = ({ client, databaseId, containers, summaries }
       if (category === bank.transfers.name) return (await bank.transfers.load(id)).state;
       return undefined;
     },
+    async stateAsOf(stream, asOf) {
+      const name = StreamName.parse(stream);
+      const category = StreamName.category(name);
+      const id = StreamName.id(name);
+      if (category === bank.accounts.name) {
+        const loaded = await bank.accounts.loadAsOf(id, asOf);
+        return { ...loaded, state: loaded.state.account };
+      }
+      if (category === bank.transfers.name) return bank.transfers.loadAsOf(id, asOf);
+      return undefined;
+    },
   };
 };
 

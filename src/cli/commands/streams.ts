@@ -1,6 +1,9 @@
 import { InvalidStreamName, StreamName } from '../../core/index.ts';
+import type { AsOf } from '../../store/as-of.ts';
+import { appOption, appToHost } from '../app-option.ts';
 import type { Command } from '../command.ts';
 import { connectionOptions, withConnection } from '../connection.ts';
+import { acceptedTimes, describeStart, parseTime } from '../time-option.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** A stream name from the command line: a malformed one is a usage error (exit 2), found before connecting. */
@@ -11,6 +14,19 @@ function streamArgument(text: string, commandPath: string): string {
     if (error instanceof InvalidStreamName) throw new UsageError(error.message, commandPath);
     throw error;
   }
+}
+
+/** `--at`: a version (digits) or a time in the forms `parseTime` reads; anything else is a usage error. */
+function asOfArgument(text: string, commandPath: string): AsOf {
+  if (/^\d+$/.test(text)) return { version: BigInt(text) };
+  const time = parseTime(text, new Date());
+  if (time === undefined) {
+    throw new UsageError(
+      `--at ${JSON.stringify(text)} is neither a version (a whole number ≥ 0) nor a time: use ${acceptedTimes}.`,
+      commandPath,
+    );
+  }
+  return { time };
 }
 
 const jsonOption = { json: { type: 'boolean', description: 'Print one JSON object per line.' } } as const;
@@ -55,8 +71,21 @@ export const dumpCommand: Command = {
     ...connectionOptions,
     ...jsonOption,
     from: { type: 'string', valueName: '<version>', description: 'First version to print (default 0).' },
+    at: {
+      type: 'string',
+      valueName: '<version|time>',
+      description:
+        "Print the stream's state as of a version (its first N events) or a time, folded by the app (--app) " +
+        `instead of the events. Times: ${acceptedTimes}.`,
+    },
+    ...appOption,
   },
-  examples: ['tributary dump Account-42', 'tributary dump Account-42 --json | jq .data'],
+  examples: [
+    'tributary dump Account-42',
+    'tributary dump Account-42 --json | jq .data',
+    'tributary dump Account-42 --at 3',
+    'tributary dump Account-42 --at 2026-01-31T12:00:00Z',
+  ],
   async run(args, context) {
     const stream = streamArgument(args.positionals[0]!, context.commandPath);
     const from = typeof args.values.from === 'string' ? args.values.from : undefined;
@@ -65,6 +94,17 @@ export const dumpCommand: Command = {
         `--from ${JSON.stringify(from)} is not a version (a whole number ≥ 0).`,
         context.commandPath,
       );
+    }
+    if (typeof args.values.at === 'string') {
+      const asOf = asOfArgument(args.values.at, context.commandPath);
+      if (from !== undefined) throw new UsageError('--at and --from cannot be combined.', context.commandPath);
+      const app = await appToHost(args, context);
+      if ('time' in asOf) context.io.stderr.write(`As of ${describeStart(asOf.time)}.\n`);
+      const { dumpStateAsOf } = await import('../stream-as-of.ts');
+      await withConnection(args, context, (connection) =>
+        dumpStateAsOf(connection, context.io, app, stream, asOf, args.values.json === true),
+      );
+      return 0;
     }
     const { dumpStream } = await import('../stream-reading.ts');
     await withConnection(args, context, (connection) =>
