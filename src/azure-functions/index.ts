@@ -7,5 +7,4 @@ export { TriggerBatchFailed } from './errors.ts';
 export { azureHttpHandler } from './http.ts';
 export { createLagTimerHandler, type LagTimerOptions, type ProcessorLag } from './lag-timer.ts';
 export { triggerRetry } from './retry.ts';
-export { createStreamPositions, type StreamPositions } from './stream-positions.ts';
 export { estimateTriggerLag, type TriggerLagOptions, type TriggerRangeLag } from './trigger-lag.ts';

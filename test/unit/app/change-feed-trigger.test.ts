@@ -1,10 +1,7 @@
 import { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
-import {
-  createChangeFeedTriggerHandler,
-  createStreamPositions,
-  TriggerBatchFailed,
-} from '../../../src/azure-functions/index.ts';
+import { createChangeFeedTriggerHandler, TriggerBatchFailed } from '../../../src/azure-functions/index.ts';
+import { createStreamPositions } from '../../../src/azure-functions/stream-positions.ts';
 import type { StreamSpan } from '../../../src/core/index.ts';
 import type { HandlerOutcome } from '../../../src/streams/index.ts';
 
