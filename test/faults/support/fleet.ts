@@ -21,6 +21,19 @@ export interface Fleet {
   violations(): readonly string[];
   /** the leases each running instance reads, by slot */
   owned(): Promise<Map<number, readonly string[]>>;
+  /** each running instance's lease counters (processor stats), by slot */
+  leaseCounters(): Promise<Map<number, LeaseCounters>>;
+}
+
+export interface LeaseCounters {
+  readonly leasesAcquired: number;
+  readonly leasesStolen: number;
+  readonly leasesLost: number;
+}
+
+interface OwnedAnswer extends LeaseCounters {
+  readonly type: 'owned';
+  readonly owned: readonly string[];
 }
 
 export function createFleet(base: Omit<FaultChildConfig, 'instanceId'>): Fleet {
@@ -38,6 +51,26 @@ export function createFleet(base: Omit<FaultChildConfig, 'instanceId'>): Fleet {
     child.exitCode !== null || child.signalCode !== null
       ? Promise.resolve()
       : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  async function ask(): Promise<Map<number, OwnedAnswer>> {
+    const answers = await Promise.all(
+      [...ready].flatMap((slot) => {
+        const child = children.get(slot);
+        if (child === undefined) return [];
+        const answer = new Promise<OwnedAnswer>((resolve) => {
+          const listen = (message: { type?: string }) => {
+            if (message.type !== 'owned') return;
+            child.off('message', listen);
+            resolve(message as OwnedAnswer);
+          };
+          child.on('message', listen);
+        });
+        child.send('owned');
+        return [answer.then((owned) => [slot, owned] as const)];
+      }),
+    );
+    return new Map(answers);
+  }
 
   async function stop(slot: number) {
     const child = children.get(slot);
@@ -91,23 +124,15 @@ export function createFleet(base: Omit<FaultChildConfig, 'instanceId'>): Fleet {
     stop,
     violations: () => violations,
     async owned() {
-      const answers = await Promise.all(
-        [...ready].map(async (slot) => {
-          const child = children.get(slot);
-          if (child === undefined) return [slot, []] as const;
-          const answer = new Promise<readonly string[]>((resolve) => {
-            const listen = (message: { type?: string; owned?: string[] }) => {
-              if (message.type !== 'owned') return;
-              child.off('message', listen);
-              resolve(message.owned ?? []);
-            };
-            child.on('message', listen);
-          });
-          child.send('owned');
-          return [slot, await answer] as const;
-        }),
+      return new Map([...(await ask())].map(([slot, answer]) => [slot, answer.owned]));
+    },
+    async leaseCounters() {
+      return new Map(
+        [...(await ask())].map(([slot, { leasesAcquired, leasesStolen, leasesLost }]) => [
+          slot,
+          { leasesAcquired, leasesStolen, leasesLost },
+        ]),
       );
-      return new Map(answers);
     },
     async stopAll() {
       await Promise.all([...children.keys()].map(stop));

@@ -67,7 +67,8 @@ const processor = createChangeFeedProcessor({
 process.on('disconnect', () => process.exit(1));
 process.on('message', async (message) => {
   if (message === 'owned') {
-    process.send?.({ type: 'owned', owned: processor.ownedLeases() });
+    const { leasesAcquired, leasesStolen, leasesLost } = processor.stats();
+    process.send?.({ type: 'owned', owned: processor.ownedLeases(), leasesAcquired, leasesStolen, leasesLost });
     return;
   }
   if (message !== 'stop') return;
