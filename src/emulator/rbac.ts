@@ -76,11 +76,8 @@ export function requiredActions({ verb, segments, headers, body }: RequestShape)
     if (verb === 'DELETE') return [DataAction.delete];
     return [DataAction.replace];
   }
-  if (verb === 'GET') {
-    return String(headers['a-im'] ?? '').toLowerCase() === 'incremental feed'
-      ? [DataAction.readChangeFeed]
-      : [DataAction.read];
-  }
+  // Either change-feed mode (latest version, or all versions and deletes) needs readChangeFeed.
+  if (verb === 'GET') return headers['a-im'] !== undefined ? [DataAction.readChangeFeed] : [DataAction.read];
   if (isTrue(headers, 'x-ms-cosmos-is-query-plan-request') || isQuery) return [DataAction.executeQuery];
   if (isTrue(headers, 'x-ms-cosmos-is-batch-request')) return actionsOfBatch(body);
   return [isTrue(headers, 'x-ms-documentdb-is-upsert') ? DataAction.upsert : DataAction.create];
