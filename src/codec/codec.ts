@@ -34,7 +34,7 @@ export interface SkippedEvent {
  */
 export type UnknownTypePolicy = 'error' | { readonly skip: (skipped: SkippedEvent) => void };
 
-/** What the codec reports about a stored unfold it ignored because it no longer matches its type's schema. */
+/** What the codec reports about a stored unfold that was ignored because it no longer decodes. */
 export interface IgnoredUnfold {
   readonly stream: string;
   /** the version the unfold was taken at */
@@ -75,7 +75,12 @@ export interface Codec<E extends AnyEvent> {
   decodeUnfold(unfold: Pick<TimelineEvent, 'index' | 'type' | 'data'>, stream: string): E | undefined;
   /** Events skipped under the `skip` policy since the codec was created. */
   readonly skippedCount: number;
-  /** Unfolds ignored by `decodeUnfold` because they no longer decode, since the codec was created. */
+  /**
+   * Counts an unfold that was ignored because it cannot be read (its body does not decode) and reports it once per
+   * category and unfold type, as `decodeUnfold` does for one that no longer matches its schema.
+   */
+  ignoreUnfold(ignored: IgnoredUnfold): void;
+  /** Unfolds ignored (by `decodeUnfold` or `ignoreUnfold`) because they no longer decode, since the codec was created. */
   readonly ignoredUnfoldCount: number;
 }
 
@@ -93,7 +98,7 @@ function warnIgnoredUnfold(ignored: IgnoredUnfold): void {
   const category = ignored.stream.slice(0, ignored.stream.indexOf('-'));
   console.warn(
     `[tributary codec] Unfold ${JSON.stringify(ignored.unfoldType)} of stream ${ignored.stream} (version ` +
-      `${ignored.version}) no longer matches its schema (${ignored.problems}); it is ignored, the state is folded from ` +
+      `${ignored.version}) no longer decodes (${ignored.problems}); it is ignored, the state is folded from ` +
       `events and the next append stores a fresh one. Further such unfolds in category ${category} are only counted ` +
       '(codec.ignoredUnfoldCount). Add an upcaster for the old shape to keep loads at one read.',
   );
@@ -201,14 +206,17 @@ export function defineCodec<S extends EventSchemas>(
         return codec.decode(unfold, stream);
       } catch (error) {
         if (!(error instanceof UndecodableEvent)) throw error;
-        ignoredUnfoldCount += 1;
-        const key = `${stream.slice(0, stream.indexOf('-'))}\u0000${unfold.type}`;
-        if (!reportedUnfolds.has(key)) {
-          reportedUnfolds.add(key);
-          reportIgnoredUnfold({ stream, version: unfold.index, unfoldType: unfold.type, problems: error.problems });
-        }
+        codec.ignoreUnfold({ stream, version: unfold.index, unfoldType: unfold.type, problems: error.problems });
         return undefined;
       }
+    },
+
+    ignoreUnfold(ignored) {
+      ignoredUnfoldCount += 1;
+      const key = `${ignored.stream.slice(0, ignored.stream.indexOf('-'))}\u0000${ignored.unfoldType}`;
+      if (reportedUnfolds.has(key)) return;
+      reportedUnfolds.add(key);
+      reportIgnoredUnfold(ignored);
     },
 
     upcast(storedType, from, upcast) {

@@ -3,7 +3,7 @@ import type { Fold } from '../decider/index.ts';
 import { fold } from '../decider/index.ts';
 import type { TipPosition } from './calving.ts';
 import { type CommandWindow, commandsUnfoldType, emptyCommandWindow, readCommands } from './commands.ts';
-import type { BatchDocument, TipDocument } from './documents.ts';
+import type { BatchDocument, TipDocument, UnfoldDocument } from './documents.ts';
 import { MissingEvents } from './errors.ts';
 import { eventsOf, timelineUnfold } from './span.ts';
 
@@ -35,10 +35,11 @@ export interface Rebuild<E, S> {
   /** decodes a stored event; `undefined` when the codec skipped it */
   readonly decode: (event: TimelineEvent) => E | undefined;
   /**
-   * decodes an unfold; `undefined` for unfold types this reader does not declare (unfolds are derived data that
-   * other writers, or other versions of this one, may add: ignoring one loses no event)
+   * decodes an unfold of `tip`; `undefined` for unfold types this reader does not declare (unfolds are derived data
+   * that other writers, or other versions of this one, may add: ignoring one loses no event), and for unfolds it
+   * ignores because they no longer decode (see unfolds.ts)
    */
-  readonly decodeUnfold: (unfold: TimelineEvent) => E | undefined;
+  readonly decodeUnfold: (unfold: UnfoldDocument, tip: TipDocument) => E | undefined;
   /** batches before version `before`, newest first */
   readonly batchesBefore: (before: number) => AsyncIterable<BatchDocument>;
 }
@@ -75,10 +76,12 @@ export async function rebuildFromTip<E, S>(
   const commandsUnfold = tip.u.find((unfold) => unfold.c === commandsUnfoldType);
   const commands = commandsUnfold ? readCommands(timelineUnfold(commandsUnfold, tip).data) : emptyCommandWindow;
   const tipEvents = decodeAll(eventsOf(tip), decode);
-  const unfolds = decodeAll(
-    tip.u.filter((unfold) => unfold.c !== commandsUnfoldType).map((unfold) => timelineUnfold(unfold, tip)),
-    rebuild.decodeUnfold,
-  );
+  const unfolds: Item<E>[] = [];
+  for (const unfold of tip.u) {
+    if (unfold.c === commandsUnfoldType) continue;
+    const event = rebuild.decodeUnfold(unfold, tip);
+    if (event !== undefined) unfolds.push({ index: BigInt(unfold.i), event });
+  }
   // An unfold taken at version i reflects every event before i, so it sorts after the events with index < i;
   // at equal index, unfolds go after events (as Equinox orders them).
   const items = [...tipEvents, ...unfolds].sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));

@@ -90,6 +90,25 @@ describe('a snapshot whose schema tightened', () => {
     expect(codec.ignoredUnfoldCount).toBe(1);
   });
 
+  it('is ignored the same way when its body is in an encoding this reader cannot read', async () => {
+    const store = await storeWithSmallTips();
+    const reports: IgnoredUnfold[] = [];
+    const { codec, category } = newCategory(store, reports);
+    for (const amount of [1, 2, 3]) await category.transact('f', add(amount));
+    const tip = store.container.item('-1', 'Tally-f');
+    const { resource } = await tip.read<{ u: { c: string; d: unknown; D?: number }[] }>();
+    if (resource === undefined) throw new Error('the tip of Tally-f was not written');
+    await tip.replace({
+      ...resource,
+      u: resource.u.map((u) => (u.c === 'Snapshotted' ? { ...u, D: 9, d: 'KLUv' } : u)),
+    });
+
+    expect(await category.load('f')).toMatchObject({ state: { total: 6, count: 3 }, version: 3n });
+    expect(codec.ignoredUnfoldCount).toBe(1);
+    expect(reports[0]).toMatchObject({ stream: 'Tally-f', unfoldType: 'Snapshotted' });
+    expect(reports[0]?.problems).toContain('body encoding 9');
+  });
+
   it('stays an error where the unfold is the only record of the state (RollingState)', async () => {
     const store = await storeWithSmallTips();
     const rolling = store.category({

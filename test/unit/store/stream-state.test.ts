@@ -7,6 +7,7 @@ import {
   planAppend,
   type TipDocument,
   type TipPosition,
+  type UnfoldDocument,
 } from '../../../src/store/index.ts';
 import { type Rebuild, rebuildFromTip } from '../../../src/store/stream-state.ts';
 
@@ -28,7 +29,7 @@ function rebuild(
     },
     isOrigin,
     decode: (e: TimelineEvent) => ({ type: e.type, data: e.data }) as Event,
-    decodeUnfold: (e: TimelineEvent) => (e.type === 'Snapshot' ? ({ type: e.type, data: e.data } as Event) : undefined),
+    decodeUnfold: (u: UnfoldDocument) => (u.c === 'Snapshot' ? ({ type: u.c, data: u.d } as Event) : undefined),
     async *batchesBefore(before) {
       for (const batch of [...batches].sort((a, b) => b.i - a.i)) {
         if (batch.i >= before) continue;
