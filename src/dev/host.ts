@@ -7,7 +7,7 @@ import type { CosmosClient } from '@azure/cosmos';
 import { type LocalCosmos, startLocalCosmos, WELL_KNOWN_EMULATOR_KEY } from '../emulator/index.ts';
 import { checkCosmosAccess } from '../store/access-check.ts';
 import { createCosmosClient, isLocalEndpoint } from '../store/client.ts';
-import { ContainerNames, createCosmosStore, ensureContainers } from '../store/index.ts';
+import { createCosmosStore, ensureContainers, tributaryContainers } from '../store/index.ts';
 import type { StreamHandler } from '../streams/index.ts';
 import { appRequestHandler } from './app-http.ts';
 import { checkHostedApp } from './app-module.ts';
@@ -111,12 +111,7 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
     if (entra) await checkCosmosAccess(client, endpoint);
     await ensureContainers(client, { databaseId: config.databaseId });
     const database = client.database(config.databaseId);
-    const containers = {
-      events: database.container(ContainerNames.events),
-      leases: database.container(ContainerNames.leases),
-      views: database.container(ContainerNames.views),
-      deadLetters: database.container(ContainerNames.deadLetters),
-    };
+    const containers = tributaryContainers(database);
 
     const store = createCosmosStore({ client, databaseId: config.databaseId });
     const recentSummaries = createRecentSummaries();
@@ -173,6 +168,7 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
       lagHistory: sampler.history,
       recentSummaries,
       store,
+      publisherHealth: sink.health,
     });
 
     const server = await startDevHttpServer({

@@ -1,6 +1,6 @@
-import type { Container, CosmosClient } from '@azure/cosmos';
+import type { CosmosClient } from '@azure/cosmos';
 import type { HttpAnswer, HttpRequest } from '../http/types.ts';
-import type { AsOf, StateAsOf } from '../store/index.ts';
+import type { AsOf, StateAsOf, TributaryContainers } from '../store/index.ts';
 import type { SummaryPublisher } from '../summaries/index.ts';
 import type { HostedProcessorDefinition } from './hosted-processors.ts';
 
@@ -8,12 +8,7 @@ import type { HostedProcessorDefinition } from './hosted-processors.ts';
 export interface HostedAppContext {
   readonly client: CosmosClient;
   readonly databaseId: string;
-  readonly containers: {
-    readonly events: Container;
-    readonly leases: Container;
-    readonly views: Container;
-    readonly deadLetters: Container;
-  };
+  readonly containers: TributaryContainers;
   /** where the app's summary reactor publishes */
   readonly summaries: SummaryPublisher;
 }

@@ -1,5 +1,5 @@
 import type { CosmosClient } from '@azure/cosmos';
-import { ContainerNames } from '../store/index.ts';
+import { tributaryContainers } from '../store/index.ts';
 import { checkHostedApp } from './app-module.ts';
 import { DevHostConfig, devHostConfigFromEnv } from './config.ts';
 import type { HostedApp, HostedAppContext, HostedAppFactory } from './hosted-app.ts';
@@ -25,12 +25,7 @@ export async function openHostedApp(options: {
   const context: HostedAppContext = {
     client: options.client,
     databaseId: options.databaseId,
-    containers: {
-      events: database.container(ContainerNames.events),
-      leases: database.container(ContainerNames.leases),
-      views: database.container(ContainerNames.views),
-      deadLetters: database.container(ContainerNames.deadLetters),
-    },
+    containers: tributaryContainers(database),
     summaries: sink.publisher,
   };
   let app: HostedApp;

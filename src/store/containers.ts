@@ -1,4 +1,4 @@
-import type { ContainerDefinition, CosmosClient, Database, IndexingPolicy } from '@azure/cosmos';
+import type { Container, ContainerDefinition, CosmosClient, Database, IndexingPolicy } from '@azure/cosmos';
 
 export const ContainerNames = {
   events: 'events',
@@ -6,6 +6,24 @@ export const ContainerNames = {
   views: 'views',
   deadLetters: 'dead-letters',
 } as const;
+
+/** Tributary's four containers in one database. */
+export interface TributaryContainers {
+  readonly events: Container;
+  readonly leases: Container;
+  readonly views: Container;
+  readonly deadLetters: Container;
+}
+
+/** The four containers of `database` under their default names (no request is sent). */
+export function tributaryContainers(database: Database): TributaryContainers {
+  return {
+    events: database.container(ContainerNames.events),
+    leases: database.container(ContainerNames.leases),
+    views: database.container(ContainerNames.views),
+    deadLetters: database.container(ContainerNames.deadLetters),
+  };
+}
 
 /**
  * The events container indexes only what the store queries: `i` (backward loads and range reads order and filter

@@ -27,7 +27,14 @@ export {
   isLocalEndpoint,
 } from './client.ts';
 export { CommandIdExpired, CommandIdReused, commandFingerprint } from './commands.ts';
-export { ContainerNames, type EnsureContainersOptions, ensureContainers, eventsIndexingPolicy } from './containers.ts';
+export {
+  ContainerNames,
+  type EnsureContainersOptions,
+  ensureContainers,
+  eventsIndexingPolicy,
+  type TributaryContainers,
+  tributaryContainers,
+} from './containers.ts';
 export {
   type CosmosStore,
   type CosmosStoreOptions,

@@ -1,10 +1,10 @@
 import { Agent } from 'node:https';
-import type { Container, CosmosClient } from '@azure/cosmos';
+import type { CosmosClient } from '@azure/cosmos';
 import { localTokenCredential } from '../emulator/local-token-credential.ts';
 import { startLocalCosmos } from '../emulator/server.ts';
 import type { LocalCosmos, LocalCosmosOptions } from '../emulator/types.ts';
 import { createCosmosClient } from '../store/client.ts';
-import { ContainerNames, ensureContainers } from '../store/containers.ts';
+import { ensureContainers, type TributaryContainers, tributaryContainers } from '../store/containers.ts';
 
 /** A local Cosmos DB server for a test file, with a database and Tributary's four containers ready. */
 export interface TestCosmos {
@@ -13,12 +13,7 @@ export interface TestCosmos {
   /** a client signed with the server's key (with `disableLocalAuth`: with a `localTokenCredential` token) */
   readonly client: CosmosClient;
   readonly databaseId: string;
-  readonly containers: {
-    readonly events: Container;
-    readonly leases: Container;
-    readonly views: Container;
-    readonly deadLetters: Container;
-  };
+  readonly containers: TributaryContainers;
   /** disposes the client and stops the server (in-memory data is gone) */
   close(): Promise<void>;
 }
@@ -55,12 +50,7 @@ export async function startTestCosmos(options: TestCosmosOptions = {}): Promise<
     server,
     client,
     databaseId,
-    containers: {
-      events: database.container(ContainerNames.events),
-      leases: database.container(ContainerNames.leases),
-      views: database.container(ContainerNames.views),
-      deadLetters: database.container(ContainerNames.deadLetters),
-    },
+    containers: tributaryContainers(database),
     async close() {
       client.dispose();
       await server.close();
