@@ -11,6 +11,7 @@ import type { TipLimits } from './calving.ts';
 import { CommandIdExpired, CommandIdReused, lookupCommand } from './commands.ts';
 import { MaxResyncsExhausted, StaleExpectedVersion, WrongExpectedVersion } from './errors.ts';
 import { LoadOption } from './load-option.ts';
+import { type PrunedHistory, withPrunedHistory } from './pruned-history.ts';
 import { type ReadRange, readStreamEvents } from './reading.ts';
 import { appendToStream, batchesBackward, readTip } from './requests.ts';
 import { CategorySettings, parseSettings } from './settings.ts';
@@ -63,6 +64,8 @@ export interface CategoryContext {
   readonly compressUnfolds: boolean;
   /** the store's cache, shared by categories that do not bring their own */
   readonly cache: LruCache<unknown>;
+  /** where loads find events the pruner removed from the container (the archive); none by default */
+  readonly prunedHistory?: PrunedHistory | undefined;
 }
 
 export interface TransactOptions {
@@ -194,7 +197,8 @@ export function createCategory<E extends AnyEvent, S>(
     isOrigin: access.isOrigin,
     decode: (event: TimelineEvent) => codec.decode(event, stream),
     decodeUnfold: unfoldDecoder(codec, stream, options.access?.kind),
-    batchesBefore: (before) => batchesBackward(container, stream, before),
+    batchesBefore: (before) =>
+      withPrunedHistory(batchesBackward(container, stream, before), stream, before, context.prunedHistory),
   });
   const remember = (stream: string, state: StreamState<S>) =>
     cache.set(stream, state, (held, offered) => held.version > offered.version);

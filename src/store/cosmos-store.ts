@@ -7,6 +7,7 @@ import type { TipLimits } from './calving.ts';
 import { type Category, type CategoryOptions, createCategory } from './category.ts';
 import type { BatchDocument, TipDocument } from './documents.ts';
 import { isTip } from './documents.ts';
+import type { PrunedHistory } from './pruned-history.ts';
 import { type Paging, pageSizeOf, type ReadRange, readStreamEvents, streamEvents } from './reading.ts';
 import { documentsInRange, tipsWithPrefix } from './requests.ts';
 import { parseSettings, StoreSettings } from './settings.ts';
@@ -25,6 +26,11 @@ export interface CosmosStoreOptions {
   readonly compressUnfolds?: boolean;
   /** the per-process LRU cache of loaded states that categories share; default 10,000 streams */
   readonly cache?: { readonly maxEntries: number };
+  /**
+   * where a load finds events that the pruner removed from the container: the archive
+   * (`archivePrunedHistory(blobs)` from the archive module); without it such a load fails with `MissingEvents`
+   */
+  readonly prunedHistory?: PrunedHistory;
 }
 
 export interface StreamSummary {
@@ -69,6 +75,7 @@ export function createCosmosStore(options: CosmosStoreOptions): CosmosStore {
     writeLimits: settings.limits,
     compressUnfolds: settings.compressUnfolds,
     cache: new LruCache<unknown>(settings.cache.maxEntries),
+    prunedHistory: options.prunedHistory,
   };
   return {
     container,

@@ -1,6 +1,7 @@
 export { DeciderSpecification, type Then } from '../decider/testing.ts';
 export { type LocalTokenCredentialOptions, localTokenCredential } from '../emulator/local-token-credential.ts';
 export { createInMemoryDeadLetters } from '../streams/dead-letter-store.ts';
+export { AzuriteUnavailable, startTestAzurite, type TestAzurite } from './azurite.ts';
 export {
   type KafkaMockCluster,
   KafkaMockUnavailable,

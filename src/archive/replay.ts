@@ -1,0 +1,158 @@
+import type { Container } from '@azure/cosmos';
+import type { StreamSpan } from '../core/index.ts';
+import { createChangeFeedProcessor, Lease, type LeaseDocument, listCheckpoints } from '../feed/index.ts';
+import type { RunnableHandler, RunningHandler, RunOptions } from '../reactors/index.ts';
+import { createStreamScheduler, type StreamScheduler } from '../streams/index.ts';
+import { timelineEventOf } from './archive-reader.ts';
+import { archiverProcessorName } from './archiver.ts';
+import type { ArchiveBlobs } from './blob-store.ts';
+import { ArchiveNotCaughtUp, TornArchiveBlob } from './errors.ts';
+import { ArchiveLayout } from './layout.ts';
+import { decodeSegment } from './segment.ts';
+
+/** How far a replay from the archive has come. */
+export interface ArchiveReplayProgress {
+  readonly segments: number;
+  readonly segmentsDone: number;
+  readonly events: number;
+}
+
+/** The lease token under which archive spans reach the scheduler. */
+export const archiveLeaseToken = 'archive';
+
+/** Consecutive events of one stream within a segment, as spans, in segment order. */
+function spansOf(events: ReturnType<typeof decodeSegment>): StreamSpan[] {
+  const spans: StreamSpan[] = [];
+  let current: { stream: string; index: bigint; events: ReturnType<typeof timelineEventOf>[] } | undefined;
+  for (const event of events) {
+    if (
+      current !== undefined &&
+      current.stream === event.p &&
+      Number(current.index) + current.events.length === event.i
+    ) {
+      current.events.push(timelineEventOf(event));
+      continue;
+    }
+    current = { stream: event.p, index: BigInt(event.i), events: [timelineEventOf(event)] };
+    spans.push(current);
+  }
+  return spans;
+}
+
+/**
+ * Hands every archived event to `scheduler`, segment by segment in the order they were written, and resolves once
+ * the scheduler has handled them all (it orders each stream's events, drops repeats and fills gaps across segments).
+ * A segment that is missing or torn fails the replay with `TornArchiveBlob`: an incomplete replay would lose events.
+ */
+export async function replayArchiveInto(
+  scheduler: StreamScheduler,
+  blobs: ArchiveBlobs,
+  onProgress?: (progress: ArchiveReplayProgress) => void,
+): Promise<ArchiveReplayProgress> {
+  const names: string[] = [];
+  for await (const name of blobs.list(ArchiveLayout.prefix())) if (ArchiveLayout.isSegment(name)) names.push(name);
+  let events = 0;
+  let segmentsDone = 0;
+  const handled: Promise<void>[] = [];
+  onProgress?.({ segments: names.length, segmentsDone, events });
+  for (const name of names) {
+    const blob = await blobs.get(name);
+    if (blob === undefined) throw new TornArchiveBlob(name, 'it was listed but is gone');
+    const decoded = decodeSegment(name, blob);
+    handled.push((await scheduler.ingestSpans(archiveLeaseToken, spansOf(decoded))).handled);
+    events += decoded.length;
+    segmentsDone++;
+    onProgress?.({ segments: names.length, segmentsDone, events });
+  }
+  // Everything archived is in: a stream whose first versions are not in the archive starts where its events do.
+  scheduler.caughtUp(archiveLeaseToken);
+  await Promise.all(handled);
+  return { segments: names.length, segmentsDone, events };
+}
+
+/** The archiver's lease documents as they are now: where its checkpoints say the archive is complete. */
+async function archiverLeases(leases: Container, archiver: string): Promise<LeaseDocument[]> {
+  const { resources } = await leases.items
+    .query<LeaseDocument>({
+      query: 'SELECT * FROM c WHERE c.processor = @processor',
+      parameters: [{ name: '@processor', value: archiver }],
+    })
+    .fetchAll();
+  if (!resources.some((lease) => lease.continuation !== null)) throw new ArchiveNotCaughtUp(archiver);
+  return resources;
+}
+
+/** Writes the archiver's leases as the target processor's: same ranges, continuations and handled positions. */
+async function seedLeases(leases: Container, from: readonly LeaseDocument[], target: string): Promise<void> {
+  const now = new Date();
+  for (const lease of from) {
+    await leases.items.create<LeaseDocument>({
+      ...Lease.create(target, lease.feedRange, now),
+      continuation: lease.continuation,
+      startFrom: lease.startFrom,
+      checkpointedAt: lease.checkpointedAt,
+      handled: lease.handled ?? null,
+    });
+  }
+}
+
+export interface ArchiveRunOptions extends RunOptions {
+  readonly blobs: ArchiveBlobs;
+  /** the archiver whose archive and checkpoints to start from (its `name`); default `archive` */
+  readonly archiver?: string;
+  readonly onProgress?: (progress: ArchiveReplayProgress) => void;
+}
+
+export interface ArchiveRun extends RunningHandler {
+  /** what came from the archive; undefined when the handler already had checkpoints and read only the feed */
+  readonly fromArchive: ArchiveReplayProgress | undefined;
+}
+
+/**
+ * Runs a handler that has never run (no checkpoints) from the archive, then from the change feed:
+ *
+ * 1. notes the archiver's checkpoints (everything before them is archived: the archiver checkpoints only what
+ *    reads back intact);
+ * 2. hands every archived event to a stream scheduler and waits until they are handled;
+ * 3. writes those checkpoints as the handler's own, and starts its change-feed processor with the same scheduler.
+ *
+ * The feed therefore starts where the archive is known complete. Events archived after step 1 come again from the
+ * feed, and the scheduler drops them by version; none is skipped. A crash before step 3 replays the archive again;
+ * after it, the handler just continues from its checkpoints. At least once, in order per stream, as from the feed.
+ */
+export async function runFromArchive(handler: RunnableHandler, options: ArchiveRunOptions): Promise<ArchiveRun> {
+  const name = handler.processorName;
+  const scheduler = createStreamScheduler({
+    ...options.scheduler,
+    name,
+    handle: handler.handle,
+    parking: options.parking,
+  });
+  const started = await listCheckpoints({ leases: options.leases, name });
+  let fromArchive: ArchiveReplayProgress | undefined;
+  if (started.length === 0) {
+    // The archiver's checkpoints are noted before the archive is listed: whatever it archives meanwhile comes again
+    // from the feed (and is dropped by version), where noting them after would skip it.
+    const switchAt = await archiverLeases(options.leases, archiverProcessorName(options.archiver));
+    fromArchive = await replayArchiveInto(scheduler, options.blobs, options.onProgress);
+    await seedLeases(options.leases, switchAt, name);
+  }
+  const processor = createChangeFeedProcessor({
+    startFrom: 'beginning',
+    ...options.processor,
+    name,
+    monitored: options.events,
+    leases: options.leases,
+    sink: scheduler,
+  });
+  await processor.start();
+  return {
+    processor,
+    scheduler,
+    fromArchive,
+    async stop() {
+      await processor.stop();
+      scheduler.close();
+    },
+  };
+}

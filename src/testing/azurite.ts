@@ -1,0 +1,111 @@
+import type { ContainerClient } from '@azure/storage-blob';
+import { TributaryError } from '../core/errors.ts';
+
+/** Azurite's well-known development account: public, and accepted by Azurite only. */
+const devAccount = 'devstoreaccount1';
+const devKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+/** Azurite (the npm package, a development dependency) is not installed or did not start. */
+export class AzuriteUnavailable extends TributaryError {
+  readonly code = 'AzuriteUnavailable';
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(
+      `Azurite could not start: ${reason}. Install it as a development dependency (npm install --save-dev azurite) ` +
+        'together with @azure/storage-blob; it is only needed by tests and the local dev host.',
+      options,
+    );
+  }
+}
+
+/** A local Blob Storage endpoint (Azurite's blob service) in this process, in memory. */
+export interface TestAzurite {
+  /** e.g. `http://127.0.0.1:41234/devstoreaccount1` */
+  readonly blobEndpoint: string;
+  /** a connection string for the development account (Azurite only; never use account keys against Azure) */
+  readonly connectionString: string;
+  /** a client for `name`, created if it does not exist */
+  container(name: string): Promise<ContainerClient>;
+  /** stops the server; its blobs are gone */
+  close(): Promise<void>;
+}
+
+interface BlobServerInstance {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  clean(): Promise<void>;
+  getHttpServerAddress(): string;
+}
+
+type Constructor<T> = new (...args: unknown[]) => T;
+
+const defaultExport = <T>(module: { default?: unknown }): T => {
+  const inner = module.default as { default?: unknown } | undefined;
+  return (inner?.default ?? inner) as T;
+};
+
+/**
+ * Starts Azurite's blob service in this process on 127.0.0.1 and a free port, in memory (`--inMemoryPersistence`,
+ * `--loose`, `--skipApiVersionCheck`). Azurite and `@azure/storage-blob` are imported only here, on first use.
+ * Throws `AzuriteUnavailable` when either is missing or the server does not start.
+ */
+export async function startTestAzurite(): Promise<TestAzurite> {
+  let server: BlobServerInstance;
+  let storage: typeof import('@azure/storage-blob');
+  try {
+    const [serverModule, configurationModule, blobModule] = await Promise.all([
+      import('azurite/dist/src/blob/BlobServer.js' as string) as Promise<{ default?: unknown }>,
+      import('azurite/dist/src/blob/BlobConfiguration.js' as string) as Promise<{ default?: unknown }>,
+      import('@azure/storage-blob'),
+    ]);
+    storage = blobModule;
+    const BlobServer = defaultExport<Constructor<BlobServerInstance>>(serverModule);
+    const BlobConfiguration = defaultExport<Constructor<object>>(configurationModule);
+    // Positional constructor (Azurite 3.x): host, port, keep-alive, two DB paths, persistence paths, access log,
+    // its stream, debug log, its path, loose, skipApiVersionCheck, cert, key, pwd, oauth, product-style URLs off,
+    // in-memory persistence.
+    const configuration = new BlobConfiguration(
+      '127.0.0.1',
+      0,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      false,
+      undefined,
+      false,
+      undefined,
+      true,
+      true,
+      '',
+      '',
+      '',
+      undefined,
+      false,
+      true,
+    );
+    server = new BlobServer(configuration);
+  } catch (error) {
+    throw new AzuriteUnavailable(`the azurite or @azure/storage-blob package could not be loaded`, { cause: error });
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new AzuriteUnavailable(`its blob service did not start (${String(error)})`, { cause: error });
+  }
+  const blobEndpoint = `${server.getHttpServerAddress()}/${devAccount}`;
+  const connectionString = `DefaultEndpointsProtocol=http;AccountName=${devAccount};AccountKey=${devKey};BlobEndpoint=${blobEndpoint};`;
+  const service = storage.BlobServiceClient.fromConnectionString(connectionString);
+  return {
+    blobEndpoint,
+    connectionString,
+    async container(name) {
+      const client = service.getContainerClient(name);
+      await client.createIfNotExists();
+      return client;
+    },
+    async close() {
+      await server.close();
+      await server.clean().catch(() => undefined);
+    },
+  };
+}
