@@ -50,13 +50,20 @@ const differs = (path: Path, stored: unknown, read: unknown): RoundTripBreak => 
       : `${kindOf(stored)} reads back as ${kindOf(read)}`,
 });
 
+/** Objects without a prototype (`Object.create(null)`) are written and read back as plain objects. */
+function samePrototype(stored: object, read: object): boolean {
+  const plain = (proto: unknown) => proto === null || proto === Object.prototype;
+  const [left, right] = [Object.getPrototypeOf(stored), Object.getPrototypeOf(read)];
+  return left === right || (plain(left) && plain(right));
+}
+
 /** The first place where `read` (the value read back) is not `stored`; an absent key equals an `undefined` one. */
 function firstDifference(stored: unknown, read: unknown, path: Path): RoundTripBreak | undefined {
   if (stored === read) return undefined;
   if (typeof stored !== 'object' || stored === null || typeof read !== 'object' || read === null) {
     return differs(path, stored, read);
   }
-  if (Object.getPrototypeOf(stored) !== Object.getPrototypeOf(read)) return differs(path, stored, read);
+  if (!samePrototype(stored, read)) return differs(path, stored, read);
   if (stored instanceof Date) {
     return stored.getTime() === (read as Date).getTime() ? undefined : differs(path, stored, read);
   }

@@ -37,6 +37,7 @@ const storable: [string, z.ZodType, unknown][] = [
   ['z.coerce.date()', z.object({ at: z.coerce.date() }), { at: new Date('2026-11-29T10:00:00Z') }],
   ['an idempotent transform', z.string().trim(), '  padded  '],
   ['z.unknown() holding JSON', z.unknown(), { a: [1, 'x', null, { b: true }] }],
+  ['an object without a prototype', z.unknown(), Object.assign(Object.create(null), { a: 1 })],
 ];
 
 const unstorable: [string, z.ZodType, unknown, RegExp][] = [
