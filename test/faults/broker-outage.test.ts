@@ -1,8 +1,9 @@
 /**
  * Broker outage: the connections between the summary publisher and the Kafka cluster are cut by a proxy while
  * events keep being written, then restored. Invariant: no summary is lost — every stream's summary of its final
- * version reaches the downstream consumer — per stream the versions received never go backwards, and each summary's
- * body is exactly the state at the version its headers carry.
+ * version reaches the downstream consumer, and every publish the publisher acknowledged (which lets the checkpoint
+ * move) is received downstream — per stream the versions received never go backwards, and each summary's body is
+ * exactly the state at the version its headers carry.
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
@@ -59,11 +60,19 @@ describe.skipIf(skipWithoutLocalCosmos || skipKafka)('broker outage', () => {
           log: () => {},
         }),
       });
+      // What the publisher acknowledged: each must be on the broker, or the checkpoint moved past a lost summary.
+      const acknowledged: { stream: string; version: number }[] = [];
       const reactor = createSummaryReactor({
         contract,
         category: items,
         render: (count) => ({ count }),
-        publisher,
+        publisher: {
+          publish: (summary) =>
+            publisher.publish(summary).then(() => {
+              acknowledged.push({ stream: summary.envelope.stream, version: Number(summary.envelope.version) });
+            }),
+          close: () => publisher.close(),
+        },
       });
       const scheduler = createStreamScheduler({
         name: reactor.processorName,
@@ -111,9 +120,9 @@ describe.skipIf(skipWithoutLocalCosmos || skipKafka)('broker outage', () => {
         ledger.faults(1);
         await writeItems(faults, { streams, events: scaled(200, 3_000), random });
         await eventually(
-          'the publisher to notice the outage',
+          'the publisher to notice the outage, replace its connection and fail again',
           async () => publisher.stats().failedRequests,
-          (n) => n > 0,
+          (n) => n >= 3,
           30_000,
         );
         proxy.restore();
@@ -136,6 +145,10 @@ describe.skipIf(skipWithoutLocalCosmos || skipKafka)('broker outage', () => {
         }
         for (const summary of received)
           expect(summary.count, `${summary.stream}@${summary.version}`).toBe(summary.version);
+        const delivered = new Set(received.map((r) => `${r.stream}@${r.version}`));
+        const acknowledgedButLost = acknowledged.filter((a) => !delivered.has(`${a.stream}@${a.version}`));
+        lost += acknowledgedButLost.length;
+        expect(acknowledgedButLost).toEqual([]);
         ledger.checked(replay.eventCount);
         ledger.lost(lost);
         expect(lost).toBe(0);
