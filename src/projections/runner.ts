@@ -55,6 +55,10 @@ export async function runProjection<V>(
 ): Promise<RunningProjection> {
   const pointer = projection.pointer;
   await pointer.initialize(projection.version);
+  const switchOver = options.switchOver === false ? undefined : { checkEveryMs: 2_000, ...options.switchOver };
+  // The head the rebuild must reach, noted before it starts reading.
+  const asked =
+    switchOver && (await pointer.read()) !== projection.version ? await feedHeads(options.events) : undefined;
   const run = await runProcessor({
     ...options.processor,
     ...options.scheduler,
@@ -83,9 +87,7 @@ export async function runProjection<V>(
   const progress = async () => progressWith(await estimateLag(feed));
 
   let timer: NodeJS.Timeout | undefined;
-  const switchOver = options.switchOver === false ? undefined : { checkEveryMs: 2_000, ...options.switchOver };
-  if (switchOver && (await pointer.read()) !== projection.version) {
-    const asked = await feedHeads(options.events);
+  if (switchOver && asked) {
     const check = async () => {
       timer = undefined;
       try {
