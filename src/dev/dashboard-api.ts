@@ -1,9 +1,19 @@
 import { z } from 'zod';
+import { NoFold } from './dashboard-errors.ts';
 import type { DashboardSources } from './dashboard-model.ts';
 import { type EdgeAnswer, type EdgeRequest, errorAnswer, errorBody } from './http-exchange.ts';
 
 const prefix = '/dashboard/api/';
 const replayRequest = z.object({ processor: z.string().min(1), stream: z.string().min(1) });
+const queryRequest = z.object({
+  container: z.string().min(1),
+  sql: z.string().min(1).max(4_000),
+  continuation: z.string().min(1).optional(),
+});
+const pageNumber = /^\d{1,6}$/;
+const versionNumber = /^\d{1,15}$/;
+/** statuses of the errors this API raises on purpose; other typed errors are the caller's (400) */
+const statusOf: Readonly<Record<string, number>> = { ReadOnlyDashboard: 403, NoFold: 404, InternalError: 500 };
 
 function parseJson(text: string): unknown {
   try {
@@ -15,7 +25,8 @@ function parseJson(text: string): unknown {
 
 /**
  * The dashboard's JSON API under `/dashboard/api/`: `GET status`, `GET categories`, `GET categories/{c}/streams`,
- * `GET streams/{name}`, `POST parked/replay` with `{ processor, stream }`. Undefined for other paths.
+ * `GET stream-search/{page}/{prefix}`, `GET streams/{name}`, `GET streams/{name}/at/{version}`, `POST query` with
+ * `{ container, sql, continuation? }`, `POST parked/replay` with `{ processor, stream }`. Undefined for other paths.
  */
 export async function handleDashboardApi(
   sources: DashboardSources,
@@ -40,8 +51,26 @@ export async function handleDashboardApi(
     if (method === 'GET' && route.length === 3 && route[0] === 'categories' && route[2] === 'streams') {
       return { status: 200, body: { streams: await sources.listStreams(route[1]!) } };
     }
+    if (method === 'GET' && (route.length === 2 || route.length === 3) && route[0] === 'stream-search') {
+      if (!pageNumber.test(route[1]!)) return errorAnswer(400, 'InvalidRequest', `Page ${route[1]} is not a number.`);
+      return { status: 200, body: await sources.findStreams(route[2] ?? '', Number(route[1])) };
+    }
     if (method === 'GET' && route.length === 2 && route[0] === 'streams') {
       return { status: 200, body: await sources.readStream(route[1]!) };
+    }
+    if (method === 'GET' && route.length === 4 && route[0] === 'streams' && route[2] === 'at') {
+      if (!versionNumber.test(route[3]!)) {
+        return errorAnswer(400, 'InvalidRequest', `Version ${route[3]} is not a whole number.`);
+      }
+      const step = await sources.streamAt(route[1]!, BigInt(route[3]!));
+      if (step === undefined) throw new NoFold(route[1]!);
+      return { status: 200, body: step };
+    }
+    if (method === 'POST' && route.join('/') === 'query') {
+      const parsed = queryRequest.safeParse(parseJson(request.body));
+      if (!parsed.success) return errorAnswer(400, 'InvalidRequest', z.prettifyError(parsed.error));
+      const { container, sql, continuation } = parsed.data;
+      return { status: 200, body: await sources.query(container, sql, continuation) };
     }
     if (method === 'POST' && route.join('/') === 'parked/replay') {
       const parsed = replayRequest.safeParse(parseJson(request.body));
@@ -52,6 +81,6 @@ export async function handleDashboardApi(
   } catch (error) {
     const body = errorBody(error);
     if (body.error === 'InternalError') log(`dashboard API ${method} ${path} failed: ${String(error)}`);
-    return { status: body.error === 'InternalError' ? 500 : 400, body };
+    return { status: statusOf[body.error] ?? 400, body };
   }
 }

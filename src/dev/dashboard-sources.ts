@@ -1,53 +1,119 @@
 import type { CosmosStore } from '../store/index.ts';
-import type { DashboardSources, DashboardStatus } from './dashboard-model.ts';
+import { queryContainer } from './container-query.ts';
+import { ReadOnlyDashboard } from './dashboard-errors.ts';
+import type {
+  DashboardSources,
+  DashboardStatus,
+  ProblemStream,
+  ProcessorHealth,
+  ProcessorStatus,
+  PublisherHealth,
+} from './dashboard-model.ts';
 import { UnknownProcessor } from './errors.ts';
 import type { HostedApp } from './hosted-app.ts';
 import type { HostedProcessor } from './hosted-processors.ts';
 import type { LagHistory } from './lag-history.ts';
 import type { RecentSummaries } from './recent-summaries.ts';
-import { streamView } from './stream-browser.ts';
+import { findStreams, streamStep, streamView } from './stream-browser.ts';
 
-const oneDecimal = (n: number) => Math.round(n * 10) / 10;
+/** A processor as the dashboard reads it; the dev host's own also has the scheduler that Replay needs. */
+export type DashboardProcessor = Pick<HostedProcessor, 'name' | 'status' | 'problems'> & {
+  readonly scheduler?: HostedProcessor['scheduler'];
+};
+
+type Problems = Awaited<ReturnType<HostedProcessor['problems']>>;
+
+function healthOf(status: ProcessorStatus, problems: Problems): ProcessorHealth {
+  if (problems.failing.length > 0 || problems.stalled.length > 0) return 'failing';
+  if (problems.parked.length > 0) return 'parked';
+  return status.lag > 0 ? 'catching-up' : 'caught-up';
+}
+
+/**
+ * A stalled stream always says why: the error of its last failed attempt when it is failing too, the broker's last
+ * error for the summary publisher, else what stalling means.
+ */
+function explainStalled(
+  stalled: ProblemStream,
+  failing: readonly ProblemStream[],
+  kind: string,
+  publisher: PublisherHealth | undefined,
+): ProblemStream {
+  if (stalled.error) return stalled;
+  const failure = failing.find((candidate) => candidate.stream === stalled.stream)?.error;
+  if (failure) return { ...stalled, error: failure };
+  if (kind === 'summaries' && publisher?.state === 'retrying' && publisher.lastError) {
+    return { ...stalled, error: `publishing fails: ${publisher.lastError}` };
+  }
+  return {
+    ...stalled,
+    error: 'no progress: the handler is still running, or the stream waits for earlier events to arrive',
+  };
+}
 
 /** The dashboard's data, from the host's processors, lag history, summaries and store. Never holds a secret. */
 export function dashboardSources(parts: {
   readonly where: () => Pick<DashboardStatus, 'api' | 'cosmos' | 'summarySink'>;
-  readonly app: HostedApp;
-  readonly processors: readonly HostedProcessor[];
+  /** the app whose categories and states the stream browser shows; none for `tributary dashboard` */
+  readonly app: HostedApp | undefined;
+  readonly processors: readonly DashboardProcessor[];
   readonly lagHistory: LagHistory;
   readonly recentSummaries: RecentSummaries;
   readonly store: CosmosStore;
+  /** the summary publisher's health, when the host publishes */
+  readonly publisherHealth?: () => PublisherHealth;
+  /** refuse Replay: the page only looks */
+  readonly readOnly?: boolean;
 }): DashboardSources {
   const { app, processors, store } = parts;
+  const kindOf = (name: string) => processors.find((p) => p.name === name)?.status().kind ?? '';
   return {
     async status() {
       const problems = await Promise.all(processors.map((processor) => processor.problems()));
-      const statuses = processors.map((processor) => processor.status());
+      const statuses = processors.map((processor, at) => ({
+        ...processor.status(),
+        health: healthOf(processor.status(), problems[at] as Problems),
+      }));
+      const busiest = statuses.reduce<ProcessorStatus | undefined>(
+        (best, s) => (best === undefined || s.eventsHandled > best.eventsHandled ? s : best),
+        undefined,
+      );
+      const where = parts.where();
+      const publisher = parts.publisherHealth?.();
       return {
         generatedAt: new Date().toISOString(),
-        ...parts.where(),
+        ...where,
+        summarySink: publisher ? { ...where.summarySink, health: publisher } : where.summarySink,
         throughput: {
-          eventsPerSecond: oneDecimal(statuses.reduce((sum, s) => sum + s.eventsPerSecond, 0)),
-          eventsHandled: statuses.reduce((sum, s) => sum + s.eventsHandled, 0),
+          processor: busiest?.name,
+          eventsPerSecond: busiest?.eventsPerSecond ?? 0,
+          eventsHandled: busiest?.eventsHandled ?? 0,
         },
+        readOnly: parts.readOnly === true,
         processors: statuses,
         lagHistory: parts.lagHistory.samples(),
         streams: {
           failing: problems.flatMap((p) => p.failing),
-          stalled: problems.flatMap((p) => p.stalled),
+          stalled: problems.flatMap((p) =>
+            p.stalled.map((s) => explainStalled(s, p.failing, kindOf(s.processor), publisher)),
+          ),
           parked: problems.flatMap((p) => p.parked),
         },
         recentSummaries: parts.recentSummaries.list(),
       };
     },
-    categories: () => app.categories,
+    categories: () => app?.categories ?? [],
     listStreams: (category) => store.listStreams(category),
+    findStreams: (prefix, page) => findStreams(store.container, prefix, page),
     async readStream(stream) {
-      return streamView(store, stream, app.state ? await app.state(stream) : undefined);
+      return streamView(store, stream, app?.state ? await app.state(stream) : undefined);
     },
+    streamAt: (stream, version) => streamStep(app?.stateAsOf?.bind(app), stream, version),
+    query: (container, sql, continuation) => queryContainer(store.container.database, container, sql, continuation),
     async replayParked(processorName, stream) {
+      if (parts.readOnly) throw new ReadOnlyDashboard('replay a parked stream');
       const processor = processors.find((candidate) => candidate.name === processorName);
-      if (!processor) {
+      if (!processor?.scheduler) {
         throw new UnknownProcessor(
           processorName,
           processors.map((p) => p.name),

@@ -97,6 +97,8 @@ export async function startHostedProcessor(
           owner: checkpoint.owner ?? null,
           checkpointAgeMs: checkpoint.lastCheckpointAt ? now - checkpoint.lastCheckpointAt.getTime() : undefined,
           lag: rangeLag?.pendingChanges,
+          behindMs: rangeLag?.behindMs,
+          caughtUp: rangeLag !== undefined && rangeLag.pendingChanges === 0,
         };
       });
     },

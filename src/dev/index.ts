@@ -13,7 +13,12 @@ export type {
   DashboardStatus,
   LeaseStatus,
   ProblemStream,
+  ProcessorHealth,
   ProcessorStatus,
+  PublisherHealth,
+  QueryPage,
+  StreamPage,
+  StreamStep,
   StreamView,
 } from './dashboard-model.ts';
 export { describeDevHost } from './describe.ts';

@@ -1,10 +1,11 @@
-/** Lag of every (processor, range) at one moment; keys are `processor/range`. */
+/** Lag (changes not yet checkpointed, over all ranges) and events handled per second, per processor, at one moment. */
 export interface LagSample {
   readonly at: number;
   readonly lag: Readonly<Record<string, number>>;
+  readonly rate: Readonly<Record<string, number>>;
 }
 
-/** The last `capacity` lag samples, oldest first: the data behind the dashboard's chart. */
+/** The last `capacity` samples, oldest first: the data behind the dashboard's charts. */
 export function createLagHistory(capacity = 300) {
   const samples: LagSample[] = [];
   return {

@@ -7,6 +7,8 @@ import {
   type SummaryPublisher,
 } from '../summaries/index.ts';
 import type { DevHostConfig } from './config.ts';
+import type { PublisherHealth } from './dashboard-model.ts';
+import { watchPublisher } from './publisher-health.ts';
 import type { RecentSummaries } from './recent-summaries.ts';
 
 /** Where summaries go, as it may be shown: never the connection string itself. */
@@ -29,7 +31,12 @@ export function createDevSummarySink(
   config: DevHostConfig,
   cwd: string,
   recent: RecentSummaries,
-): { publisher: SummaryPublisher; description: SummarySinkDescription; directory: string | undefined } {
+): {
+  publisher: SummaryPublisher;
+  description: SummarySinkDescription;
+  directory: string | undefined;
+  health: () => PublisherHealth;
+} {
   let inner: SummaryPublisher;
   let description: SummarySinkDescription;
   let directory: string | undefined;
@@ -50,9 +57,10 @@ export function createDevSummarySink(
     inner = createFileSummarySink({ directory });
     description = { kind: 'file', target: `${directory}/<topic>.jsonl` };
   }
+  const watched = watchPublisher(inner);
   const publisher: SummaryPublisher = {
     async publish(record) {
-      await inner.publish(record);
+      await watched.publisher.publish(record);
       recent.add({
         publishedAt: new Date().toISOString(),
         topic: record.topic,
@@ -63,5 +71,5 @@ export function createDevSummarySink(
     },
     close: () => inner.close(),
   };
-  return { publisher, description, directory };
+  return { publisher, description, directory, health: watched.health };
 }

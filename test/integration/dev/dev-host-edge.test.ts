@@ -22,6 +22,13 @@ const dashboard: DashboardSources = {
   readStream: async () => {
     throw new Error('not in this test');
   },
+  findStreams: async () => {
+    throw new Error('not in this test');
+  },
+  streamAt: async () => undefined,
+  query: async () => {
+    throw new Error('not in this test');
+  },
   replayParked: async (processor, stream) => {
     replays.push(`${processor}/${stream}`);
     return `Replayed ${stream}.`;
