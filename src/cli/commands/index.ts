@@ -14,9 +14,11 @@ export const rootCommand: Command = {
   summary: 'Event sourcing on Azure Cosmos DB: run the dev host, inspect streams, manage processors.',
   description:
     'tributary — event sourcing on Azure Cosmos DB.\n\n' +
-    'Commands connect to $COSMOS_ENDPOINT with $COSMOS_KEY, or to --endpoint; without either they work on the\n' +
-    'local dev data in .tributary/ (through the running dev host when there is one).\n' +
-    'Exit codes: 0 ok, 1 the operation failed, 2 the command line is wrong.',
+    'Commands connect to $COSMOS_ENDPOINT (or --endpoint) with $COSMOS_KEY, or without a key through Microsoft\n' +
+    'Entra ID (az login, a managed identity); with neither they work on the local dev data in .tributary/\n' +
+    '(through the running dev host when there is one). dev, rebuild, replay, parked replay and contracts run\n' +
+    'your app: --app <module>, $TRIBUTARY_APP, or "app" in tributary.config.json.\n' +
+    'Exit codes: 0 ok, 1 the operation failed, 2 the command line or the configuration is wrong.',
   options: { version: { type: 'boolean', short: 'V', description: 'Print the version of tributary.' } },
   subcommands: [
     initCommand,
@@ -33,6 +35,7 @@ export const rootCommand: Command = {
   ],
   examples: [
     'tributary dev',
+    'tributary dev --app ./dist/app.js',
     'tributary dump Account-42',
     'tributary checkpoints rewind --processor projection-account-balance@1 --to beginning',
   ],
