@@ -32,12 +32,15 @@ export class ViewTooLarge extends TributaryError {
     readonly projection: string,
     readonly key: string,
     readonly bytes: number,
-    readonly limit: number,
+    /** the limit it was checked against; `undefined` when Cosmos DB refused it (413) */
+    readonly limit: number | undefined,
     options?: { cause?: unknown },
   ) {
+    const over =
+      limit === undefined ? 'which Cosmos DB refused as too large (413)' : `over the ${limit}-byte limit of an item`;
     super(
-      `Projection ${projection} cannot write view ${key}: it is ${bytes} bytes of JSON, over the ${limit}-byte limit ` +
-        'of a Cosmos DB item; nothing was written. Split the view (a viewKey per part) or keep less in it.',
+      `Projection ${projection} cannot write view ${key}: it is ${bytes} bytes of JSON, ${over}; nothing was ` +
+        'written. Split the view (a viewKey per part) or keep less in it.',
       options,
     );
   }

@@ -158,7 +158,7 @@ export function createProjection<V>(definition: ProjectionDefinition<V>): Projec
         return { kind: 'handled', nextIndex: BigInt(next.versions[span.stream] ?? 0) };
       } catch (error) {
         remember(key, undefined);
-        const permanent = permanentWriteFailure(error, next, bytes, maxViewBytes);
+        const permanent = permanentWriteFailure(error, next, bytes);
         if (permanent) throw permanent;
         // 412: the view changed since it was read; 409: another writer created it first; 404: a cached view was
         // deleted. Read again and re-apply.

@@ -28,14 +28,9 @@ function reasonOf(error: unknown): string {
  * The permanent error a failed view write stands for, or `undefined` for one that may heal by retrying: a 413 (the
  * item or request is too large) and a 400 (a bad request) will be refused again however often they are retried.
  */
-export function permanentWriteFailure(
-  error: unknown,
-  document: ViewDocument,
-  bytes: number,
-  limit: number,
-): Error | undefined {
+export function permanentWriteFailure(error: unknown, document: ViewDocument, bytes: number): Error | undefined {
   if (isCosmosStatus(error, 413)) {
-    return new ViewTooLarge(document.projection, document.key, bytes, limit, { cause: error });
+    return new ViewTooLarge(document.projection, document.key, bytes, undefined, { cause: error });
   }
   if (isCosmosStatus(error, 400)) {
     return new ViewRejected(document.projection, document.key, reasonOf(error), { cause: error });

@@ -37,8 +37,31 @@ describe('a projection whose view cannot be stored', () => {
     local.resetMetrics();
     const handling = projection.handle({ stream: 'Account-big1', index: 0n, events });
     await expect(handling).rejects.toThrow(ViewTooLarge);
-    await expect(handling).rejects.toThrow(/view Account-big1: it is \d+ bytes of JSON, over the 2000000-byte limit/);
+    await expect(handling).rejects.toThrow(
+      /view Account-big1: it is \d+ bytes of JSON, over the 2000000-byte limit of an item/,
+    );
     expect(local.metrics().byOperation.write.requests).toBe(0);
+  });
+
+  it('turns Cosmos DB’s own 413 for a view over 2 MB into ViewTooLarge, after one write', async ({ skip }) => {
+    const local = requireLocal(cosmos, { skip });
+    const env = await pipelineEnvironment(cosmos);
+    const unchecked = createProjection<{ blob: string }>({
+      name: 'Unchecked',
+      version: 1,
+      container: env.views,
+      maxViewBytes: 10_000_000,
+      apply: () => ({ blob: 'x'.repeat(2_200_000) }),
+    });
+    await depositRounds(env, ['big3'], 1);
+    const events = await env.store.readStream('Account-big3');
+    local.resetMetrics();
+    const handling = unchecked.handle({ stream: 'Account-big3', index: 0n, events });
+    await expect(handling).rejects.toThrow(ViewTooLarge);
+    await expect(handling).rejects.toThrow(
+      /cannot write view Account-big3: it is \d+ bytes of JSON, which Cosmos DB refused as too large \(413\)/,
+    );
+    expect(local.metrics().byOperation.write.requests).toBe(1);
   });
 
   it('parks the stream at its first failure, naming the view, while other streams go on', async () => {
