@@ -11,7 +11,9 @@ describe('tributary --help', () => {
     for (const command of rootCommand.subcommands ?? []) {
       expect(out.stdout).toMatch(new RegExp(`^  ${command.name} +\\S`, 'm'));
     }
-    expect(out.stdout).toContain('Exit codes: 0 ok, 1 the operation failed, 2 the command line or the configuration is wrong.');
+    expect(out.stdout).toContain(
+      'Exit codes: 0 ok, 1 the operation failed, 2 the command line or the configuration is wrong.',
+    );
     expect(out.stderr).toBe('');
   });
 
