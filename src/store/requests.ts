@@ -63,7 +63,7 @@ export async function appendToStream(
     operations.push({ operationType: BulkOperationType.Create, resourceBody: plan.calved as unknown as JSONObject });
   for (let attempt = 1; ; attempt++) {
     const response = await container.items.batch(operations, stream).catch((error: unknown) => {
-      const code = (error as { code?: unknown } | null)?.code;
+      const code = refusedStatus(error);
       throw code === 400 || code === 413
         ? new AppendRejected(stream, expectedVersion, code, undefined, { cause: error })
         : error;
@@ -84,6 +84,12 @@ export async function appendToStream(
     const retryAfter = Number(response.headers?.['x-ms-retry-after-ms']);
     await sleep(batchRetryDelay(retry, attempt, Number.isFinite(retryAfter) ? retryAfter : undefined));
   }
+}
+
+/** The status of a refused request: the SDK wraps a refused batch in an Error whose `cause` carries it. */
+function refusedStatus(error: unknown): unknown {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+  return code ?? cause?.code;
 }
 
 /** The stream's batches before version `before`, newest first, fetched a page at a time as the caller consumes them. */
