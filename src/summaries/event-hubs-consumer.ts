@@ -1,6 +1,12 @@
 import type { EventHubConsumerClient, ReceivedEventData, SubscribeOptions, Subscription } from '@azure/event-hubs';
 import type { SummaryContract } from './contract.ts';
-import { createSummaryReceiver, type LastSeenVersions, type ReceivedSummary, type ReceiveOutcome } from './receiver.ts';
+import {
+  createSummaryReceiver,
+  type LastSeenVersions,
+  type ReceivedSummary,
+  type ReceiveOutcome,
+  type UnreadableMessage,
+} from './receiver.ts';
 
 export interface EventHubsSummaryConsumerOptions<T> {
   /**
@@ -13,7 +19,11 @@ export interface EventHubsSummaryConsumerOptions<T> {
   readonly lastSeen?: LastSeenVersions;
   /** passed to `client.subscribe` (start position, batch size, wait time …) */
   readonly subscribeOptions?: SubscribeOptions;
-  readonly onRejected?: (reason: string, source: ReceivedSummary['source']) => void;
+  /**
+   * Given each message this consumer can't read (not a summary, another contract, a newer version its schema rejects,
+   * not JSON, an invalid shape); it is then passed over. Throw to have it delivered again instead.
+   */
+  readonly onUnreadable: (message: UnreadableMessage) => void | Promise<void>;
   readonly onError?: (error: Error) => void;
 }
 
@@ -35,7 +45,7 @@ export function createEventHubsSummaryConsumer<T>(
     contract: options.contract,
     handle: options.handle,
     lastSeen: options.lastSeen,
-    onRejected: options.onRejected,
+    onUnreadable: options.onUnreadable,
   });
   let subscription: Subscription | undefined;
 

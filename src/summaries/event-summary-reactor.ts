@@ -72,7 +72,7 @@ export function createEventSummaryReactor<E, T>(
       const version = recorded.index + 1n;
       const summary = summarizeOne(recorded, { stream, version, recorded });
       if (summary !== undefined) {
-        records.push(summaryRecord(contract, stream, version, summary, recorded.correlationId));
+        records.push(summaryRecord(contract, stream, version, summary, recorded.correlationId, recorded.timestamp));
       }
     }
     for (const record of records) await publisher.publish(record);

@@ -1,6 +1,8 @@
 /**
  * The headers every published summary carries — Kafka record headers, which Event Hubs exposes to AMQP consumers as
- * application properties. Values are strings so that both protocols read them the same way.
+ * application properties. Values are strings so that both protocols read them the same way. A summary is a
+ * CloudEvent in the Kafka binding's binary content mode (`CloudEventHeaders` plus `content-type`, the body as the
+ * value); the `tributary-*` headers stay beside them for consumers built on releases that read only those.
  */
 export const SummaryHeaders = {
   stream: 'tributary-stream',
@@ -13,6 +15,32 @@ export const SummaryHeaders = {
   correlationId: 'tributary-correlation-id',
 } as const;
 
+/** The CloudEvents attributes as Kafka headers (CloudEvents Kafka protocol binding, binary content mode). */
+export const CloudEventHeaders = {
+  specversion: 'ce_specversion',
+  /** the idempotency key: CloudEvents consumers deduplicate by source + id */
+  id: 'ce_id',
+  source: 'ce_source',
+  /** `<contract>.v<contract version>` */
+  type: 'ce_type',
+  /** the stream name */
+  subject: 'ce_subject',
+  time: 'ce_time',
+  /** the URI of the contract version's JSON Schema */
+  dataschema: 'ce_dataschema',
+  /** in binary mode the data's media type travels as the record's `content-type` header */
+  contentType: 'content-type',
+} as const;
+
+const specVersion = '1.0';
+const jsonMediaType = 'application/json';
+const typePattern = /^(.+)\.v([1-9][0-9]*)$/;
+
+/** The CloudEvents `type` of a contract version: `statement-line.v1`. */
+export function cloudEventType(contract: string, contractVersion: number): string {
+  return `${contract}.v${contractVersion}`;
+}
+
 /** What the headers say about a summary. */
 export interface SummaryEnvelope {
   readonly stream: string;
@@ -21,6 +49,12 @@ export interface SummaryEnvelope {
   readonly contractVersion: number;
   readonly idempotencyKey: string;
   readonly correlationId?: string | undefined;
+  /** when what it summarizes happened (`ce_time`): the summarized event's timestamp, or the span's newest */
+  readonly time?: Date | undefined;
+  /** `ce_source`: the contract's source */
+  readonly source?: string | undefined;
+  /** `ce_dataschema`: the URI of the contract version's JSON Schema */
+  readonly dataschema?: string | undefined;
 }
 
 export function idempotencyKey(stream: string, version: bigint, contract: string, contractVersion: number): string {
@@ -29,19 +63,29 @@ export function idempotencyKey(stream: string, version: bigint, contract: string
 
 export function envelopeHeaders(envelope: SummaryEnvelope): Record<string, string> {
   const headers: Record<string, string> = {
-    [SummaryHeaders.stream]: envelope.stream,
-    [SummaryHeaders.version]: envelope.version.toString(),
-    [SummaryHeaders.contract]: envelope.contract,
-    [SummaryHeaders.contractVersion]: String(envelope.contractVersion),
-    [SummaryHeaders.idempotencyKey]: envelope.idempotencyKey,
+    [CloudEventHeaders.specversion]: specVersion,
+    [CloudEventHeaders.id]: envelope.idempotencyKey,
+    [CloudEventHeaders.source]: envelope.source ?? `urn:tributary:${envelope.contract}`,
+    [CloudEventHeaders.type]: cloudEventType(envelope.contract, envelope.contractVersion),
+    [CloudEventHeaders.subject]: envelope.stream,
+    [CloudEventHeaders.contentType]: jsonMediaType,
   };
+  if (envelope.time !== undefined) headers[CloudEventHeaders.time] = envelope.time.toISOString();
+  if (envelope.dataschema !== undefined) headers[CloudEventHeaders.dataschema] = envelope.dataschema;
+  headers[SummaryHeaders.stream] = envelope.stream;
+  headers[SummaryHeaders.version] = envelope.version.toString();
+  headers[SummaryHeaders.contract] = envelope.contract;
+  headers[SummaryHeaders.contractVersion] = String(envelope.contractVersion);
+  headers[SummaryHeaders.idempotencyKey] = envelope.idempotencyKey;
   if (envelope.correlationId !== undefined) headers[SummaryHeaders.correlationId] = envelope.correlationId;
   return headers;
 }
 
 /**
- * Reads the envelope from Kafka headers (Buffer or string values) or AMQP application properties (strings, numbers).
- * Returns undefined when the message was not published by Tributary (a required header is missing or unreadable).
+ * Reads the envelope from Kafka headers (Buffer or string values) or AMQP application properties (strings, numbers):
+ * the CloudEvents attributes when present, else the `tributary-*` headers of summaries published before them.
+ * Returns undefined when the message was not published by Tributary (the stream version or the contract is missing
+ * or unreadable).
  */
 export function parseEnvelope(headers: Readonly<Record<string, unknown>> | undefined): SummaryEnvelope | undefined {
   if (!headers) return undefined;
@@ -53,20 +97,29 @@ export function parseEnvelope(headers: Readonly<Record<string, unknown>> | undef
     if (typeof single === 'number' || typeof single === 'bigint') return String(single);
     return undefined;
   };
-  const stream = read(SummaryHeaders.stream);
+  const typed = typePattern.exec(read(CloudEventHeaders.type) ?? '');
+  const stream = read(CloudEventHeaders.subject) ?? read(SummaryHeaders.stream);
   const versionText = read(SummaryHeaders.version);
-  const contract = read(SummaryHeaders.contract);
-  const contractVersionText = read(SummaryHeaders.contractVersion);
+  const contract = typed?.[1] ?? read(SummaryHeaders.contract);
+  const contractVersionText = typed?.[2] ?? read(SummaryHeaders.contractVersion);
   if (!stream || !versionText || !contract || !contractVersionText) return undefined;
   if (!/^\d+$/.test(versionText) || !/^\d+$/.test(contractVersionText)) return undefined;
   const version = BigInt(versionText);
   const contractVersion = Number(contractVersionText);
+  const timeText = read(CloudEventHeaders.time);
+  const time = timeText === undefined ? undefined : new Date(timeText);
   return {
     stream,
     version,
     contract,
     contractVersion,
-    idempotencyKey: read(SummaryHeaders.idempotencyKey) ?? idempotencyKey(stream, version, contract, contractVersion),
+    idempotencyKey:
+      read(CloudEventHeaders.id) ??
+      read(SummaryHeaders.idempotencyKey) ??
+      idempotencyKey(stream, version, contract, contractVersion),
     correlationId: read(SummaryHeaders.correlationId),
+    time: time && !Number.isNaN(time.getTime()) ? time : undefined,
+    source: read(CloudEventHeaders.source),
+    dataschema: read(CloudEventHeaders.dataschema),
   };
 }

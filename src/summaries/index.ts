@@ -44,7 +44,15 @@ export {
   type TimelineEventSummaryReactorOptions,
 } from './event-summary-reactor.ts';
 export { createFileSummarySink, type FileSummary, readFileSummaries } from './file-sink.ts';
-export { envelopeHeaders, idempotencyKey, parseEnvelope, type SummaryEnvelope, SummaryHeaders } from './headers.ts';
+export {
+  CloudEventHeaders,
+  cloudEventType,
+  envelopeHeaders,
+  idempotencyKey,
+  parseEnvelope,
+  type SummaryEnvelope,
+  SummaryHeaders,
+} from './headers.ts';
 export {
   type KafkaConfigOverrides,
   type KafkaLogEntry,
@@ -68,6 +76,8 @@ export {
   type ReceivedSummary,
   type ReceiveOutcome,
   type SummaryReceiver,
+  type UnreadableMessage,
+  type UnreadableReason,
 } from './receiver.ts';
 export {
   type ContractRegistry,

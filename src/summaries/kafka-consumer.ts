@@ -1,7 +1,13 @@
 import { type Consumer, Kafka } from 'kafkajs';
 import type { SummaryContract } from './contract.ts';
 import type { SummaryKafkaConfig } from './kafka-config.ts';
-import { createSummaryReceiver, type LastSeenVersions, type ReceivedSummary, type ReceiveOutcome } from './receiver.ts';
+import {
+  createSummaryReceiver,
+  type LastSeenVersions,
+  type ReceivedSummary,
+  type ReceiveOutcome,
+  type UnreadableMessage,
+} from './receiver.ts';
 
 export interface SummaryConsumerOptions<T> {
   readonly config: SummaryKafkaConfig;
@@ -16,7 +22,11 @@ export interface SummaryConsumerOptions<T> {
   readonly fromBeginning?: boolean;
   /** partitions handled in parallel; each partition (hence each stream) stays sequential. Default 4. */
   readonly partitionsConsumedConcurrently?: number;
-  readonly onRejected?: (reason: string, source: ReceivedSummary['source']) => void;
+  /**
+   * Given each message this consumer can't read (not a summary, another contract, a newer version its schema rejects,
+   * not JSON, an invalid shape); it is then passed over. Throw to have it delivered again instead.
+   */
+  readonly onUnreadable: (message: UnreadableMessage) => void | Promise<void>;
 }
 
 export interface SummaryConsumer {
@@ -36,7 +46,7 @@ export function createSummaryConsumer<T>(options: SummaryConsumerOptions<T>): Su
     contract: options.contract,
     handle: options.handle,
     lastSeen: options.lastSeen,
-    onRejected: options.onRejected,
+    onUnreadable: options.onUnreadable,
   });
   let consumer: Consumer | undefined;
 

@@ -31,15 +31,41 @@ export function createInMemoryLastSeenVersions(): LastSeenVersions & { readonly 
   };
 }
 
-export type ReceiveOutcome = 'handled' | 'stale' | 'foreign' | 'rejected';
+/**
+ * What became of a message: handed over, skipped as not newer than the last version handled for its stream, or
+ * given to `onUnreadable`.
+ */
+export type ReceiveOutcome = 'handled' | 'stale' | 'unreadable';
+
+/**
+ * Why a message could not be read: no Tributary envelope in its headers, a summary of another contract, a newer
+ * version of the contract that this consumer's schema does not accept (upgrade the consumer), a body that is not
+ * JSON, or a body that does not match the schema.
+ */
+export type UnreadableReason = 'not-a-summary' | 'other-contract' | 'newer-version' | 'not-json' | 'invalid-shape';
+
+/** A message the consumer could not read, as it arrived, with what was wrong with it. */
+export interface UnreadableMessage {
+  readonly reason: UnreadableReason;
+  /** a sentence saying what was wrong */
+  readonly problem: string;
+  /** the envelope, when the headers were readable */
+  readonly envelope?: SummaryEnvelope | undefined;
+  readonly headers: Readonly<Record<string, unknown>> | undefined;
+  readonly value: unknown;
+  readonly source: ReceivedSummary['source'];
+}
 
 export interface SummaryReceiverOptions<T> {
   /** when given, only this contract's summaries are handled, and bodies are validated against its schema */
   readonly contract?: SummaryContract<T>;
   readonly handle: (summary: ReceivedSummary<T>) => Promise<void>;
+  /**
+   * Given every message that can't be read, which is then counted and passed over; nothing is dropped unseen. Keep
+   * it somewhere (a dead-letter table, a log the team watches); throw to have the message delivered again instead.
+   */
+  readonly onUnreadable: (message: UnreadableMessage) => void | Promise<void>;
   readonly lastSeen?: LastSeenVersions;
-  /** told about a message that fails its contract's schema or is not JSON (it is skipped) */
-  readonly onRejected?: (reason: string, source: ReceivedSummary['source']) => void;
 }
 
 export interface SummaryReceiver {
@@ -55,11 +81,13 @@ export interface SummaryReceiver {
 /**
  * The protocol-independent half of a downstream consumer: reads the envelope from the headers, drops summaries whose
  * version is not newer than the last one handled for that stream (re-sends, redeliveries, out-of-date copies),
- * validates the body, hands it over, and only then records the version.
+ * validates the body against the contract the consumer was built for, hands it over, and only then records the
+ * version. A message it cannot read goes to `onUnreadable`. A newer version of the contract is read with this
+ * consumer's schema: compatible versions (as `tributary contracts check` enforces) read fine.
  */
 export function createSummaryReceiver<T>(options: SummaryReceiverOptions<T>): SummaryReceiver {
   const lastSeen = options.lastSeen ?? createInMemoryLastSeenVersions();
-  const counts: Record<ReceiveOutcome, number> = { handled: 0, stale: 0, foreign: 0, rejected: 0 };
+  const counts: Record<ReceiveOutcome, number> = { handled: 0, stale: 0, unreadable: 0 };
   const count = (outcome: ReceiveOutcome): ReceiveOutcome => {
     counts[outcome] += 1;
     return outcome;
@@ -67,31 +95,50 @@ export function createSummaryReceiver<T>(options: SummaryReceiverOptions<T>): Su
 
   return {
     async receive({ headers, value, source }) {
+      const unreadable = async (reason: UnreadableReason, problem: string, envelope?: SummaryEnvelope) => {
+        await options.onUnreadable({ reason, problem, envelope, headers, value, source });
+        return count('unreadable');
+      };
       const envelope = parseEnvelope(headers);
-      if (!envelope) return count('foreign');
+      const where = `at ${source.topic}/${source.partition}@${source.position}`;
+      if (!envelope) {
+        return unreadable('not-a-summary', `the message ${where} has no summary envelope (ce_type, stream version)`);
+      }
       const { contract } = options;
-      if (contract && envelope.contract !== contract.name) return count('foreign');
-      const key = `${envelope.contract}:${envelope.stream}`;
-      const seen = await lastSeen.get(key);
+      const key = envelope.idempotencyKey;
+      if (contract && envelope.contract !== contract.name) {
+        return unreadable(
+          'other-contract',
+          `summary ${key} is of contract ${envelope.contract}, not ${contract.name} this consumer reads`,
+          envelope,
+        );
+      }
+      const streamKey = `${envelope.contract}:${envelope.stream}`;
+      const seen = await lastSeen.get(streamKey);
       if (seen !== undefined && envelope.version <= seen) return count('stale');
       let body: unknown;
       try {
         body = decodeBody(value);
       } catch {
-        options.onRejected?.(`summary ${envelope.idempotencyKey} is not JSON`, source);
-        return count('rejected');
+        return unreadable('not-json', `summary ${key} is not JSON`, envelope);
       }
       if (contract) {
         const parsed = contract.schema.safeParse(body);
         if (!parsed.success) {
           const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-          options.onRejected?.(`summary ${envelope.idempotencyKey} does not match ${contract.name}: ${issues}`, source);
-          return count('rejected');
+          return envelope.contractVersion > contract.version
+            ? unreadable(
+                'newer-version',
+                `summary ${key} is of ${contract.name} v${envelope.contractVersion}, which this consumer (built ` +
+                  `for v${contract.version}) can't read: ${issues}`,
+                envelope,
+              )
+            : unreadable('invalid-shape', `summary ${key} does not match ${contract.name}: ${issues}`, envelope);
         }
         body = parsed.data;
       }
       await options.handle({ envelope, body: body as T, source });
-      await lastSeen.set(key, envelope.version);
+      await lastSeen.set(streamKey, envelope.version);
       return count('handled');
     },
     stats: () => ({ ...counts }),

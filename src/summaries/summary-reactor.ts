@@ -54,7 +54,8 @@ export function createSummaryReactor<S, T>(options: SummaryReactorOptions<S, T>)
     const summary = render(state, stream, version);
     if (summary !== undefined) {
       const correlationId = span.events.findLast((event) => event.correlationId !== undefined)?.correlationId;
-      await publisher.publish(summaryRecord(contract, stream, version, summary, correlationId));
+      const time = span.events.at(-1)?.timestamp;
+      await publisher.publish(summaryRecord(contract, stream, version, summary, correlationId, time));
     }
     return { kind: 'handled', nextIndex: version };
   };

@@ -22,6 +22,8 @@ export function summaryRecord<T>(
   version: bigint,
   summary: T,
   correlationId: string | undefined,
+  /** when what the summary reports happened: its CloudEvents `time` */
+  time?: Date,
 ): SummaryRecord {
   const parsed = contract.schema.safeParse(summary);
   if (!parsed.success) {
@@ -43,6 +45,9 @@ export function summaryRecord<T>(
       contractVersion: contract.version,
       idempotencyKey: idempotencyKey(stream, version, contract.name, contract.version),
       correlationId,
+      time,
+      source: contract.source,
+      dataschema: contract.schemaUri,
     },
   };
 }

@@ -87,6 +87,9 @@ describe.skipIf(skipKafka)('per-event summaries to Kafka', () => {
       handle: async (summary) => {
         received.push(summary);
       },
+      onUnreadable: (message) => {
+        throw new Error(`unexpected unreadable summary: ${message.problem}`);
+      },
     });
     await consumer.start();
     const first = await runBookings(env, topic, 'summary-Booking-v1');

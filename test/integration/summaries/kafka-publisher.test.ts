@@ -91,11 +91,14 @@ describe.skipIf(skipKafka)('publishing summaries to Kafka', () => {
       handle: async (summary) => {
         received.push(summary);
       },
+      onUnreadable: (message) => {
+        throw new Error(`unexpected unreadable summary: ${message.problem}`);
+      },
     });
     await consumer.start();
     try {
       await until(() => consumer.stats().handled + consumer.stats().stale === 31, 'all 31 summaries');
-      expect(consumer.stats()).toMatchObject({ handled: 30, stale: 1, rejected: 0, foreign: 0 });
+      expect(consumer.stats()).toMatchObject({ handled: 30, stale: 1, unreadable: 0 });
       for (const stream of streams) {
         const versions = received.filter((s) => s.envelope.stream === stream).map((s) => Number(s.envelope.version));
         expect(versions).toEqual([1, 2, 3, 4, 5, 6]);
@@ -111,6 +114,7 @@ describe.skipIf(skipKafka)('publishing summaries to Kafka', () => {
         contractVersion: 1,
         idempotencyKey: 'Account-2:2:AccountBalance@1',
         correlationId: 'corr-Account-2-2',
+        source: 'urn:tributary:AccountBalance',
       });
       expect(first?.body).toEqual({ balance: 20 });
     } finally {

@@ -51,6 +51,9 @@ async function downstream(topic: string, brokers: readonly string[], extra = {})
     handle: async (summary) => {
       received.push(summary);
     },
+    onUnreadable: (message) => {
+      throw new Error(`unexpected unreadable summary: ${message.problem}`);
+    },
   });
   await consumer.start();
   const versionsOf = (stream: string) =>

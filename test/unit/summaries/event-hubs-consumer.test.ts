@@ -61,7 +61,14 @@ describe('the Event Hubs summary consumer', () => {
   it('reads summaries published through Kafka, skips stale versions per stream and checkpoints each batch', async () => {
     const { client, deliver, checkpoints } = fakeClient();
     const handled: ReceivedSummary<{ balance: number }>[] = [];
-    const consumer = createEventHubsSummaryConsumer({ client, contract, handle: async (s) => void handled.push(s) });
+    const consumer = createEventHubsSummaryConsumer({
+      client,
+      contract,
+      handle: async (s) => void handled.push(s),
+      onUnreadable: (message) => {
+        throw new Error(message.problem);
+      },
+    });
     consumer.start();
     await deliver('0', [
       fromKafka('Account-1', 1, 10, 100),

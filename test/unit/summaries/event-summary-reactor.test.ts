@@ -31,7 +31,7 @@ const codec: EventDecoder<Booking> = {
 };
 
 function event(index: number, type: string, data: unknown = {}, correlationId?: string): TimelineEvent {
-  return { index: BigInt(index), type, data, meta: undefined, timestamp: new Date(0), correlationId };
+  return { index: BigInt(index), type, data, meta: undefined, timestamp: new Date(index * 1000), correlationId };
 }
 
 const deposit = (index: number, transactionId: string, amount = 10, correlationId?: string) =>
@@ -84,6 +84,9 @@ describe('the per-event summary reactor', () => {
           contractVersion: 3,
           idempotencyKey: 'Account-7:5:Booking@3',
           correlationId: 'c-1',
+          time: new Date(4000),
+          source: 'urn:tributary:bookings',
+          dataschema: 'urn:tributary:bookings:v3',
         },
       },
       {
@@ -96,6 +99,9 @@ describe('the per-event summary reactor', () => {
           contractVersion: 3,
           idempotencyKey: 'Account-7:6:Booking@3',
           correlationId: 'c-2',
+          time: new Date(5000),
+          source: 'urn:tributary:bookings',
+          dataschema: 'urn:tributary:bookings:v3',
         },
       },
     ]);
@@ -151,12 +157,12 @@ describe('the per-event summary reactor', () => {
   });
 
   it('fails with SummaryTooLarge for a summary over the size limit, after publishing the ones before it', async () => {
-    const { publisher, published } = recordingPublisher(200);
+    const { publisher, published } = recordingPublisher(1000);
     const reactor = bookingReactor(publisher);
     const span: StreamSpan = {
       stream: 'Account-7',
       index: 0n,
-      events: [deposit(0, 'a'), deposit(1, 'b'.repeat(300)), deposit(2, 'c')],
+      events: [deposit(0, 'a'), deposit(1, 'b'.repeat(1000)), deposit(2, 'c')],
     };
     await expect(reactor.handle(span)).rejects.toBeInstanceOf(SummaryTooLarge);
     expect(keysOf(published)).toEqual(['Account-7:1:Booking@3']);

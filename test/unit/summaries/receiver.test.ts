@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  CloudEventHeaders,
   createInMemoryLastSeenVersions,
   createSummaryReceiver,
   defineSummaryContract,
@@ -10,6 +11,7 @@ import {
   parseEnvelope,
   type ReceivedSummary,
   SummaryHeaders,
+  type UnreadableMessage,
 } from '../../../src/summaries/index.ts';
 
 const contract = defineSummaryContract({
@@ -33,10 +35,19 @@ function kafkaHeaders(stream: string, version: number): Record<string, Buffer> {
 
 const source = { topic: 'balances', partition: '0', position: '0' };
 
+/** For receivers that must never meet an unreadable message. */
+const unexpected = (message: UnreadableMessage) => {
+  throw new Error(`unexpected unreadable message: ${message.problem}`);
+};
+
 describe('the downstream summary receiver', () => {
   it('hands over each newer version of a stream and skips versions not newer than the last one handled', async () => {
     const handled: ReceivedSummary<{ balance: number }>[] = [];
-    const receiver = createSummaryReceiver({ contract, handle: async (s) => void handled.push(s) });
+    const receiver = createSummaryReceiver({
+      contract,
+      handle: async (s) => void handled.push(s),
+      onUnreadable: unexpected,
+    });
     const deliveries = [1, 2, 2, 1, 4, 3, 5];
     const outcomes = [];
     for (const version of deliveries) {
@@ -55,7 +66,7 @@ describe('the downstream summary receiver', () => {
 
   it('keeps the last seen version per stream, so streams do not filter each other', async () => {
     const lastSeen = createInMemoryLastSeenVersions();
-    const receiver = createSummaryReceiver({ contract, lastSeen, handle: async () => {} });
+    const receiver = createSummaryReceiver({ contract, lastSeen, handle: async () => {}, onUnreadable: unexpected });
     await receiver.receive({ headers: kafkaHeaders('Account-1', 5), value: '{"balance":1}', source });
     expect(await receiver.receive({ headers: kafkaHeaders('Account-2', 1), value: '{"balance":1}', source })).toBe(
       'handled',
@@ -71,6 +82,7 @@ describe('the downstream summary receiver', () => {
       handle: async () => {
         if (fail) throw new Error('downstream database unavailable');
       },
+      onUnreadable: unexpected,
     });
     const message = { headers: kafkaHeaders('Account-1', 1), value: '{"balance":1}', source };
     await expect(receiver.receive(message)).rejects.toThrow('downstream database unavailable');
@@ -78,25 +90,58 @@ describe('the downstream summary receiver', () => {
     expect(await receiver.receive(message)).toBe('handled');
   });
 
-  it('skips messages without Tributary headers or of another contract, and rejects bodies failing the schema', async () => {
-    const rejected: string[] = [];
+  it('gives every message it cannot read to onUnreadable, saying why, and counts it', async () => {
+    const unreadable: UnreadableMessage[] = [];
     const receiver = createSummaryReceiver({
       contract,
       handle: async () => {},
-      onRejected: (reason) => rejected.push(reason),
+      onUnreadable: (message) => void unreadable.push(message),
     });
-    expect(await receiver.receive({ headers: {}, value: '{}', source })).toBe('foreign');
-    const other = { ...kafkaHeaders('Account-1', 1), [SummaryHeaders.contract]: Buffer.from('Other') };
-    expect(await receiver.receive({ headers: other, value: '{}', source })).toBe('foreign');
-    expect(await receiver.receive({ headers: kafkaHeaders('Account-1', 1), value: '{"balance":"high"}', source })).toBe(
-      'rejected',
-    );
-    expect(await receiver.receive({ headers: kafkaHeaders('Account-1', 1), value: 'not json', source })).toBe(
-      'rejected',
-    );
-    expect(rejected).toHaveLength(2);
-    expect(rejected[0]).toContain('Account-1:1:AccountBalance@1');
-    expect(receiver.stats()).toEqual({ handled: 0, stale: 0, foreign: 2, rejected: 2 });
+    const other = { ...kafkaHeaders('Account-1', 1), [CloudEventHeaders.type]: Buffer.from('Other.v1') };
+    const newer = { ...kafkaHeaders('Account-1', 2), [CloudEventHeaders.type]: Buffer.from('AccountBalance.v2') };
+    const deliveries = [
+      { headers: {}, value: '{}', source },
+      { headers: other, value: '{}', source },
+      { headers: kafkaHeaders('Account-1', 1), value: '{"balance":"high"}', source },
+      { headers: kafkaHeaders('Account-1', 1), value: 'not json', source },
+      { headers: newer, value: '{"balance":{"cents":1}}', source },
+    ];
+    for (const delivery of deliveries) expect(await receiver.receive(delivery)).toBe('unreadable');
+    expect(unreadable.map((m) => m.reason)).toEqual([
+      'not-a-summary',
+      'other-contract',
+      'invalid-shape',
+      'not-json',
+      'newer-version',
+    ]);
+    expect(unreadable[2]?.problem).toContain('Account-1:1:AccountBalance@1 does not match AccountBalance: balance');
+    expect(unreadable[4]?.problem).toContain('built for v1');
+    expect(unreadable[3]).toMatchObject({ value: 'not json', source, envelope: { stream: 'Account-1' } });
+    expect(receiver.stats()).toEqual({ handled: 0, stale: 0, unreadable: 5 });
+  });
+
+  it('reads a newer version of its contract with its own schema when that version is compatible', async () => {
+    const handled: unknown[] = [];
+    const receiver = createSummaryReceiver({
+      contract,
+      handle: async (s) => void handled.push(s.body),
+      onUnreadable: unexpected,
+    });
+    const newer = { ...kafkaHeaders('Account-1', 1), [CloudEventHeaders.type]: Buffer.from('AccountBalance.v2') };
+    expect(await receiver.receive({ headers: newer, value: '{"balance":4,"currency":"EUR"}', source })).toBe('handled');
+    expect(handled).toEqual([{ balance: 4 }]);
+  });
+
+  it('delivers the message again when onUnreadable throws: nothing is passed over unseen', async () => {
+    const receiver = createSummaryReceiver({
+      contract,
+      handle: async () => {},
+      onUnreadable: () => {
+        throw new Error('dead-letter table unavailable');
+      },
+    });
+    await expect(receiver.receive({ headers: {}, value: '{}', source })).rejects.toThrow('dead-letter table');
+    expect(receiver.stats().unreadable).toBe(0);
   });
 });
 
@@ -109,6 +154,7 @@ describe('summary envelopes', () => {
       contractVersion: 1,
       idempotencyKey: 'Account-7:12:AccountBalance@1',
       correlationId: 'c-1',
+      source: 'urn:tributary:AccountBalance',
     });
   });
 
@@ -146,7 +192,11 @@ describe('summary envelopes', () => {
 
   it('hand Event Hubs bodies that the SDK already decoded to the handler as they are', async () => {
     const handled: unknown[] = [];
-    const receiver = createSummaryReceiver({ contract, handle: async (s) => void handled.push(s.body) });
+    const receiver = createSummaryReceiver({
+      contract,
+      handle: async (s) => void handled.push(s.body),
+      onUnreadable: unexpected,
+    });
     const message = eventHubsMessage(
       { body: { balance: 9 }, properties: kafkaHeaders('Account-8', 1), sequenceNumber: 1 },
       'balances',

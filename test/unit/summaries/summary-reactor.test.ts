@@ -17,7 +17,14 @@ const contract = defineSummaryContract({
 });
 
 function event(index: number, correlationId?: string): TimelineEvent {
-  return { index: BigInt(index), type: 'Deposited', data: {}, meta: undefined, timestamp: new Date(0), correlationId };
+  return {
+    index: BigInt(index),
+    type: 'Deposited',
+    data: {},
+    meta: undefined,
+    timestamp: new Date(index),
+    correlationId,
+  };
 }
 
 function harness(state: { balance: number } | undefined, version: bigint) {
@@ -63,6 +70,9 @@ describe('the summary reactor', () => {
           contractVersion: 2,
           idempotencyKey: 'Account-7:3:AccountSummary@2',
           correlationId: 'c-2',
+          time: new Date(2),
+          source: 'urn:tributary:account-summaries',
+          dataschema: 'urn:tributary:account-summaries:v2',
         },
       },
     ]);
