@@ -50,7 +50,36 @@ export function contractJsonSchema(contract: SummaryContract): JsonSchema {
   return { $schema, $id: contract.schemaUri, title: contract.name, [contractKeyword]: identity, ...rest };
 }
 
-/** The file's text: two-space JSON with a final newline, so that a re-export of an unchanged contract is no diff. */
+/**
+ * The file's text: stable, so that a re-export of an unchanged contract is no diff, and laid out as Prettier and
+ * Biome lay out JSON (objects one member per line, arrays of scalars on one line when they fit in 120 columns), so
+ * that a formatter run over the repository leaves exported files as they are.
+ */
 export function renderContractSchema(contract: SummaryContract): string {
-  return `${JSON.stringify(contractJsonSchema(contract), null, 2)}\n`;
+  return `${formatJson(contractJsonSchema(contract), '', '')}\n`;
+}
+
+const lineWidth = 120;
+
+function formatJson(value: unknown, indent: string, prefix: string): string {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    const scalars = value.every((item) => item === null || typeof item !== 'object');
+    const inline = `[${value.map((item) => JSON.stringify(item)).join(', ')}]`;
+    // the line holding it: indentation, the member's key, the array, a trailing comma
+    if (scalars && indent.length + prefix.length + inline.length + 1 <= lineWidth) return inline;
+    const inner = `${indent}  `;
+    return `[\n${value.map((item) => `${inner}${formatJson(item, inner, '')}`).join(',\n')}\n${indent}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return '{}';
+    const inner = `${indent}  `;
+    const members = entries.map(([key, item]) => {
+      const name = `${JSON.stringify(key)}: `;
+      return `${inner}${name}${formatJson(item, inner, name)}`;
+    });
+    return `{\n${members.join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value);
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import {
   InvalidContractFile,
   type PublishedSchema,
   readCommittedSchemas,
+  renderContractSchema,
   TopicSharedByContracts,
   writeContractSchema,
 } from '../../../src/summaries/index.ts';
@@ -169,6 +171,25 @@ describe('committed schema files', () => {
     await writeContractSchema(directory, line(1));
     expect(await readFile(file, 'utf8')).toBe(first);
     expect(first.endsWith('}\n')).toBe(true);
+  });
+
+  it("are laid out as the repository's formatter lays out JSON, so that linting after an export passes", () => {
+    const biome = path.resolve(import.meta.dirname, '../../../node_modules/.bin/biome');
+    const long = Array.from({ length: 12 }, (_, i) => `a-rather-long-enum-value-${i}`) as [string, ...string[]];
+    const contract = defineSummaryContract({
+      name: 'layout',
+      version: 1,
+      topic: 'layouts',
+      schema: z.object({
+        short: z.enum(['a', 'b']),
+        long: z.enum(long),
+        rows: z.array(z.object({ cells: z.array(z.number()), empty: z.strictObject({}) })),
+      }),
+    });
+    const text = renderContractSchema(contract);
+    const formatted = spawnSync(biome, ['format', '--stdin-file-path=layout.schema.json'], { input: text });
+    expect(formatted.status, formatted.stderr.toString()).toBe(0);
+    expect(text).toBe(formatted.stdout.toString());
   });
 
   it('that are not JSON fail naming the file', async () => {
