@@ -38,6 +38,9 @@ param statementLinesHubName string = 'statement-lines'
 @description('Partitions of the statement-lines hub; summaries are keyed by stream, so order holds per account.')
 param statementLinesPartitionCount int = 4
 
+@description('Schema registry group of the Event Hubs namespace that holds the JSON Schemas of the summary contracts.')
+param contractSchemaGroupName string = 'tributary-contracts'
+
 @description('Most instances the Flex Consumption app scales out to.')
 param maximumInstanceCount int = 40
 
@@ -83,6 +86,7 @@ module eventHubs 'modules/event-hubs.bicep' = {
     namespaceName: 'evhns-${token}'
     hubName: statementLinesHubName
     partitionCount: statementLinesPartitionCount
+    schemaGroupName: contractSchemaGroupName
   }
 }
 
@@ -123,3 +127,4 @@ output API_BASE_URL string = 'https://${functionApp.outputs.defaultHostName}/api
 output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output COSMOS_DATABASE string = cosmosDatabaseName
 output EVENTHUBS_NAMESPACE string = eventHubs.outputs.fullyQualifiedNamespace
+output EVENTHUBS_SCHEMA_GROUP string = eventHubs.outputs.schemaGroupName

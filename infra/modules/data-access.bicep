@@ -14,6 +14,7 @@ var eventHubsDataSender = '2b629674-e913-4c01-ae53-ef4638d8f975' // Azure Event 
 var eventHubsDataReceiver = 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde' // Azure Event Hubs Data Receiver
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb' // Monitoring Metrics Publisher
+var schemaRegistryContributor = '5dffeca3-4936-4216-b2bc-10343a5abb25' // Schema Registry Contributor
 
 resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' existing = {
   name: cosmosAccountName
@@ -69,6 +70,17 @@ resource userEventHubsReceiver 'Microsoft.Authorization/roleAssignments@2022-04-
     principalId: userPrincipalId
     principalType: userPrincipalType
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', eventHubsDataReceiver)
+  }
+}
+
+// The deploying user registers the summary contracts' schemas (`tributary contracts register`); the app never does.
+resource userSchemaRegistry 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(userPrincipalId)) {
+  scope: eventHubs
+  name: guid(eventHubs.id, userPrincipalId, schemaRegistryContributor)
+  properties: {
+    principalId: userPrincipalId
+    principalType: userPrincipalType
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', schemaRegistryContributor)
   }
 }
 

@@ -5,6 +5,7 @@ param tags object
 param namespaceName string
 param hubName string
 param partitionCount int
+param schemaGroupName string
 
 resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
   name: namespaceName
@@ -27,5 +28,18 @@ resource hub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = {
   }
 }
 
+// The schema registry group of the summary contracts' JSON Schemas (`tributary contracts register`), one schema per
+// topic whose versions are the contract's. Compatibility is judged by `tributary contracts check` before anything is
+// registered, with Tributary's rules; the group adds no rule of its own.
+resource contractSchemas 'Microsoft.EventHub/namespaces/schemagroups@2024-01-01' = {
+  parent: namespace
+  name: schemaGroupName
+  properties: {
+    schemaCompatibility: 'None'
+    schemaType: 'Json'
+  }
+}
+
 output namespaceName string = namespace.name
+output schemaGroupName string = contractSchemas.name
 output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'
