@@ -139,8 +139,7 @@ export async function pruneCategory(options: PruneOptions): Promise<PruneReport>
     for (const batch of batches) {
       if (!(terminal || old(batch))) break;
       if (archived === undefined || !covers(archived.ranges, batch.i, batch.n)) {
-        if (prefix.length === 0)
-          kept.push({ stream, reason: `versions ${batch.i}–${batch.n - 1} are not archived yet` });
+        kept.push({ stream, reason: `versions ${batch.i}–${batch.n - 1} are not archived yet` });
         break;
       }
       prefix.push(batch);
