@@ -125,7 +125,7 @@ describe.skipIf(!haveChromium)('the dashboard in a browser', () => {
   it('fits an 800 px wide window without scrolling sideways', async () => {
     await page.setViewportSize({ width: 800, height: 900 });
     await page.waitForTimeout(1_200);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
     expect(overflow).toBeLessThanOrEqual(0);
     await shoot('overview-800px');
     await page.setViewportSize({ width: 1280, height: 900 });
