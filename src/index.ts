@@ -10,13 +10,14 @@ export {
   defineCodec,
   type EventOf,
   type EventSchemas,
+  type IgnoredUnfold,
   type SkippedEvent,
   type UnknownTypePolicy,
   type Upcaster,
   upcaster,
 } from './codec/codec.ts';
 export { UnsupportedBodyEncoding } from './codec/encoding.ts';
-export { InvalidEvent, UndecodableEvent, UnknownEventType } from './codec/errors.ts';
+export { InvalidEvent, UndecodableEvent, UnknownEventType, UnstorableEvent } from './codec/errors.ts';
 export { TributaryError } from './core/errors.ts';
 export { InvalidStreamName, StreamName } from './core/stream-name.ts';
 export type { TimelineEvent } from './core/timeline-event.ts';
@@ -43,7 +44,7 @@ export { estimateLag, type LagOptions, type RangeLag } from './feed/lag.ts';
 export type { LeaseTimings, ProcessorOptions } from './feed/options.ts';
 export { createChangeFeedProcessor } from './feed/processor.ts';
 export type { ChangeFeedProcessor, OwnedLeaseStats, ProcessorStats } from './feed/processor-stats.ts';
-export type { FeedPage, FeedSink } from './feed/sink.ts';
+export type { FeedPage, FeedSink, RangeStart } from './feed/sink.ts';
 export type { StartFrom } from './feed/start-position.ts';
 export { createRouter, defaultRoutePrefix, matchRoute } from './http/router.ts';
 export type { HttpAnswer, HttpCall, HttpRequest, HttpRoute } from './http/types.ts';
@@ -52,7 +53,13 @@ export {
   type ActiveVersionPointer,
   activeVersionPointer,
 } from './projections/active-version.ts';
-export { InvalidProjection, ViewWriteConflicts } from './projections/errors.ts';
+export {
+  InvalidProjection,
+  UnstorableView,
+  ViewRejected,
+  ViewTooLarge,
+  ViewWriteConflicts,
+} from './projections/errors.ts';
 export {
   createProjection,
   type Projection,
@@ -80,6 +87,7 @@ export {
 } from './store/access-check.ts';
 export type { WriteLimits } from './store/append.ts';
 export { type AsOf, type AsOfOrigin, type StateAsOf, VersionBeyondStream } from './store/as-of.ts';
+export { AppendUnavailable } from './store/batch-retry.ts';
 export { defaultTipLimits, type TipLimits } from './store/calving.ts';
 export type {
   Category,
@@ -96,11 +104,14 @@ export {
   defaultAzureCredential,
   isLocalEndpoint,
 } from './store/client.ts';
+export { CommandIdExpired, CommandIdReused, commandFingerprint } from './store/commands.ts';
 export {
   ContainerNames,
   type EnsureContainersOptions,
   ensureContainers,
   eventsIndexingPolicy,
+  type TributaryContainers,
+  tributaryContainers,
 } from './store/containers.ts';
 export {
   type CosmosStore,
@@ -111,6 +122,7 @@ export {
 } from './store/cosmos-store.ts';
 export type { BatchDocument, EventDocument, TipDocument, UnfoldDocument } from './store/documents.ts';
 export {
+  AppendRejected,
   AppendTooLarge,
   EventTooLarge,
   MalformedDocument,
