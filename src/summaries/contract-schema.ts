@@ -51,9 +51,9 @@ export function contractJsonSchema(contract: SummaryContract): JsonSchema {
 }
 
 /**
- * The file's text: stable, so that a re-export of an unchanged contract is no diff, and laid out as Prettier and
- * Biome lay out JSON (objects one member per line, arrays of scalars on one line when they fit in 120 columns), so
- * that a formatter run over the repository leaves exported files as they are.
+ * The file's text: stable, so that a re-export of an unchanged contract is no diff, and laid out as Biome lays out
+ * JSON (objects one member per line, arrays of scalars on one line when they fit in 120 columns), so that the
+ * formatter run over the repository leaves exported files as they are.
  */
 export function renderContractSchema(contract: SummaryContract): string {
   return `${formatJson(contractJsonSchema(contract), '', '')}\n`;

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 
 /**
  * A published summary's contract: a stable, versioned, schema-checked shape on its own topic. A compatible change
- * bumps `version`; a breaking change goes to a new contract name and a new topic (consumers subscribe explicitly).
+ * bumps `version`; a breaking change goes to a new topic (consumers subscribe explicitly). `tributary contracts check`
+ * holds each version to the JSON Schemas committed for its topic.
  */
 export interface SummaryContract<T = unknown> {
   readonly name: string;
