@@ -115,7 +115,7 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
 
     const store = createCosmosStore({ client, databaseId: config.databaseId });
     const recentSummaries = createRecentSummaries();
-    const sink = createDevSummarySink(config, cwd, recentSummaries);
+    const sink = await createDevSummarySink(config, cwd, recentSummaries);
     closers.push(() => sink.publisher.close());
 
     const app: HostedApp = checkHostedApp(

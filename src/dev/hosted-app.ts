@@ -1,7 +1,7 @@
 import type { CosmosClient } from '@azure/cosmos';
 import type { HttpAnswer, HttpRequest } from '../http/types.ts';
 import type { AsOf, StateAsOf, TributaryContainers } from '../store/index.ts';
-import type { SummaryPublisher } from '../summaries/index.ts';
+import type { SummaryPublisher } from '../summaries/publisher.ts';
 import type { HostedProcessorDefinition } from './hosted-processors.ts';
 
 /** What the dev host gives an app to build itself with. */

@@ -1,4 +1,4 @@
-import type { SummaryPublisher } from '../summaries/index.ts';
+import type { SummaryPublisher } from '../summaries/publisher.ts';
 import type { PublisherHealth } from './dashboard-model.ts';
 import { scrubSecrets } from './secret-scrub.ts';
 

@@ -1,11 +1,6 @@
 import { resolve } from 'node:path';
-import {
-  createFileSummarySink,
-  createKafkaSummaryPublisher,
-  kafkaConfigFromBrokers,
-  kafkaConfigFromEventHubsConnectionString,
-  type SummaryPublisher,
-} from '../summaries/index.ts';
+import { createFileSummarySink } from '../summaries/file-sink.ts';
+import type { SummaryPublisher } from '../summaries/publisher.ts';
 import type { DevHostConfig } from './config.ts';
 import type { PublisherHealth } from './dashboard-model.ts';
 import { watchPublisher } from './publisher-health.ts';
@@ -17,6 +12,14 @@ export interface SummarySinkDescription {
   readonly target: string;
 }
 
+async function kafka() {
+  const [publisher, config] = await Promise.all([
+    import('../summaries/kafka-publisher.ts'),
+    import('../summaries/kafka-config.ts'),
+  ]);
+  return { ...publisher, ...config };
+}
+
 /** The namespace host of an Event Hubs connection string (`Endpoint=sb://<ns>.servicebus.windows.net/;...`). */
 function eventHubsNamespace(connectionString: string): string {
   const endpoint = /Endpoint=sb:\/\/([^/;]+)/i.exec(connectionString)?.[1];
@@ -26,21 +29,23 @@ function eventHubsNamespace(connectionString: string): string {
 /**
  * Summaries go to Event Hubs when `EVENTHUBS_CONNECTION_STRING` is set, to Kafka when `KAFKA_BROKERS` is, else to
  * JSON-lines files under `<dataDir>/summaries/`. Every published summary is also remembered for the dashboard.
+ * kafkajs (an optional peer) is loaded only when a broker is configured.
  */
-export function createDevSummarySink(
+export async function createDevSummarySink(
   config: DevHostConfig,
   cwd: string,
   recent: RecentSummaries,
-): {
+): Promise<{
   publisher: SummaryPublisher;
   description: SummarySinkDescription;
   directory: string | undefined;
   health: () => PublisherHealth;
-} {
+}> {
   let inner: SummaryPublisher;
   let description: SummarySinkDescription;
   let directory: string | undefined;
   if (config.eventHubsConnectionString) {
+    const { createKafkaSummaryPublisher, kafkaConfigFromEventHubsConnectionString } = await kafka();
     inner = createKafkaSummaryPublisher({
       config: kafkaConfigFromEventHubsConnectionString(config.eventHubsConnectionString),
     });
@@ -50,6 +55,7 @@ export function createDevSummarySink(
     };
   } else if (config.kafkaBrokers) {
     const brokers = config.kafkaBrokers.split(',').map((broker) => broker.trim());
+    const { createKafkaSummaryPublisher, kafkaConfigFromBrokers } = await kafka();
     inner = createKafkaSummaryPublisher({ config: kafkaConfigFromBrokers(brokers) });
     description = { kind: 'kafka', target: brokers.join(',') };
   } else {

@@ -20,7 +20,7 @@ export async function openHostedApp(options: {
   readonly source?: string;
 }): Promise<{ app: HostedApp; context: HostedAppContext; close(): Promise<void> }> {
   const config = DevHostConfig.parse(devHostConfigFromEnv(options.env));
-  const sink = createDevSummarySink(config, options.cwd, createRecentSummaries());
+  const sink = await createDevSummarySink(config, options.cwd, createRecentSummaries());
   const database = options.client.database(options.databaseId);
   const context: HostedAppContext = {
     client: options.client,

@@ -10,6 +10,7 @@ import {
 } from 'kafkajs';
 import { z } from 'zod';
 import { InvalidKafkaConfig } from './errors.ts';
+import { maxSummaryMessageBytes } from './limits.ts';
 
 /**
  * Everything a kafkajs client needs to publish and consume summaries, with settings that are safe on the Event Hubs
@@ -30,6 +31,8 @@ export interface SummaryKafkaConfig {
     readonly maxIdleMs: number;
     /** a send not answered within this long is abandoned and its producer replaced */
     readonly attemptTimeoutMs: number;
+    /** how long `close()` waits for publishes in flight (and the disconnect) before it gives up on them */
+    readonly closeTimeoutMs: number;
   };
   /** removes secrets (the connection string) from a text before it is logged or put in an error */
   redact(text: string): string;
@@ -49,6 +52,8 @@ export interface KafkaConfigOverrides {
   maxIdleMs?: number;
   /** a publish not answered within this long replaces the connection and is tried once more; default requestTimeout + 5 s */
   publishAttemptTimeoutMs?: number;
+  /** how long the publisher's close() waits for publishes in flight; default 10,000 ms */
+  closeTimeoutMs?: number;
   /** how long a consumer's fetch waits for new data at the broker; default 5,000 ms (kafkajs's default) */
   maxWaitTimeInMs?: number;
   /** kafkajs's idempotent producer (supported by Event Hubs, not by the local mock cluster); default false */
@@ -64,8 +69,7 @@ export interface KafkaLogEntry {
   readonly message: string;
 }
 
-/** Event Hubs rejects requests over 1,046,528 bytes; keep a margin for the record batch framing. */
-export const maxSummaryMessageBytes = 1_000_000;
+export { maxSummaryMessageBytes };
 
 const eventHubsLimits = { minRequestTimeout: 60_000, maxMetadataAge: 180_000, idleClose: 240_000 };
 
@@ -93,6 +97,7 @@ const overridesSchema = z.object({
   metadataMaxAge: z.number().int().positive().optional(),
   maxIdleMs: z.number().int().positive().optional(),
   publishAttemptTimeoutMs: z.number().int().positive().optional(),
+  closeTimeoutMs: z.number().int().positive().optional(),
   retry: retrySchema.optional(),
   idempotent: z.boolean().optional(),
   maxWaitTimeInMs: z.number().int().positive().optional(),
@@ -252,6 +257,7 @@ function buildConfig(
     connection: {
       maxIdleMs: options.maxIdleMs ?? defaults.maxIdleMs,
       attemptTimeoutMs: options.publishAttemptTimeoutMs ?? requestTimeout + 5_000,
+      closeTimeoutMs: options.closeTimeoutMs ?? 10_000,
     },
     redact,
   };

@@ -1,6 +1,6 @@
 import { SummaryTooLarge } from './errors.ts';
 import { envelopeHeaders, type SummaryEnvelope } from './headers.ts';
-import { maxSummaryMessageBytes } from './kafka-config.ts';
+import { maxSummaryMessageBytes } from './limits.ts';
 import { summaryJsonReplacer } from './summary-record.ts';
 
 /** A validated summary ready to go out: its body, the topic, and the envelope that becomes its headers. */

@@ -35,7 +35,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'tributary-package-'));
   consumer = join(work, 'consumer');
   await mkdir(consumer);
-  // `npm pack` runs the `prepare` script, so the tarball holds a fresh build.
+  // `npm pack` runs the `prepack` script (`npm run build`, then clean-package), so the tarball holds a fresh build.
   const packed = await run('npm', ['pack', '--json', '--pack-destination', work, ...npmFlags], {
     cwd: repo,
     maxBuffer: 32 * 1024 * 1024,
