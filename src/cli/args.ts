@@ -36,13 +36,33 @@ export function wantsHelp(rest: readonly string[]): boolean {
   return (end === -1 ? rest : rest.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
 }
 
+/**
+ * `--from -2h` as `--from=-2h`: a value that starts with `-` and a digit (a time ago, a negative number) belongs to
+ * the string option before it; node's parseArgs would otherwise refuse it as ambiguous.
+ */
+function joinDashValues(args: readonly string[], options: Readonly<Record<string, { type: string }>>): string[] {
+  const joined: string[] = [];
+  for (let at = 0; at < args.length; at++) {
+    const arg = args[at]!;
+    const next = args[at + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      at++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
+
 /** Parses a leaf command's arguments strictly: unknown options, missing values and extra words are usage errors. */
 export function parseCommandArgs(command: Command, path: string, rest: readonly string[]): ParsedArgs {
   const options = { ...command.options, ...globalOptions };
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
     parsed = parseArgs({
-      args: [...rest],
+      args: joinDashValues(rest, options),
       options: Object.fromEntries(
         Object.entries(options).map(([name, spec]) => [
           name,

@@ -75,18 +75,34 @@ describe('the packed tarball', () => {
     expect(unexpected).toEqual([]);
   });
 
-  it('imports the main entry from plain Node without tsx and without the optional integrations installed', async () => {
+  it('imports the main entry, /dev and /testing from plain Node without tsx or any optional integration', async () => {
+    const optional = Object.keys(manifest.peerDependencies);
     const script = `
-      const tributary = await import('${manifest.name}');
-      const missing = [];
-      for (const optional of ['kafkajs', '@azure/event-hubs', '@azure/functions', '@zeit/cosmosdb-query', 'tsx']) {
-        try { import.meta.resolve(optional); missing.push(optional + ' is installed'); } catch {}
+      const names = {};
+      for (const entry of ['${manifest.name}', '${manifest.name}/dev', '${manifest.name}/testing']) {
+        names[entry] = Object.keys(await import(entry)).length;
       }
-      console.log(JSON.stringify({ names: Object.keys(tributary).length, problems: missing }));`;
+      const problems = [];
+      for (const name of ${JSON.stringify([...optional, 'tsx'])}) {
+        try { import.meta.resolve(name); problems.push(name + ' is installed'); } catch {}
+      }
+      console.log(JSON.stringify({ names, problems }));`;
     const { stdout } = await inConsumer('node', ['--input-type=module', '-e', script]);
-    const result = JSON.parse(stdout) as { names: number; problems: string[] };
+    const result = JSON.parse(stdout) as { names: Record<string, number>; problems: string[] };
     expect(result.problems).toEqual([]);
-    expect(result.names).toBeGreaterThan(50);
+    expect(result.names[manifest.name]).toBeGreaterThan(50);
+    expect(result.names[`${manifest.name}/dev`]).toBeGreaterThan(5);
+    expect(result.names[`${manifest.name}/testing`]).toBeGreaterThan(5);
+  });
+
+  it('runs the CLI without the optional integrations: --help, and a clear exit 2 for a missing app', async () => {
+    const help = await inConsumer('npx', ['tributary', '--help']);
+    expect(help.stdout).toContain('Usage: tributary <command>');
+    const failed = await inConsumer('npx', ['tributary', 'dev', '--app', './nowhere.js']).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed).toMatchObject({ code: 2 });
+    expect((failed as { stderr: string }).stderr).toContain(`looked for ${join(consumer, 'nowhere.js')}`);
   });
 
   describe('with the optional integrations and TypeScript installed', () => {
@@ -162,14 +178,6 @@ describe('the packed tarball', () => {
       },
       minutes(2),
     );
-
-    it('answers a missing app module with exit code 2 and the file it looked for', async () => {
-      const failed = await inConsumer('npx', ['tributary', 'dev', '--app', './nowhere.js']).catch(
-        (error: { code: number; stderr: string }) => error,
-      );
-      expect(failed).toMatchObject({ code: 2 });
-      expect((failed as { stderr: string }).stderr).toContain(`looked for ${join(consumer, 'nowhere.js')}`);
-    });
 
     it(
       'passes publint and arethetypeswrong (ESM-only profile)',

@@ -76,3 +76,14 @@ describe('time options', () => {
     }
   });
 });
+
+describe('a time ago on the command line', () => {
+  it('is taken as the value of the option before it (--from -2h), not as an unknown option', async () => {
+    const { io, out } = captureIo({ COSMOS_ENDPOINT: 'http://127.0.0.1:1' });
+    // The time parses, so the command goes on to load the app and fails there, on the missing module.
+    const code = await runCli(['replay', 'p', '--from', '-2h', '--app', './nowhere.js'], io);
+    expect(out.stderr).not.toContain('ambiguous');
+    expect(code).toBe(2);
+    expect(out.stderr).toContain('does not exist');
+  });
+});
