@@ -21,7 +21,8 @@ export interface EventHubsSummaryConsumerOptions<T> {
   readonly subscribeOptions?: SubscribeOptions;
   /**
    * Given each message this consumer can't read (not a summary, another contract, a newer version its schema rejects,
-   * not JSON, an invalid shape); it is then passed over. Throw to have it delivered again instead.
+   * not JSON, an invalid shape); it is then passed over. Throwing leaves the batch without a checkpoint: the SDK stops
+   * the partition, and it is read again from its last checkpoint when it is next claimed.
    */
   readonly onUnreadable: (message: UnreadableMessage) => void | Promise<void>;
   readonly onError?: (error: Error) => void;

@@ -7,6 +7,7 @@ import {
   envelopeHeaders,
   idempotencyKey,
   type ReceivedSummary,
+  type UnreadableMessage,
 } from '../../../src/summaries/index.ts';
 
 const contract = defineSummaryContract({
@@ -84,6 +85,30 @@ describe('the Event Hubs summary consumer', () => {
     expect(handled[1]?.source).toEqual({ topic: 'accounts', partition: '0', position: '101' });
     expect(consumer.stats()).toMatchObject({ handled: 3, stale: 1 });
     expect(checkpoints).toEqual([102, 7]);
+    await consumer.stop();
+  });
+
+  it('gives an event it cannot read to onUnreadable with where it came from, and checkpoints past it', async () => {
+    const { client, deliver, checkpoints } = fakeClient();
+    const unreadable: UnreadableMessage[] = [];
+    const handled: number[] = [];
+    const consumer = createEventHubsSummaryConsumer({
+      client,
+      contract,
+      handle: async (s) => void handled.push(s.body.balance),
+      onUnreadable: (message) => void unreadable.push(message),
+    });
+    consumer.start();
+    const invalid = { ...fromKafka('Account-1', 1, 0, 200), body: Buffer.from('{"balance":"lots"}') };
+    const foreign = { ...fromKafka('Account-1', 2, 0, 201), properties: {} };
+    await deliver('0', [invalid, foreign, fromKafka('Account-1', 3, 30, 202)] as ReceivedEventData[]);
+    expect(unreadable.map((m) => [m.reason, m.source.position])).toEqual([
+      ['invalid-shape', '200'],
+      ['not-a-summary', '201'],
+    ]);
+    expect(handled).toEqual([30]);
+    expect(checkpoints).toEqual([202]);
+    expect(consumer.stats()).toEqual({ handled: 1, stale: 0, unreadable: 2 });
     await consumer.stop();
   });
 });
