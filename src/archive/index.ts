@@ -26,6 +26,7 @@ export {
   type ArchiveReplayProgress,
   type ArchiveRun,
   type ArchiveRunOptions,
+  replayArchiveFor,
   replayArchiveInto,
   runFromArchive,
 } from './replay.ts';

@@ -109,6 +109,25 @@ export interface ArchiveRun extends RunningHandler {
 }
 
 /**
+ * Steps 1–3 of `runFromArchive` without starting the processor: when the processor `name` has no checkpoints, hands
+ * the archive to `scheduler` and writes the archiver's checkpoints (noted first) as the processor's. Resolves to what
+ * came from the archive, or undefined when the processor already had checkpoints (nothing is done then).
+ */
+export async function replayArchiveFor(
+  name: string,
+  scheduler: StreamScheduler,
+  options: Pick<ArchiveRunOptions, 'leases' | 'blobs' | 'archiver' | 'onProgress'>,
+): Promise<ArchiveReplayProgress | undefined> {
+  if ((await listCheckpoints({ leases: options.leases, name })).length > 0) return undefined;
+  // The archiver's checkpoints are noted before the archive is listed: whatever it archives meanwhile comes again
+  // from the feed (and is dropped by version), where noting them after would skip it.
+  const switchAt = await archiverLeases(options.leases, archiverProcessorName(options.archiver));
+  const replayed = await replayArchiveInto(scheduler, options.blobs, options.onProgress);
+  await seedLeases(options.leases, switchAt, name);
+  return replayed;
+}
+
+/**
  * Runs a handler that has never run (no checkpoints) from the archive, then from the change feed:
  *
  * 1. notes the archiver's checkpoints (everything before them is archived: the archiver checkpoints only what
@@ -128,15 +147,7 @@ export async function runFromArchive(handler: RunnableHandler, options: ArchiveR
     handle: handler.handle,
     parking: options.parking,
   });
-  const started = await listCheckpoints({ leases: options.leases, name });
-  let fromArchive: ArchiveReplayProgress | undefined;
-  if (started.length === 0) {
-    // The archiver's checkpoints are noted before the archive is listed: whatever it archives meanwhile comes again
-    // from the feed (and is dropped by version), where noting them after would skip it.
-    const switchAt = await archiverLeases(options.leases, archiverProcessorName(options.archiver));
-    fromArchive = await replayArchiveInto(scheduler, options.blobs, options.onProgress);
-    await seedLeases(options.leases, switchAt, name);
-  }
+  const fromArchive = await replayArchiveFor(name, scheduler, options);
   const processor = createChangeFeedProcessor({
     startFrom: 'beginning',
     ...options.processor,

@@ -1,7 +1,9 @@
 import { appOption, appToHost } from '../app-option.ts';
 import type { Command } from '../command.ts';
 import { connectionOptions, withConnection } from '../connection.ts';
+import { DevHostRunning } from '../errors.ts';
 import { acceptedTimes, describeStart, timeOrBeginning } from '../time-option.ts';
+import { UsageError } from '../usage-error.ts';
 
 export const rebuildCommand: Command = {
   name: 'rebuild',
@@ -17,14 +19,48 @@ export const rebuildCommand: Command = {
       description: "the projection's name or its processor name (e.g. account-balance)",
     },
   ],
-  options: { ...connectionOptions, ...appOption },
+  options: {
+    ...connectionOptions,
+    ...appOption,
+    from: {
+      type: 'string',
+      valueName: '<beginning|archive>',
+      description:
+        'Where to read history from (default: beginning of the change feed). "archive" reads the archive first\n' +
+        "(TRIBUTARY_ARCHIVE_URL, TRIBUTARY_ARCHIVE_CONTAINER) and switches to the feed at the archiver's checkpoint.",
+    },
+    archiver: {
+      type: 'string',
+      valueName: '<name>',
+      description: 'The archiver whose archive to read (default: archive).',
+    },
+  },
   examples: [
     'tributary rebuild account-balance',
+    'tributary rebuild account-balance --from archive',
     'tributary rebuild order-view --app ./dist/app.js',
     'tributary rebuild projection-account-statement@1',
   ],
   async run(args, context) {
+    const from = args.values.from ?? 'beginning';
+    if (from !== 'beginning' && from !== 'archive') {
+      throw new UsageError(
+        `--from must be "beginning" or "archive", got ${JSON.stringify(from)}.`,
+        context.commandPath,
+      );
+    }
     const app = await appToHost(args, context);
+    if (from === 'archive') {
+      const { rebuildFromArchive } = await import('../archive-rebuild.ts');
+      const archiver = typeof args.values.archiver === 'string' ? args.values.archiver : undefined;
+      return withConnection(args, context, (connection) => {
+        if (connection.viaDevHost) throw new DevHostRunning();
+        return rebuildFromArchive(connection, args.positionals[0]!, context.io, app, {
+          commandPath: context.commandPath,
+          ...(archiver === undefined ? {} : { archiver }),
+        });
+      });
+    }
     const { rebuildProjection } = await import('../rebuild-tools.ts');
     return withConnection(args, context, (connection) =>
       rebuildProjection(connection, args.positionals[0]!, context.io, app, context.commandPath),
