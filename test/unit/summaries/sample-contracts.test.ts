@@ -1,13 +1,16 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { StatementLine } from '../../../functions/bank/statement-lines.ts';
+import { StatementLine, statementLineReactor } from '../../../functions/bank/statement-lines.ts';
 import { contracts } from '../../../functions/dev-app.ts';
+import type { TimelineEvent } from '../../../src/core/index.ts';
 import {
   checkContract,
   contractsAgree,
   defineSummaryContract,
   describeCheck,
+  type EncodedSummary,
+  encodeSummary,
   readCommittedSchemas,
   type SummaryContract,
 } from '../../../src/summaries/index.ts';
@@ -55,5 +58,34 @@ describe("the sample bank's published contracts", () => {
     });
     const [message] = await problems([moved]);
     expect(message).toContain('has no schema in contracts/ yet');
+  });
+});
+
+describe("the sample bank's statement lines on the wire", () => {
+  it('name the committed schema of their contract version in ce_dataschema and ce_type', async () => {
+    const messages: EncodedSummary[] = [];
+    const reactor = statementLineReactor({
+      publish: async (record) => void messages.push(encodeSummary(record)),
+      close: async () => {},
+    });
+    const deposited: TimelineEvent = {
+      index: 1n,
+      type: 'Deposited',
+      data: { transactionId: 't-1', amount: 1250 },
+      meta: undefined,
+      timestamp: new Date('2026-11-30T08:00:00.000Z'),
+    };
+    await reactor.handle({ stream: 'Account-42', index: 1n, events: [deposited] });
+    const [committed] = await readCommittedSchemas(directory, StatementLine.topic);
+    expect(messages.map((m) => m.headers)).toEqual([
+      expect.objectContaining({
+        ce_id: 'Account-42:2:statement-line@1',
+        ce_type: 'statement-line.v1',
+        ce_subject: 'Account-42',
+        ce_time: '2026-11-30T08:00:00.000Z',
+        ce_dataschema: committed?.document.$id,
+        'tributary-stream-version': '2',
+      }),
+    ]);
   });
 });
