@@ -34,6 +34,11 @@ export interface ProcessorStatus {
    * failing or stalled), `parked` (streams set aside, the rest flows); undefined when not reported
    */
   readonly health?: ProcessorHealth;
+  /**
+   * seen only through its leases and dead letters (`tributary dashboard`): handled counts, throughput and failing
+   * streams are not known
+   */
+  readonly observedOnly?: boolean;
 }
 
 export type ProcessorHealth = 'caught-up' | 'catching-up' | 'failing' | 'parked';
@@ -66,7 +71,8 @@ export interface DashboardStatus {
   readonly api: string;
   readonly cosmos: { readonly endpoint: string; readonly kind: 'local' | 'account'; readonly database: string };
   readonly summarySink: {
-    readonly kind: 'file' | 'kafka' | 'event-hubs';
+    /** `none`: this dashboard does not publish (`tributary dashboard`) */
+    readonly kind: 'file' | 'kafka' | 'event-hubs' | 'none';
     readonly target: string;
     readonly health?: PublisherHealth;
   };

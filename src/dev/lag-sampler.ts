@@ -35,7 +35,7 @@ export function startLagSampler(
     for (const processor of processors) {
       const status = processor.status();
       lag[processor.name] = status.lag;
-      rate[processor.name] = status.eventsPerSecond;
+      if (!status.observedOnly) rate[processor.name] = status.eventsPerSecond;
     }
     history.add({ at: now, lag, rate });
     const observations = await Promise.all(

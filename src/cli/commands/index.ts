@@ -2,6 +2,7 @@ import type { Command } from '../command.ts';
 import { checkpointsCommand } from './checkpoints.ts';
 import { contractsCommand } from './contracts.ts';
 import { cosmosCommand } from './cosmos.ts';
+import { dashboardCommand } from './dashboard.ts';
 import { devCommand } from './dev.ts';
 import { initCommand } from './init.ts';
 import { lagCommand } from './lag.ts';
@@ -24,6 +25,7 @@ export const rootCommand: Command = {
     initCommand,
     cosmosCommand,
     devCommand,
+    dashboardCommand,
     streamsCommand,
     dumpCommand,
     checkpointsCommand,

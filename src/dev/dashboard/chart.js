@@ -55,7 +55,8 @@ export function drawChart(figure, { series, yLabel, hidden, colors }) {
       ),
     );
   }
-  const ticks = Math.max(2, Math.min(6, Math.floor(plotW / 110)));
+  // at most one tick a second, so that two ticks never carry the same label
+  const ticks = Math.max(1, Math.min(6, Math.floor(plotW / 110), Math.floor(span / 1000)));
   for (let i = 0; i <= ticks; i++) {
     const at = first + (span * i) / ticks;
     root.append(

@@ -35,7 +35,12 @@ function renderCards(status) {
   $('health-summary').textContent = `${healthy} / ${processors.length}`;
   $('events-handled').replaceChildren(
     ...processors.map((p) =>
-      el('div', { class: 'per-processor' }, el('span', {}, p.name), el('b', {}, number(p.eventsHandled))),
+      el(
+        'div',
+        { class: 'per-processor' },
+        el('span', {}, p.name),
+        el('b', {}, p.observedOnly ? '–' : number(p.eventsHandled)),
+      ),
     ),
   );
   const lag = processors.reduce((sum, p) => sum + (p.lag ?? 0), 0);
@@ -62,8 +67,18 @@ function renderCharts(status) {
       ]),
     );
   if (status.lagHistory.length === 0) return;
+  if (status.processors.every((p) => p.observedOnly)) {
+    $('rate-chart').replaceChildren(
+      el(
+        'p',
+        { class: 'note' },
+        'Known only to the processes that run the handlers: this dashboard reads what they store.',
+      ),
+    );
+  } else {
+    drawChart($('rate-chart'), { series: seriesOf('rate'), yLabel: 'events handled / s', hidden: hiddenRate, colors });
+  }
   drawChart($('lag-chart'), { series: seriesOf('lag'), yLabel: 'changes not yet handled', hidden: hiddenLag, colors });
-  drawChart($('rate-chart'), { series: seriesOf('rate'), yLabel: 'events handled / s', hidden: hiddenRate, colors });
 }
 
 function checkpointText(lease) {
@@ -88,9 +103,9 @@ function renderProcessors(status) {
           el('td', { 'data-testid': 'checkpoint' }, checkpointText(lease)),
           el('td', { class: 'num' }, number(lease.lag)),
           el('td', { class: 'num' }, lease.caughtUp ? '–' : age(lease.behindMs)),
-          el('td', { class: 'num' }, i === 0 ? number(processor.eventsHandled) : ''),
-          el('td', { class: 'num' }, i === 0 ? number(processor.eventsPerSecond) : ''),
-          el('td', { class: 'num' }, i === 0 ? number(processor.latencyP95Ms) : ''),
+          el('td', { class: 'num' }, i === 0 && !processor.observedOnly ? number(processor.eventsHandled) : ''),
+          el('td', { class: 'num' }, i === 0 && !processor.observedOnly ? number(processor.eventsPerSecond) : ''),
+          el('td', { class: 'num' }, i === 0 && !processor.observedOnly ? number(processor.latencyP95Ms) : ''),
         ),
       );
     });

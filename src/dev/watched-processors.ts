@@ -1,0 +1,77 @@
+import type { Container } from '@azure/cosmos';
+import { estimateLag, listCheckpoints } from '../feed/index.ts';
+import { cosmosDeadLetters } from '../streams/index.ts';
+import type { LeaseStatus, ProblemStream, ProcessorStatus } from './dashboard-model.ts';
+
+/**
+ * A processor that runs elsewhere (a Function App, a container), seen only through what it stores: its leases and
+ * checkpoints, its lag behind the change feed and its parked streams. Handled counts and failing streams live in the
+ * running process, so they are not known here.
+ */
+export interface WatchedProcessor {
+  readonly name: string;
+  sample(now: number): Promise<void>;
+  status(): ProcessorStatus;
+  problems(): Promise<{ failing: ProblemStream[]; stalled: ProblemStream[]; parked: ProblemStream[] }>;
+}
+
+const rangeLabel = (range: { minInclusive: string; maxExclusive: string }) =>
+  `${range.minInclusive || '00'}-${range.maxExclusive}`;
+
+/** The processors that have leases in `leases`, by name. */
+export async function processorsWithLeases(leases: Container): Promise<string[]> {
+  const { resources } = await leases.items.query<{ processor?: unknown }>('SELECT c.processor FROM c').fetchAll();
+  const names = new Set<string>();
+  for (const { processor } of resources) if (typeof processor === 'string') names.add(processor);
+  return [...names].sort();
+}
+
+export function watchProcessor(
+  name: string,
+  containers: { readonly events: Container; readonly leases: Container; readonly deadLetters: Container },
+): WatchedProcessor {
+  const letters = cosmosDeadLetters(containers.deadLetters);
+  let leases: LeaseStatus[] = [];
+  return {
+    name,
+    async sample(now) {
+      const [checkpoints, lag] = await Promise.all([
+        listCheckpoints({ leases: containers.leases, name }),
+        estimateLag({ monitored: containers.events, leases: containers.leases, name, maxChangesPerRange: 1_000 }),
+      ]);
+      leases = checkpoints.map((checkpoint) => {
+        const rangeLag = lag.find((candidate) => candidate.leaseId === checkpoint.leaseId);
+        return {
+          range: rangeLabel(checkpoint.feedRange),
+          owner: checkpoint.owner ?? null,
+          checkpointAgeMs: checkpoint.lastCheckpointAt ? now - checkpoint.lastCheckpointAt.getTime() : undefined,
+          lag: rangeLag?.pendingChanges,
+          behindMs: rangeLag?.behindMs,
+          caughtUp: rangeLag !== undefined && rangeLag.pendingChanges === 0,
+        };
+      });
+    },
+    status() {
+      return {
+        name,
+        kind: 'processor',
+        leases: leases.map((lease) => ({ ...lease })),
+        lag: leases.reduce((sum, lease) => sum + (lease.lag ?? 0), 0),
+        eventsHandled: 0,
+        eventsPerSecond: 0,
+        latencyP95Ms: undefined,
+        observedOnly: true,
+      };
+    },
+    async problems() {
+      const parked = (await letters.list(name)).map((letter) => ({
+        processor: name,
+        stream: letter.stream,
+        since: letter.parkedAt,
+        error: `${letter.error.name}: ${letter.error.message}`,
+        attempts: letter.attempts,
+      }));
+      return { failing: [], stalled: [], parked };
+    },
+  };
+}
