@@ -1,6 +1,5 @@
-import type { Container } from '@azure/cosmos';
 import { StreamName } from '../src/core/index.ts';
-import type { HostedAppFactory } from '../src/dev/index.ts';
+import { type HostedAppFactory, hostedProjection } from '../src/dev/index.ts';
 import type { Projection } from '../src/projections/index.ts';
 import { createBankApp } from './app.ts';
 import { StatementLine } from './bank/statement-lines.ts';
@@ -8,20 +7,11 @@ import { StatementLine } from './bank/statement-lines.ts';
 /** The summary contracts the bank publishes: `tributary contracts export` / `check` read them from here. */
 export const contracts = [StatementLine];
 
-/** Deletes every view a projection's version wrote (the views container is partitioned by `/id`). */
-function viewClearer(projection: Projection<unknown>, views: Container) {
-  return async () => {
-    const documents = await projection.query({ version: projection.version });
-    for (const document of documents) await views.item(document.id, document.id).delete();
-    return documents.length;
-  };
-}
-
 /**
  * The sample bank as the dev host and the CLI host it (`tributary.config.json` names this module's build): the same
  * routes and change-feed handlers as the Functions app.
  */
-const bankApp: HostedAppFactory = ({ client, databaseId, containers, summaries }) => {
+const bankApp: HostedAppFactory = ({ client, databaseId, summaries }) => {
   const bank = createBankApp({ client, databaseId, publisher: summaries });
   const projections: Record<string, Projection<unknown>> = {
     [bank.projections.balance.processorName]: bank.projections.balance as Projection<unknown>,
@@ -31,13 +21,11 @@ const bankApp: HostedAppFactory = ({ client, databaseId, containers, summaries }
     serve: (request) => bank.serve(request),
     processors: bank.handlers.map((handler) => {
       const projection = projections[handler.processorName];
-      return {
-        name: handler.processorName,
-        kind: handler.kind,
-        handle: handler.handle,
-        aliases: projection ? [handler.name, projection.name] : [handler.name],
-        ...(projection ? { clearViews: viewClearer(projection, containers.views) } : {}),
-      };
+      if (projection) {
+        const hosted = hostedProjection(projection);
+        return { ...hosted, aliases: [handler.name, ...(hosted.aliases ?? [])] };
+      }
+      return { name: handler.processorName, kind: handler.kind, handle: handler.handle, aliases: [handler.name] };
     }),
     categories: [bank.accounts.name, bank.transfers.name],
     async state(stream) {

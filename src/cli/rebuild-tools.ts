@@ -39,7 +39,15 @@ export async function rebuildProjection(
   refuseWhileDevHostRuns(connection);
   return withHostedApp(connection, io, appToHost, async (app, context) => {
     const definition = definitionOf(app, appToHost.source, projection, commandPath, 'projection');
-    const cleared = definition.clearViews ? await definition.clearViews() : 0;
+    if (!definition.clearViews) {
+      throw new UsageError(
+        `The projection ${projection} of the app ${appToHost.source} has no clearViews, so a rebuild could not start ` +
+          'from empty views (views remember the versions they applied and would skip every event): define it with ' +
+          'hostedProjection(projection) from tributary-cosmos/dev, or give it clearViews.',
+        commandPath,
+      );
+    }
+    const cleared = await definition.clearViews();
     await deleteProcessor({ leases: context.containers.leases, name: definition.name });
     io.stderr.write(`Deleted ${cleared} view(s) of ${projection}; rebuilding from the beginning of the events.\n`);
     const result = await runUntilCaughtUp(definition, context, {

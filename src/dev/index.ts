@@ -32,4 +32,5 @@ export type {
   HostedHttpRequest,
 } from './hosted-app.ts';
 export type { HostedProcessor, HostedProcessorDefinition } from './hosted-processors.ts';
+export { hostedProjection } from './hosted-projection.ts';
 export { openHostedApp } from './tool-app.ts';

@@ -1,15 +1,19 @@
 import type { StreamScheduler } from '../streams/scheduler.ts';
 
 /**
- * Resolves once the event at `version` (0-based) of `stream` has been handled (`'handled'`) or its stream parked
- * (`'parked'`): a test waits for a reactor or projection to catch up instead of sleeping.
+ * Resolves once `stream` has been handled up to `version` — a stream version as `transact` reports it (the number of
+ * events, so `{ version }` from the append a test just made) — with `'handled'`, or `'parked'` if the stream was
+ * parked before that: a test waits for a reactor or projection to catch up instead of sleeping. Version 0 (nothing
+ * written) resolves at once.
  */
 export function waitUntilHandled(
   scheduler: StreamScheduler,
   stream: string,
   version: bigint | number,
 ): Promise<'handled' | 'parked'> {
-  return scheduler.waitFor(stream, BigInt(version));
+  const count = BigInt(version);
+  if (count <= 0n) return Promise.resolve('handled');
+  return scheduler.waitFor(stream, count - 1n);
 }
 
 /** Resolves with the error once `stream` has failed `attempts` times in a row (default 1). */
@@ -17,7 +21,10 @@ export function waitUntilFailed(scheduler: StreamScheduler, stream: string, atte
   return scheduler.waitForFailure(stream, attempts);
 }
 
-/** Resolves when everything the scheduler was given so far has been handled or parked. */
+/**
+ * Resolves when everything the scheduler was given so far has been handled or parked. Right after a processor
+ * starts it may not have been given anything yet: wait for a stream version with `waitUntilHandled` instead.
+ */
 export function waitUntilIdle(scheduler: StreamScheduler): Promise<void> {
   return scheduler.awaitCompletion();
 }

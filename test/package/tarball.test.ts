@@ -167,14 +167,30 @@ describe('the packed tarball', () => {
       async () => {
         const app = join('out', 'examples', 'orders-app.js');
         await inConsumer('npx', ['tributary', 'init']);
-        const rebuilt = await inConsumer('npx', ['tributary', 'rebuild', 'order-count', '--app', app]);
-        expect(rebuilt.stdout).toContain('Rebuilt order-count');
+        // Three events of Order-1 in the local dev data the CLI uses (.tributary/), written through the library.
+        const writer = `
+          const { createCosmosClient, createCosmosStore, defineCodec } = await import('${manifest.name}');
+          const { startLocalCosmos } = await import('${manifest.name}/emulator');
+          const { z } = await import('zod');
+          const server = await startLocalCosmos({ port: 0, dataDir: '.tributary/cosmos' });
+          const client = createCosmosClient({ endpoint: server.endpoint, key: server.key });
+          const codec = defineCodec({ ItemAdded: z.object({ sku: z.string(), quantity: z.number() }) });
+          const orders = createCosmosStore({ client, databaseId: 'tributary' })
+            .category({ name: 'Order', codec, fold: { initial: null, evolve: () => null } });
+          for (const sku of ['a', 'b', 'c']) await orders.transact('1', () => [{ type: 'ItemAdded', data: { sku, quantity: 1 } }]);
+          client.dispose();
+          await server.close();`;
+        await inConsumer('node', ['--input-type=module', '-e', writer]);
+        const rebuilt = await inConsumer('npx', ['tributary', 'rebuild', 'order-view', '--app', app]);
+        expect(rebuilt.stdout).toContain('Rebuilt order-view: 3 event(s) applied');
+        const again = await inConsumer('npx', ['tributary', 'rebuild', 'order-view', '--app', app]);
+        expect(again.stdout).toContain('Rebuilt order-view: 3 event(s) applied');
         const unknown = await inConsumer('npx', ['tributary', 'replay', 'account-balance', '--app', app]).catch(
           (error: { code: number; stderr: string }) => error,
         );
         expect(unknown).toMatchObject({ code: 2 });
         expect((unknown as { stderr: string }).stderr).toContain('No processor named "account-balance"');
-        expect((unknown as { stderr: string }).stderr).toContain('projection-order-count@1');
+        expect((unknown as { stderr: string }).stderr).toContain('projection-order-view@1');
       },
       minutes(2),
     );
