@@ -41,6 +41,9 @@ param statementLinesPartitionCount int = 4
 @description('Schema registry group of the Event Hubs namespace that holds the JSON Schemas of the summary contracts.')
 param contractSchemaGroupName string = 'tributary-contracts'
 
+@description('Blob container of the event archive (archiver, pruner, replay from the archive).')
+param archiveContainerName string = 'archive'
+
 @description('Most instances the Flex Consumption app scales out to.')
 param maximumInstanceCount int = 40
 
@@ -121,6 +124,20 @@ module access 'modules/data-access.bicep' = {
   }
 }
 
+module archive 'modules/archive-storage.bicep' = {
+  name: 'archive-storage'
+  scope: group
+  params: {
+    location: location
+    tags: tags
+    accountName: 'starch${token}'
+    containerName: archiveContainerName
+    appPrincipalId: functionApp.outputs.principalId
+    userPrincipalId: principalId
+    userPrincipalType: principalType
+  }
+}
+
 output AZURE_RESOURCE_GROUP string = group.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.appName
 output API_BASE_URL string = 'https://${functionApp.outputs.defaultHostName}/api'
@@ -128,3 +145,5 @@ output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output COSMOS_DATABASE string = cosmosDatabaseName
 output EVENTHUBS_NAMESPACE string = eventHubs.outputs.fullyQualifiedNamespace
 output EVENTHUBS_SCHEMA_GROUP string = eventHubs.outputs.schemaGroupName
+output TRIBUTARY_ARCHIVE_URL string = archive.outputs.blobEndpoint
+output TRIBUTARY_ARCHIVE_CONTAINER string = archive.outputs.containerName

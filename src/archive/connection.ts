@@ -3,6 +3,9 @@ import { defaultAzureCredential, isLocalEndpoint } from '../store/index.ts';
 import { type ArchiveBlobs, blobContainerArchive } from './blob-store.ts';
 import { InvalidArchiveOptions } from './errors.ts';
 
+/** The archive's blob container unless told otherwise (the CLI's `TRIBUTARY_ARCHIVE_CONTAINER`, the Bicep default). */
+export const defaultArchiveContainer = 'archive';
+
 /** Where the archive lives: a blob container, reached with Entra ID, or Azurite's development account locally. */
 export type BlobArchiveConnection =
   | {

@@ -8,7 +8,7 @@ export {
   type ArchiveRequestCounts,
   blobContainerArchive,
 } from './blob-store.ts';
-export { type BlobArchiveConnection, openBlobArchive } from './connection.ts';
+export { type BlobArchiveConnection, defaultArchiveContainer, openBlobArchive } from './connection.ts';
 export { type EraseOptions, ErasureRecord, eraseStream, listErasures } from './erasure.ts';
 export {
   ArchivedHistoryMissing,

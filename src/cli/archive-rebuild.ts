@@ -1,4 +1,4 @@
-import { type ArchiveBlobs, openBlobArchive, replayArchiveFor } from '../archive/index.ts';
+import { type ArchiveBlobs, defaultArchiveContainer, openBlobArchive, replayArchiveFor } from '../archive/index.ts';
 import { deleteProcessor } from '../feed/index.ts';
 import { createStreamScheduler } from '../streams/index.ts';
 import type { AppToHost } from './app-option.ts';
@@ -15,7 +15,7 @@ import { UsageError } from './usage-error.ts';
  * `archive`).
  */
 export async function archiveFromEnv(io: CliIo, commandPath: string): Promise<ArchiveBlobs> {
-  const container = io.env.TRIBUTARY_ARCHIVE_CONTAINER ?? 'archive';
+  const container = io.env.TRIBUTARY_ARCHIVE_CONTAINER ?? defaultArchiveContainer;
   const connectionString = io.env.TRIBUTARY_ARCHIVE_CONNECTION_STRING;
   const accountUrl = io.env.TRIBUTARY_ARCHIVE_URL;
   if (connectionString !== undefined) return openBlobArchive({ connectionString, container });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { StatementLine } from '../../../functions/bank/statement-lines.ts';
 import { apiPrefix } from '../../../functions/http/api.ts';
 import { cosmosTriggerConnection, parseSettings, SettingNames } from '../../../functions/settings.ts';
+import { ArchiveUnavailable, defaultArchiveContainer } from '../../../src/archive/index.ts';
 import { ContainerNames, ensureContainers } from '../../../src/store/index.ts';
 import { bracketedAfter, paramDefault, parseBicepValue } from './bicep-literals.ts';
 
@@ -158,6 +159,19 @@ describe('the infrastructure and the code agree', () => {
     expect(access).toContain("var cosmosDataContributor = '00000000-0000-0000-0000-000000000002'");
     expect(access).toContain("var eventHubsDataSender = '2b629674-e913-4c01-ae53-ef4638d8f975'");
     expect(access).toMatch(/resource appCosmosAccess 'Microsoft\.DocumentDB\/databaseAccounts\/sqlRoleAssignments@/);
+  });
+
+  it('on the event archive: its own storage account without keys, the container the CLI reads, data access by role', () => {
+    const archive = read('infra/modules/archive-storage.bicep');
+    expect(paramDefault(main, 'archiveContainerName')).toBe(defaultArchiveContainer);
+    expect(main).toContain('output TRIBUTARY_ARCHIVE_URL string = archive.outputs.blobEndpoint');
+    expect(main).toContain('output TRIBUTARY_ARCHIVE_CONTAINER string = archive.outputs.containerName');
+    expect(archive).toContain('allowSharedKeyAccess: false');
+    expect(archive).toContain('allowBlobPublicAccess: false');
+    // Storage Blob Data Contributor, the role ArchiveUnavailable tells the reader to check, on the container only
+    expect(archive).toContain("var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'");
+    expect(archive).toMatch(/resource appArchiveAccess '[^']+' = \{\s+scope: container/);
+    expect(new ArchiveUnavailable('write', 'x').message).toContain('Storage Blob Data Contributor');
   });
 
   it('on the Cosmos DB capacity: serverless by default, provisioned on request', () => {
