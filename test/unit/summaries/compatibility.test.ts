@@ -247,6 +247,21 @@ describe('compatibility of summary contract versions', () => {
     ]);
   });
 
+  it('a field added with a default counts as required: on the wire it is always there', () => {
+    const schema = (withDefault: boolean) =>
+      contractJsonSchema(
+        defineSummaryContract({
+          name: 'c',
+          version: 1,
+          topic: 't',
+          schema: z.object(withDefault ? { a: z.string(), b: z.string().default('x') } : { a: z.string() }),
+        }),
+      );
+    expect(compatibilityBreaks(schema(false), schema(true)).map((b) => `${b.path} ${b.rule}`)).toEqual([
+      'b required-field-added',
+    ]);
+  });
+
   it('a change to a construct the check does not model counts as breaking', () => {
     const before: JsonSchema = { type: 'object', properties: { a: { type: 'string', not: { const: 'x' } } } };
     const after: JsonSchema = { type: 'object', properties: { a: { type: 'string', not: { const: 'y' } } } };
