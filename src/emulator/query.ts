@@ -1,7 +1,7 @@
 // The SQL engine is @zeit/cosmosdb-query (a CommonJS module with a default export); it stays behind this module.
 // It is loaded on the first query: it pulls in Babel, which would otherwise dominate the server's start-up time.
 import { createRequire } from 'node:module';
-import { badRequest } from './errors.ts';
+import { badRequest, CosmosError } from './errors.ts';
 
 interface CompiledQuery {
   ast: { body?: QueryAst };
@@ -27,9 +27,20 @@ type Compile = (text: string) => CompiledQuery;
 
 let compileQuery: Compile | undefined;
 
+// The engine is an optional peer of the package: a project that queries the local server installs it.
+const missingEngine =
+  'The local Cosmos DB server answers queries with the optional package @zeit/cosmosdb-query, which is not ' +
+  'installed: npm install --save-dev @zeit/cosmosdb-query (with "overrides": { "@babel/traverse": "7.29.0", ' +
+  '"@babel/generator": "7.29.0" } in package.json, for CVE-2023-45133).';
+
 function engine(): Compile {
   if (!compileQuery) {
-    const loaded = createRequire(import.meta.url)('@zeit/cosmosdb-query') as { default?: Compile } | Compile;
+    let loaded: { default?: Compile } | Compile;
+    try {
+      loaded = createRequire(import.meta.url)('@zeit/cosmosdb-query') as { default?: Compile } | Compile;
+    } catch {
+      throw new CosmosError(500, missingEngine);
+    }
     const candidate = typeof loaded === 'function' ? loaded : loaded.default;
     if (typeof candidate !== 'function') throw new Error('@zeit/cosmosdb-query did not export a query compiler.');
     compileQuery = candidate;
@@ -47,8 +58,9 @@ const compiled = new Map<string, CompiledQuery>();
 function compiledQuery(text: string): CompiledQuery {
   let query = compiled.get(text);
   if (!query) {
+    const compile = engine();
     try {
-      query = engine()(text);
+      query = compile(text);
     } catch (error) {
       throw badRequest(`Syntax error in query "${text}": ${(error as Error).message.split('\n')[0]}`);
     }

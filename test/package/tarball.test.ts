@@ -75,7 +75,7 @@ describe('the packed tarball', () => {
     expect(unexpected).toEqual([]);
   });
 
-  it('imports the main entry, /dev and /testing from plain Node without tsx or any optional integration', async () => {
+  it('imports the main entry, /dev and /testing and starts a test server from plain Node without tsx or any optional integration', async () => {
     const optional = Object.keys(manifest.peerDependencies);
     const script = `
       const names = {};
@@ -86,10 +86,18 @@ describe('the packed tarball', () => {
       for (const name of ${JSON.stringify([...optional, 'tsx'])}) {
         try { import.meta.resolve(name); problems.push(name + ' is installed'); } catch {}
       }
-      console.log(JSON.stringify({ names, problems }));`;
+      const { startTestCosmos } = await import('${manifest.name}/testing');
+      const cosmos = await startTestCosmos();
+      let query = 'answered';
+      try { await cosmos.containers.events.items.query('SELECT * FROM c').fetchAll(); }
+      catch (error) { query = String(error.message); }
+      await cosmos.close();
+      console.log(JSON.stringify({ names, problems, query }));`;
     const { stdout } = await inConsumer('node', ['--input-type=module', '-e', script]);
-    const result = JSON.parse(stdout) as { names: Record<string, number>; problems: string[] };
+    const result = JSON.parse(stdout) as { names: Record<string, number>; problems: string[]; query: string };
     expect(result.problems).toEqual([]);
+    // The local server starts without its optional SQL engine, and a query says which package to install.
+    expect(result.query).toContain('npm install --save-dev @zeit/cosmosdb-query');
     expect(result.names[manifest.name]).toBeGreaterThan(50);
     expect(result.names[`${manifest.name}/dev`]).toBeGreaterThan(5);
     expect(result.names[`${manifest.name}/testing`]).toBeGreaterThan(5);
