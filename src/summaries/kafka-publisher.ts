@@ -47,16 +47,20 @@ export function createKafkaSummaryPublisher(options: KafkaSummaryPublisherOption
   let queue: Pending[] = [];
   let flight: Promise<void> | undefined;
   let closed = false;
+  const closing = new AbortController();
   const counters = { published: 0, requests: 0, failedRequests: 0 };
 
   /** One send on the current producer, abandoned (and the producer replaced) if it fails or takes too long. */
   const attempt = async (topicMessages: Parameters<Producer['sendBatch']>[0]['topicMessages']): Promise<void> => {
     let timer: NodeJS.Timeout | undefined;
+    let onClose: (() => void) | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () => reject(new Error(`no answer from the brokers within ${config.connection.attemptTimeoutMs} ms`)),
         config.connection.attemptTimeoutMs,
       );
+      onClose = () => reject(new Error('the publisher was closed before the brokers answered'));
+      closing.signal.addEventListener('abort', onClose, { once: true });
     });
     try {
       const producer = await Promise.race([connection.producer(), timeout]);
@@ -67,6 +71,7 @@ export function createKafkaSummaryPublisher(options: KafkaSummaryPublisherOption
       throw error;
     } finally {
       clearTimeout(timer);
+      if (onClose) closing.signal.removeEventListener('abort', onClose);
     }
   };
 
@@ -139,8 +144,25 @@ export function createKafkaSummaryPublisher(options: KafkaSummaryPublisherOption
     },
     async close() {
       closed = true;
-      await flight;
-      await connection.close();
+      // Publishes in flight get a bounded time to finish: a broker that is down must not hold a shutdown for the
+      // sends' full timeouts. Past it, what is still queued is refused and the producer is disconnected.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        flight,
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, config.connection.closeTimeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      closing.abort();
+      const unsent = queue;
+      queue = [];
+      for (const pending of unsent) {
+        pending.reject(
+          new SummaryPublishFailed(pending.message.topic, pending.message.key, 'the publisher was closed first'),
+        );
+      }
+      await connection.close(config.connection.closeTimeoutMs);
     },
     stats: () => ({ ...counters, connectionsReplaced: connection.replacements }),
   };

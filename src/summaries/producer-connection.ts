@@ -15,7 +15,8 @@ export interface ProducerConnection {
   /** drops the current producer; the next `producer()` connects a new one */
   replace(): void;
   readonly replacements: number;
-  close(): Promise<void>;
+  /** disconnects the current producer, waiting at most `timeoutMs` (a dead connection may never answer) */
+  close(timeoutMs: number): Promise<void>;
 }
 
 export interface ProducerConnectionOptions {
@@ -65,11 +66,19 @@ export function createProducerConnection(options: ProducerConnectionOptions): Pr
     get replacements() {
       return replacements;
     },
-    async close() {
+    async close(timeoutMs) {
       const closing = current;
       current = undefined;
-      const producer = await closing?.catch(() => undefined);
-      await producer?.disconnect();
+      if (closing === undefined) return;
+      let timer: NodeJS.Timeout | undefined;
+      const disconnected = closing.then((producer) => producer.disconnect()).catch(() => undefined);
+      await Promise.race([
+        disconnected,
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
     },
   };
 }

@@ -11,6 +11,8 @@ export interface BlackHoleProxy {
   readonly socketFactory: (args: { host: string; port: number; onConnect: () => void }) => net.Socket;
   /** every connection open now swallows traffic from now on */
   blackHoleOpenConnections(): void;
+  /** every connection, open now or opened later, swallows traffic: the brokers answer nothing at all */
+  blackHoleEverything(): void;
   /** connections accepted so far */
   readonly accepted: number;
   close(): Promise<void>;
@@ -26,12 +28,17 @@ export async function startBlackHoleProxy(targets: readonly string[]): Promise<B
   const servers: net.Server[] = [];
   const route = new Map<string, number>();
   let accepted = 0;
+  let swallowNew = false;
 
   for (const target of targets) {
     const colon = target.lastIndexOf(':');
     const [host, port] = [target.slice(0, colon), Number(target.slice(colon + 1))];
     const server = net.createServer((client) => {
       accepted += 1;
+      if (swallowNew) {
+        client.on('data', () => undefined).on('error', () => client.destroy());
+        return;
+      }
       const upstream = net.connect({ host, port });
       const pair = { client, upstream };
       pairs.add(pair);
@@ -68,6 +75,10 @@ export async function startBlackHoleProxy(targets: readonly string[]): Promise<B
         client.on('data', () => undefined);
         upstream.on('data', () => undefined);
       }
+    },
+    blackHoleEverything() {
+      swallowNew = true;
+      this.blackHoleOpenConnections();
     },
     get accepted() {
       return accepted;

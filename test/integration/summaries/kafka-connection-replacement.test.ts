@@ -89,3 +89,39 @@ describe.skipIf(skipKafka)('a publisher whose broker connection silently dies', 
     }
   }, 60_000);
 });
+
+describe.skipIf(skipKafka)('closing a publisher whose broker is unreachable', () => {
+  it('returns within closeTimeoutMs, refusing what it could not send', async () => {
+    const kafka = await startTestKafka();
+    const proxy = await startBlackHoleProxy(kafka.brokers);
+    const publisher = createKafkaSummaryPublisher({
+      config: kafkaConfigFromBrokers([...proxy.brokers], {
+        socketFactory: proxy.socketFactory,
+        requestTimeout: 30_000,
+        publishAttemptTimeoutMs: 60_000,
+        closeTimeoutMs: 300,
+        log: () => {},
+      }),
+    });
+    const topic = `closing-${randomUUID().slice(0, 8)}`;
+    try {
+      await publisher.publish(record(topic, 1));
+      proxy.blackHoleEverything();
+      const stuck = publisher.publish(record(topic, 2)).then(
+        () => 'published',
+        () => 'refused',
+      );
+      const queued = publisher.publish(record(topic, 3)).then(
+        () => 'published',
+        () => 'refused',
+      );
+      const started = performance.now();
+      await publisher.close();
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect([await stuck, await queued]).toEqual(['refused', 'refused']);
+    } finally {
+      await proxy.close();
+      await kafka.stop();
+    }
+  }, 60_000);
+});
