@@ -4,7 +4,6 @@ import { ReadOnlyDashboard } from './dashboard-errors.ts';
 import type {
   DashboardSources,
   DashboardStatus,
-  ProblemStream,
   ProcessorHealth,
   ProcessorStatus,
   PublisherHealth,
@@ -13,6 +12,7 @@ import { UnknownProcessor } from './errors.ts';
 import type { HostedApp } from './hosted-app.ts';
 import type { HostedProcessor } from './hosted-processors.ts';
 import type { LagHistory } from './lag-history.ts';
+import { explainStalled } from './problem-rows.ts';
 import type { RecentSummaries } from './recent-summaries.ts';
 import { findStreams, streamStep, streamView } from './stream-browser.ts';
 
@@ -27,28 +27,6 @@ function healthOf(status: ProcessorStatus, problems: Problems): ProcessorHealth 
   if (problems.failing.length > 0 || problems.stalled.length > 0) return 'failing';
   if (problems.parked.length > 0) return 'parked';
   return status.lag > 0 ? 'catching-up' : 'caught-up';
-}
-
-/**
- * A stalled stream always says why: the error of its last failed attempt when it is failing too, the broker's last
- * error for the summary publisher, else what stalling means.
- */
-function explainStalled(
-  stalled: ProblemStream,
-  failing: readonly ProblemStream[],
-  kind: string,
-  publisher: PublisherHealth | undefined,
-): ProblemStream {
-  if (stalled.error) return stalled;
-  const failure = failing.find((candidate) => candidate.stream === stalled.stream)?.error;
-  if (failure) return { ...stalled, error: failure };
-  if (kind === 'summaries' && publisher?.state === 'retrying' && publisher.lastError) {
-    return { ...stalled, error: `publishing fails: ${publisher.lastError}` };
-  }
-  return {
-    ...stalled,
-    error: 'no progress: the handler is still running, or the stream waits for earlier events to arrive',
-  };
 }
 
 /** The dashboard's data, from the host's processors, lag history, summaries and store. Never holds a secret. */
