@@ -91,36 +91,48 @@ async function scenario(
 }
 
 describe.skipIf(skipWithoutLocalCosmos)('re-delivery per kind of handover', () => {
-  it('hands no event twice across a graceful stop and restart', async () => {
-    const deliveries = await scenario('graceful restart', async (fleet, write) => {
-      await fleet.stop(0);
-      ledger.faults(1);
-      await write(scaled(300, 1_000));
-      await fleet.start(0);
-    });
-    expect(deliveries.handed - deliveries.distinct).toBe(0);
-  }, 120_000);
+  it(
+    'hands no event twice across a graceful stop and restart',
+    async () => {
+      const deliveries = await scenario('graceful restart', async (fleet, write) => {
+        await fleet.stop(0);
+        ledger.faults(1);
+        await write(scaled(300, 1_000));
+        await fleet.start(0);
+      });
+      expect(deliveries.handed - deliveries.distinct).toBe(0);
+    },
+    scaled(120_000, 480_000),
+  );
 
-  it('hands again only what was handled after the last checkpoint when a second instance takes leases over', async () => {
-    const deliveries = await scenario('rebalance', async (fleet, write) => {
-      const writing = write(scaled(1_500, 4_000));
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      await fleet.start(1);
-      ledger.faults(1);
-      await writing;
-    });
-    expect(deliveries.missing).toBe(0);
-  }, 120_000);
+  it(
+    'hands again only what was handled after the last checkpoint when a second instance takes leases over',
+    async () => {
+      const deliveries = await scenario('rebalance', async (fleet, write) => {
+        const writing = write(scaled(1_500, 4_000));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await fleet.start(1);
+        ledger.faults(1);
+        await writing;
+      });
+      expect(deliveries.missing).toBe(0);
+    },
+    scaled(120_000, 480_000),
+  );
 
-  it('hands again only what was handled after the last checkpoint when an instance is killed', async () => {
-    const deliveries = await scenario('crash', async (fleet, write) => {
-      const writing = write(scaled(1_500, 4_000));
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      await fleet.kill(0);
-      ledger.faults(1);
-      await writing;
-      await fleet.start(0);
-    });
-    expect(deliveries.missing).toBe(0);
-  }, 120_000);
+  it(
+    'hands again only what was handled after the last checkpoint when an instance is killed',
+    async () => {
+      const deliveries = await scenario('crash', async (fleet, write) => {
+        const writing = write(scaled(1_500, 4_000));
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        await fleet.kill(0);
+        ledger.faults(1);
+        await writing;
+        await fleet.start(0);
+      });
+      expect(deliveries.missing).toBe(0);
+    },
+    scaled(120_000, 480_000),
+  );
 });
