@@ -77,15 +77,7 @@ class Comparison {
 
     const writerTypes = typesOf(writer);
     const readerTypes = typesOf(reader);
-    const strayTypes =
-      writerTypes === undefined
-        ? readerTypes === undefined
-          ? []
-          : ['any']
-        : readerTypes === undefined
-          ? []
-          : [...writerTypes].filter((type) => !accepts(readerTypes, type));
-    if (strayTypes.length > 0) {
+    if (!acceptsAll(readerTypes, writerTypes)) {
       return this.found(
         path,
         'type-changed',
@@ -228,4 +220,11 @@ class Comparison {
     if (reader.items === undefined) return [];
     return this.compare(schemaAt(writer.items), schemaAt(reader.items), `${path}[]`);
   }
+}
+
+/** whether a reader allowing `readerTypes` accepts every type the writer may send (undefined = any type) */
+function acceptsAll(readerTypes: Set<string> | undefined, writerTypes: Set<string> | undefined): boolean {
+  if (readerTypes === undefined) return true;
+  if (writerTypes === undefined) return false;
+  return [...writerTypes].every((type) => accepts(readerTypes, type));
 }

@@ -13,7 +13,10 @@ export const annotations = new Set([
   'readOnly',
   'writeOnly',
 ]);
-/** keywords whose changes the comparison judges; a change to any other is reported as unjudged */
+/**
+ * keywords whose changes the comparison judges; a change to any other is reported as unjudged (a `$ref` is resolved
+ * before, so one left is a reference the comparison cannot follow)
+ */
 export const judged = new Set([
   'type',
   'enum',
@@ -25,7 +28,6 @@ export const judged = new Set([
   'items',
   'anyOf',
   'oneOf',
-  '$ref',
   '$defs',
   'minimum',
   'maximum',

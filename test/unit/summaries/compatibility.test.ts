@@ -267,6 +267,10 @@ describe('compatibility of summary contract versions', () => {
     const after: JsonSchema = { type: 'object', properties: { a: { type: 'string', not: { const: 'y' } } } };
     expect(compatibilityBreaks(before, after).map((b) => `${b.path} ${b.rule}`)).toEqual(['a unjudged-change']);
     expect(compatibilityBreaks(before, before)).toEqual([]);
+    const remote = (ref: string): JsonSchema => ({ type: 'object', properties: { a: { $ref: ref } } });
+    expect(
+      compatibilityBreaks(remote('https://schemas.example/a'), remote('https://schemas.example/b')).map((b) => b.rule),
+    ).toEqual(['unjudged-change']);
   });
 
   it('recursive schemas ($ref into $defs) are compared without looping', () => {
