@@ -3,6 +3,7 @@ import { ContainerNames } from '../store/index.ts';
 import type { CosmosConnection } from './connection.ts';
 import type { TextSink } from './context.ts';
 import { UnknownProcessorName } from './errors.ts';
+import { describeStart } from './time-option.ts';
 
 const containers = (connection: CosmosConnection) => {
   const database = connection.client.database(connection.databaseId);
@@ -96,8 +97,10 @@ export async function rewind(
   processor: string,
   to: Date | 'beginning',
   out: TextSink,
+  err: TextSink,
 ): Promise<number> {
   await selectedProcessors(connection, processor);
+  err.write(`Rewinding ${processor} to ${describeStart(to)}.\n`);
   const count = await rewindCheckpoints({ leases: containers(connection).leases, name: processor }, to);
   const where = to === 'beginning' ? 'the beginning' : to.toISOString();
   out.write(

@@ -14,9 +14,9 @@ export class InvalidAppModule extends TributaryError {
   constructor(
     readonly source: string,
     problem: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; what?: 'app module' | 'config file' },
   ) {
-    super(`The app module ${source} ${problem}`, options);
+    super(`The ${options?.what ?? 'app module'} ${source} ${problem}`, options);
   }
 }
 
@@ -68,13 +68,14 @@ export async function findAppModule(
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new InvalidAppModule(configPath, `is not valid JSON: ${(error as Error).message}.`);
+    throw new InvalidAppModule(configPath, `is not valid JSON: ${(error as Error).message}.`, { what: 'config file' });
   }
   const parsed = appConfig.safeParse(json);
   if (!parsed.success) {
     throw new InvalidAppModule(
       configPath,
       `is not of the shape {"app": "./path/to/app.js"}: ${z.prettifyError(parsed.error)}`,
+      { what: 'config file' },
     );
   }
   const app = parsed.data.app;

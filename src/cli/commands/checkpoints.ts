@@ -1,6 +1,6 @@
 import type { Command, OptionSpec } from '../command.ts';
 import { connectionOptions, withConnection } from '../connection.ts';
-import { acceptedTimes, describeStart, timeOrBeginning } from '../time-option.ts';
+import { acceptedTimes, timeOrBeginning } from '../time-option.ts';
 import { UsageError } from '../usage-error.ts';
 
 const processorOption: Readonly<Record<string, OptionSpec>> = {
@@ -59,9 +59,10 @@ const rewindCommand: Command = {
     const to = args.values.to;
     if (typeof to !== 'string') throw new UsageError('Missing --to <time|beginning>.', context.commandPath);
     const position = timeOrBeginning('to', to, context.commandPath);
-    context.io.stderr.write(`Rewinding ${processor} to ${describeStart(position)}.\n`);
     const { rewind } = await import('../processor-tools.ts');
-    return withConnection(args, context, (connection) => rewind(connection, processor, position, context.io.stdout));
+    return withConnection(args, context, (connection) =>
+      rewind(connection, processor, position, context.io.stdout, context.io.stderr),
+    );
   },
 };
 
