@@ -60,6 +60,7 @@ describe('the packed tarball', () => {
   it('holds the built library, its CLI and the README: no sources, tests, benchmarks, infra or sample app', () => {
     expect(packedFiles).toContain('package.json');
     expect(packedFiles).toContain('README.md');
+    expect(packedFiles).toContain('LICENSE');
     expect(packedFiles).toContain('bin/tributary.mjs');
     expect(packedFiles).toContain('dist/src/index.js');
     expect(packedFiles).toContain('dist/src/index.d.ts');
@@ -68,7 +69,9 @@ describe('the packed tarball', () => {
     expect(packedManifest).not.toHaveProperty('devDependencies');
     const unexpected = packedFiles.filter(
       (path) =>
-        !(path.startsWith('dist/src/') || ['package.json', 'README.md', 'bin/tributary.mjs'].includes(path)) ||
+        !(
+          path.startsWith('dist/src/') || ['package.json', 'README.md', 'LICENSE', 'bin/tributary.mjs'].includes(path)
+        ) ||
         path.endsWith('.ts') !== path.endsWith('.d.ts') ||
         path.endsWith('.map'),
     );

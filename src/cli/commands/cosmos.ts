@@ -18,7 +18,7 @@ async function cosmosArgs() {
 
 export const cosmosCommand: Command = {
   name: 'cosmos',
-  summary: 'Run the local Cosmos DB server (the same server and flags as `npm run cosmos`).',
+  summary: "Run Tributary's local Cosmos DB server (in memory, or persisted with --data).",
   description:
     "Runs Tributary's local Cosmos DB server: the NoSQL REST API on 127.0.0.1 with the well-known emulator key\n" +
     '(or --key). Data stays in memory unless --data names a directory. Point the SDK (with\n' +

@@ -17,7 +17,7 @@ const settingNames: Readonly<Record<string, string>> = {
 
 export const devCommand: Command = {
   name: 'dev',
-  summary: "Run the local dev host: Cosmos server, your app's API and processors, dashboard (= npm start).",
+  summary: "Run the local dev host: Cosmos server, your app's API and processors, the dashboard.",
   description:
     "Runs everything in one process: the local Cosmos DB server (data in .tributary/), your app's HTTP API, its\n" +
     "projections and reactors on Tributary's change-feed processor, summaries (Kafka when configured, else JSON\n" +
@@ -41,12 +41,11 @@ export const devCommand: Command = {
     'cosmos-port': {
       type: 'string',
       valueName: '<port>',
-      description: 'Port of the local Cosmos server (default 8081).',
+      description: 'Port of the local Cosmos server (default: $COSMOS_PORT or 8081; 0 picks a free one).',
     },
     'data-dir': { type: 'string', valueName: '<dir>', description: 'Local data directory (default .tributary).' },
   },
   examples: [
-    'npm start',
     'tributary dev --app ./dist/app.js',
     'PORT=8080 tributary dev',
     'KAFKA_BROKERS=localhost:9092 tributary dev',
