@@ -16,6 +16,12 @@ import type { CliContext } from './context.ts';
 import { ExitCode } from './exit-codes.ts';
 import { UsageError } from './usage-error.ts';
 
+/** a path as the user would write it: relative to the working directory when inside it */
+function shown(file: string, context: CliContext): string {
+  const relativePath = relative(context.io.cwd, file);
+  return relativePath === '' ? '.' : relativePath.startsWith('..') ? file : relativePath;
+}
+
 function contractsDirectory(args: ParsedArgs, context: CliContext): string {
   return resolve(context.io.cwd, typeof args.values.dir === 'string' ? args.values.dir : 'contracts');
 }
@@ -25,7 +31,6 @@ export async function exportContracts(args: ParsedArgs, context: CliContext, mod
   const { contracts } = await appContracts(args, context);
   assertOneContractPerTopic(contracts);
   const directory = contractsDirectory(args, context);
-  const shown = relative(context.io.cwd, directory) || '.';
   let refused = 0;
   for (const contract of contracts) {
     const check = checkContract(contract, await readCommittedSchemas(directory, contract.topic), mode);
@@ -34,10 +39,10 @@ export async function exportContracts(args: ParsedArgs, context: CliContext, mod
       context.io.stdout.write(`${contract.name} v${contract.version}: unchanged.\n`);
     } else if (kind === 'new-topic' || kind === 'compatible' || kind === 'annotations-changed') {
       const file = await writeContractSchema(directory, contract);
-      context.io.stdout.write(`${contract.name} v${contract.version}: wrote ${relative(context.io.cwd, file)}.\n`);
+      context.io.stdout.write(`${contract.name} v${contract.version}: wrote ${shown(file, context)}.\n`);
     } else {
       refused += 1;
-      context.io.stderr.write(`${describeCheck(check, shown)}\n`);
+      context.io.stderr.write(`${describeCheck(check, shown(directory, context))}\n`);
     }
   }
   if (refused > 0) {
@@ -53,7 +58,7 @@ export async function checkContracts(args: ParsedArgs, context: CliContext, mode
   assertOneContractPerTopic(contracts);
   const registry = await registryOf(args, context);
   const directory = contractsDirectory(args, context);
-  const where = registry ? registry.where : relative(context.io.cwd, directory) || '.';
+  const where = registry ? registry.where : shown(directory, context);
   const checks: ContractCheck[] = [];
   for (const contract of contracts) {
     const published = registry
