@@ -43,6 +43,18 @@ export const suites: readonly BenchSuite[] = [
     load: () => import('./e2e.ts'),
   },
   {
+    name: 'archive',
+    promises: [
+      { name: 'archive.archiver.events_per_sec', unit: 'events/s' },
+      { name: 'archive.replay.events_per_sec', unit: 'events/s' },
+      { name: 'archive.replay.cosmos_requests', unit: 'requests' },
+      { name: 'archive.replay.blob_requests', unit: 'requests' },
+      { name: 'archive.prune.container_bytes', unit: 'bytes' },
+      { name: 'archive.load_pruned.requests', unit: 'requests' },
+    ],
+    load: () => import('./archive.ts'),
+  },
+  {
     name: 'rss',
     promises: [{ name: 'processor.rss_mb.backlog_1m', unit: 'MB', goal: atMost(300) }],
     load: () => import('./rss.ts'),

@@ -57,12 +57,17 @@ export async function segmentsHolding(blobs: ArchiveBlobs, stream: string): Prom
 }
 
 export function timelineEventOf(event: ArchivedEvent): TimelineEvent {
+  return timelineEventAt(event, new Date(event.t));
+}
+
+/** As `timelineEventOf`, with the event's time already parsed (shared by events written together: never mutated). */
+export function timelineEventAt(event: ArchivedEvent, timestamp: Date): TimelineEvent {
   return {
     index: BigInt(event.i),
     type: event.c,
     data: event.d,
     meta: event.m,
-    timestamp: new Date(event.t),
+    timestamp,
     correlationId: event.correlationId,
     causationId: event.causationId,
   };

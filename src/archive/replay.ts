@@ -1,14 +1,14 @@
 import type { Container } from '@azure/cosmos';
-import type { StreamSpan } from '../core/index.ts';
+import type { StreamSpan, TimelineEvent } from '../core/index.ts';
 import { createChangeFeedProcessor, Lease, type LeaseDocument, listCheckpoints } from '../feed/index.ts';
 import type { RunnableHandler, RunningHandler, RunOptions } from '../reactors/index.ts';
 import { createStreamScheduler, type StreamScheduler } from '../streams/index.ts';
-import { timelineEventOf } from './archive-reader.ts';
+import { timelineEventAt } from './archive-reader.ts';
 import { archiverProcessorName } from './archiver.ts';
 import type { ArchiveBlobs } from './blob-store.ts';
 import { ArchiveNotCaughtUp, TornArchiveBlob } from './errors.ts';
 import { ArchiveLayout } from './layout.ts';
-import { decodeSegment } from './segment.ts';
+import { type ArchivedEvent, decodeSegment } from './segment.ts';
 
 /** How far a replay from the archive has come. */
 export interface ArchiveReplayProgress {
@@ -23,7 +23,17 @@ export const archiveLeaseToken = 'archive';
 /** Consecutive events of one stream within a segment, as spans, in segment order. */
 function spansOf(events: ReturnType<typeof decodeSegment>): StreamSpan[] {
   const spans: StreamSpan[] = [];
-  let current: { stream: string; index: bigint; events: ReturnType<typeof timelineEventOf>[] } | undefined;
+  // Events appended together share their timestamp: one Date per distinct time, as the store's reader does.
+  let lastTime = '';
+  let lastDate = new Date(0);
+  const timelineEventOf = (event: ArchivedEvent) => {
+    if (event.t !== lastTime) {
+      lastTime = event.t;
+      lastDate = new Date(event.t);
+    }
+    return timelineEventAt(event, lastDate);
+  };
+  let current: { stream: string; index: bigint; events: TimelineEvent[] } | undefined;
   for (const event of events) {
     if (
       current !== undefined &&
@@ -55,10 +65,18 @@ export async function replayArchiveInto(
   let segmentsDone = 0;
   const handled: Promise<void>[] = [];
   onProgress?.({ segments: names.length, segmentsDone, events });
-  for (const name of names) {
+  const fetch = async (name: string) => {
     const blob = await blobs.get(name);
     if (blob === undefined) throw new TornArchiveBlob(name, 'it was listed but is gone');
-    const decoded = decodeSegment(name, blob);
+    return decodeSegment(name, blob);
+  };
+  // One segment is read ahead while the scheduler takes the current one, as the feed reader asks for its next page.
+  let next = names[0] === undefined ? undefined : fetch(names[0]);
+  for (let at = 0; at < names.length; at++) {
+    const decoded = await (next as Promise<ReturnType<typeof decodeSegment>>);
+    const following = names[at + 1];
+    next = following === undefined ? undefined : fetch(following);
+    next?.catch(() => undefined);
     handled.push((await scheduler.ingestSpans(archiveLeaseToken, spansOf(decoded))).handled);
     events += decoded.length;
     segmentsDone++;

@@ -89,6 +89,25 @@ export function verifiedBytes(name: string, blob: ArchiveBlob): Uint8Array {
   return blob.bytes;
 }
 
+/**
+ * The shape check of `ArchivedEvent`, by hand: a replay reads millions of lines whose bytes the checksum has already
+ * vouched for, and a zod parse per line took half the replay's time.
+ */
+function isArchivedEvent(value: unknown): value is ArchivedEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const { p, i, t, c, correlationId, causationId } = value as Record<string, unknown>;
+  return (
+    typeof p === 'string' &&
+    p.length > 0 &&
+    Number.isInteger(i) &&
+    (i as number) >= 0 &&
+    typeof t === 'string' &&
+    typeof c === 'string' &&
+    (correlationId === undefined || typeof correlationId === 'string') &&
+    (causationId === undefined || typeof causationId === 'string')
+  );
+}
+
 /** The events of a segment blob, verified against its checksum and parsed line by line. */
 export function decodeSegment(name: string, blob: ArchiveBlob): ArchivedEvent[] {
   const text = new TextDecoder().decode(verifiedBytes(name, blob));
@@ -97,9 +116,9 @@ export function decodeSegment(name: string, blob: ArchiveBlob): ArchivedEvent[] 
   for (const raw of text.split('\n')) {
     line++;
     if (raw.length === 0) continue;
-    const parsed = ArchivedEvent.safeParse(JSON.parse(raw));
-    if (!parsed.success) throw new TornArchiveBlob(name, `line ${line} is not an archived event`);
-    events.push(parsed.data);
+    const parsed: unknown = JSON.parse(raw);
+    if (!isArchivedEvent(parsed)) throw new TornArchiveBlob(name, `line ${line} is not an archived event`);
+    events.push(parsed);
   }
   const expected = Number(blob.metadata.events);
   if (Number.isInteger(expected) && expected !== events.length) {
