@@ -1,12 +1,13 @@
 /**
  * A change-feed processor instance in its own process, for the RSS and scale-out benchmarks. Configured by the
  * TRIBUTARY_BENCH_CHILD environment variable (JSON). Reports `ready` once loaded, starts its processor on a `start`
- * message (so process start-up stays out of the timings), reports progress and memory over IPC every 100 ms, and
+ * message (so process start-up stays out of the timings), reports progress and memory over IPC every 25 ms, and
  * stops on a `stop` message.
  */
 import { readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { CosmosClient } from '@azure/cosmos';
-import { createChangeFeedProcessor } from '../../src/feed/index.ts';
+import { createChangeFeedProcessor, type FeedSink } from '../../src/feed/index.ts';
 import { createStreamScheduler } from '../../src/streams/index.ts';
 
 export interface ProcessorChildConfig {
@@ -19,8 +20,13 @@ export interface ProcessorChildConfig {
   readonly instanceId: string;
   /** page size asked of the change feed */
   readonly maxItemsPerPage: number;
-  /** handlers wait for a `go` message: instances can start and balance their leases before the clock runs */
+  /**
+   * Pages wait at the sink for a `go` message: instances start and balance their leases, reading at most the first
+   * page of each range, before the clock runs; the reading happens inside the clock.
+   */
   readonly gated?: boolean;
+  /** each handler call waits this long (an I/O-like handler); default 0 (no-op) */
+  readonly handlerDelayMs?: number;
 }
 
 export type ProcessorChildMessage =
@@ -61,20 +67,30 @@ async function main(): Promise<void> {
         open = resolve;
       })
     : undefined;
+  const delayMs = config.handlerDelayMs ?? 0;
   const scheduler = createStreamScheduler({
     name: config.name,
     handle: async (span) => {
-      if (gate) await gate;
+      if (delayMs > 0) await delay(delayMs);
       handled += span.events.length;
       return undefined;
     },
   });
+  const sink: FeedSink = gate
+    ? {
+        ...scheduler,
+        ingest: async (page) => {
+          await gate;
+          return scheduler.ingest(page);
+        },
+      }
+    : scheduler;
   const processor = createChangeFeedProcessor({
     name: config.name,
     instanceId: config.instanceId,
     monitored: database.container(config.events),
     leases: database.container(config.leases),
-    sink: scheduler,
+    sink,
     startFrom: 'beginning',
     maxItemsPerPage: config.maxItemsPerPage,
     // quick lease balancing, so that instances share the ranges within a second or two
@@ -90,7 +106,7 @@ async function main(): Promise<void> {
         peakRssMb: peakRssMb(),
         leases: processor.stats().leases.length,
       }),
-    100,
+    25,
   );
   // Orphaned (the benchmark died without stopping us): exit rather than run on.
   process.on('disconnect', () => process.exit(1));

@@ -1,34 +1,80 @@
+import type { StreamSpan, TimelineEvent } from '../../src/core/index.ts';
 import type { FeedPage } from '../../src/feed/sink.ts';
 import { createStreamScheduler } from '../../src/streams/index.ts';
 import { atLeast, measured, median } from '../harness/result.ts';
 import type { BenchContext } from '../harness/suite.ts';
 
 /**
- * `scheduler.events_per_sec`: in-process dispatch with no I/O. Pages of tip documents for 10,000 streams, built in
- * memory, are ingested by the scheduler, which parses them into spans, dedupes, orders and dispatches them to a
- * no-op handler; the clock runs from the first `ingest` until every page's `handled` promise resolved.
+ * In-process dispatch with no I/O: pages built in memory are ingested by the scheduler, which parses them into
+ * spans, dedupes, orders and dispatches them to a no-op handler; the clock runs from the first `ingest` until every
+ * page's `handled` promise resolved.
+ *
+ * - `scheduler.events_per_sec`: tip documents of 10,000 streams, pages of 500 documents, 16 streams at a time.
+ * - The shape of the peer anchor (10,000 streams × 100 events, 1,000-event pages, 100 streams at a time), twice:
+ *   `scheduler.grouped.events_per_sec` (a stream's events in one document of one page) and
+ *   `scheduler.spread.events_per_sec` (one event per document, a stream's events spread over 100 pages).
+ * - `scheduler.documents.ratio`: the grouped events fed as Cosmos documents vs as prepared spans (`ingestSpans`):
+ *   what reading documents (`asBatchDocument`, event checks, decoding) costs on top of dispatch.
  */
 export async function run(context: BenchContext): Promise<void> {
   const streams = 10_000;
   const eventsPerStream = context.quick ? 10 : 30;
-  const pages = buildPages(streams, eventsPerStream, 500);
+  const pages = buildTipPages(streams, eventsPerStream, 500);
   const total = streams * eventsPerStream;
   const rates: number[] = [];
   for (let round = 0; round < context.rounds; round++) {
-    rates.push(await dispatch(pages, total));
+    rates.push(await dispatch(pages, total, 16));
   }
   context.emit(
     measured('scheduler.events_per_sec', median(rates), 'events/s', {
       goal: atLeast(500_000),
-      note: `${total.toLocaleString('en-US')} events on ${streams.toLocaleString('en-US')} streams (tip documents of ${eventsPerStream} events, pages of 500), no-op handler, median of ${context.rounds} rounds`,
+      note: `${total.toLocaleString('en-US')} events on ${streams.toLocaleString('en-US')} streams (tip documents of ${eventsPerStream} events, pages of 500), no-op handler, 16 streams at a time, median of ${context.rounds} rounds`,
+    }),
+  );
+  await peerShapes(context);
+}
+
+async function peerShapes(context: BenchContext): Promise<void> {
+  const streams = context.quick ? 1_000 : 10_000;
+  const eventsPerStream = 100;
+  const total = streams * eventsPerStream;
+  const grouped = groupedPages(streams, eventsPerStream, 1_000);
+  const spread = spreadPages(streams, eventsPerStream, 1_000);
+  const spans = groupedSpans(streams, eventsPerStream);
+  const rounds = context.rounds;
+  const groupedRates: number[] = [];
+  const spreadRates: number[] = [];
+  const spanRates: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    groupedRates.push(await dispatch(grouped, total, 100));
+    spanRates.push(await dispatchSpans(spans, total, 100));
+    spreadRates.push(await dispatch(spread, total, 100));
+  }
+  const shape = `${total.toLocaleString('en-US')} events on ${streams.toLocaleString('en-US')} streams × ${eventsPerStream}, pages of 1,000 events, no-op handler, 100 streams at a time, median of ${rounds} rounds`;
+  context.emit(
+    measured('scheduler.grouped.events_per_sec', median(groupedRates), 'events/s', {
+      note: `${shape}; a stream's events in one document (a page holds 10 streams)`,
+    }),
+  );
+  context.emit(
+    measured('scheduler.spread.events_per_sec', median(spreadRates), 'events/s', {
+      note: `${shape}; one event per document, each stream's events spread over ${eventsPerStream} pages`,
+    }),
+  );
+  context.emit(
+    measured('scheduler.documents.ratio', median(groupedRates) / median(spanRates), 'ratio', {
+      goal: atLeast(0.85),
+      baseline: median(spanRates),
+      note: `the grouped shape fed as Cosmos documents (${Math.round(median(groupedRates)).toLocaleString('en-US')} events/s) vs the same events as prepared spans through ingestSpans (${Math.round(median(spanRates)).toLocaleString('en-US')} events/s), interleaved rounds`,
     }),
   );
 }
 
-async function dispatch(pages: readonly FeedPage[], total: number): Promise<number> {
+async function dispatch(pages: readonly FeedPage[], total: number, maxConcurrentStreams: number): Promise<number> {
   let handled = 0;
   const scheduler = createStreamScheduler({
     name: 'bench',
+    maxConcurrentStreams,
     handle: async (span) => {
       handled += span.events.length;
       return undefined;
@@ -44,16 +90,85 @@ async function dispatch(pages: readonly FeedPage[], total: number): Promise<numb
   return total / seconds;
 }
 
-function buildPages(streams: number, eventsPerStream: number, pageSize: number): FeedPage[] {
-  const timestamp = new Date(0).toISOString();
+async function dispatchSpans(
+  pages: readonly (readonly StreamSpan[])[],
+  total: number,
+  maxConcurrentStreams: number,
+): Promise<number> {
+  let handled = 0;
+  const scheduler = createStreamScheduler({
+    name: 'bench-spans',
+    maxConcurrentStreams,
+    handle: async (span) => {
+      handled += span.events.length;
+      return undefined;
+    },
+  });
+  const started = performance.now();
+  const done: Promise<void>[] = [];
+  for (const spans of pages) done.push((await scheduler.ingestSpans('0', spans)).handled);
+  await Promise.all(done);
+  const seconds = (performance.now() - started) / 1000;
+  scheduler.close();
+  if (handled !== total) throw new Error(`the scheduler handled ${handled} span events, expected ${total}`);
+  return total / seconds;
+}
+
+const timestamp = new Date(0).toISOString();
+const storedEvent = (k: number) => ({ t: timestamp, c: 'Ticked', d: { k } });
+
+function paged(documents: readonly Record<string, unknown>[], perPage: number): FeedPage[] {
+  const pages: FeedPage[] = [];
+  for (let from = 0; from < documents.length; from += perPage) {
+    pages.push({ leaseToken: '0', documents: documents.slice(from, from + perPage), continuation: `c${from}` });
+  }
+  return pages;
+}
+
+function buildTipPages(streams: number, eventsPerStream: number, pageSize: number): FeedPage[] {
   const documents: Record<string, unknown>[] = [];
   for (let s = 0; s < streams; s++) {
-    const events = Array.from({ length: eventsPerStream }, (_, k) => ({ t: timestamp, c: 'Ticked', d: { k } }));
+    const events = Array.from({ length: eventsPerStream }, (_, k) => storedEvent(k));
     documents.push({ id: '-1', p: `Bench-${s}`, i: 0, n: eventsPerStream, e: events, u: [], _lsn: s + 1 });
   }
-  const pages: FeedPage[] = [];
-  for (let from = 0; from < documents.length; from += pageSize) {
-    pages.push({ leaseToken: '0', documents: documents.slice(from, from + pageSize), continuation: `c${from}` });
+  return paged(documents, pageSize);
+}
+
+/** One tip document per stream holding all its events: `eventsPerPage / eventsPerStream` streams a page. */
+function groupedPages(streams: number, eventsPerStream: number, eventsPerPage: number): FeedPage[] {
+  return buildTipPages(streams, eventsPerStream, Math.max(1, Math.floor(eventsPerPage / eventsPerStream)));
+}
+
+/** One batch document per event, written round-robin over the streams, so a stream's events span many pages. */
+function spreadPages(streams: number, eventsPerStream: number, eventsPerPage: number): FeedPage[] {
+  const documents: Record<string, unknown>[] = [];
+  let lsn = 0;
+  for (let k = 0; k < eventsPerStream; k++) {
+    for (let s = 0; s < streams; s++) {
+      documents.push({ id: String(k), p: `Bench-${s}`, i: k, n: k + 1, e: [storedEvent(k)], _lsn: ++lsn });
+    }
+  }
+  return paged(documents, eventsPerPage);
+}
+
+/** The grouped shape as prepared spans, 10 streams a page like its documents. */
+function groupedSpans(streams: number, eventsPerStream: number): StreamSpan[][] {
+  const date = new Date(0);
+  const pages: StreamSpan[][] = [];
+  const perPage = Math.max(1, Math.floor(1_000 / eventsPerStream));
+  for (let from = 0; from < streams; from += perPage) {
+    const page: StreamSpan[] = [];
+    for (let s = from; s < Math.min(streams, from + perPage); s++) {
+      const events: TimelineEvent[] = Array.from({ length: eventsPerStream }, (_, k) => ({
+        index: BigInt(k),
+        type: 'Ticked',
+        data: { k },
+        meta: undefined,
+        timestamp: date,
+      }));
+      page.push({ stream: `Bench-${s}`, index: 0n, events });
+    }
+    pages.push(page);
   }
   return pages;
 }
