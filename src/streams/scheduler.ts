@@ -44,7 +44,11 @@ export interface StreamScheduler extends Required<FeedSink> {
   };
   /** stops timers and metric callbacks; pending pages are never resolved */
   close(): void;
-  /** feeds spans without documents (tests, benchmarks, other sources); same contract as `ingest` */
+  /**
+   * feeds spans without documents (tests, benchmarks, other sources); same contract as `ingest`. A lease never
+   * `open`ed counts as read from the beginning (streams start at 0): open it with `fromBeginning: false` to start
+   * each stream at the first version fed
+   */
   ingestSpans(leaseToken: string, spans: readonly Span[]): Promise<{ readonly handled: Promise<void> }>;
 }
 
