@@ -173,6 +173,36 @@ describe('the pruner', () => {
     expect((await env.accounts.load('closed', { load: { kind: 'RequireLoad' } })).state.balance).toBe(0);
   });
 
+  it('archives and prunes a stream written by Equinox, which then still loads', async () => {
+    const env = await archiveEnvironment(cosmos, azurite());
+    const t = '2026-01-02T03:04:05.678Z';
+    const equinoxEvent = (c: string, d: unknown) => ({ t, c, d, m: null, correlationId: null, causationId: null });
+    const deposits = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, k) => equinoxEvent('Deposited', { amount: from + k }));
+    const p = 'Account-equinox';
+    await env.events.items.create({
+      id: '0',
+      p,
+      i: 0,
+      n: 3,
+      e: [equinoxEvent('Opened', { owner: 'Eq' }), ...deposits(1, 3)],
+    });
+    await env.events.items.create({ id: '3', p, i: 3, n: 6, e: deposits(3, 6) });
+    await env.events.items.create({ id: '-1', p, i: 6, n: 8, e: deposits(6, 8), u: [] });
+    await archiveUpTo(env, { [p]: 7n });
+    const report = await pruneCategory({
+      events: env.events,
+      blobs: env.blobs,
+      category: 'Account',
+      policy: { olderThanMs: 0 },
+    });
+    expect(report.batchesDeleted).toBe(2);
+    expect((await documentsOf(env, p)).map((d) => d.id)).toEqual(['-1']);
+    const loaded = await env.accounts.load('equinox', { load: { kind: 'RequireLoad' } });
+    expect(loaded.state).toEqual({ owner: 'Eq', balance: 28, transactions: 7 });
+    expect(loaded.version).toBe(8n);
+  });
+
   it('never runs ahead of the archive: with the archiver killed mid-batch, no event is in neither place', async () => {
     const env = await archiveEnvironment(cosmos, azurite());
     const ids = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6'];
