@@ -31,6 +31,8 @@ export async function startReadOnlyDashboard(options: {
   readonly port?: number;
   /** default 2 s: every sample costs a few requests per processor and range */
   readonly sampleIntervalMs?: number;
+  /** how often the leases container is asked for processors that started since; default 30 s */
+  readonly discoverIntervalMs?: number;
   readonly log: (line: string) => void;
 }): Promise<ReadOnlyDashboardServer> {
   const { client, databaseId, log } = options;
@@ -41,7 +43,21 @@ export async function startReadOnlyDashboard(options: {
     deadLetters: database.container(ContainerNames.deadLetters),
   };
   const names = await processorsWithLeases(containers.leases);
+  // One list shared with the sampler and the page: processors that start later join it.
   const processors = names.map((name) => watchProcessor(name, containers));
+  const discover = async () => {
+    for (const name of await processorsWithLeases(containers.leases)) {
+      if (!names.includes(name)) {
+        names.push(name);
+        processors.push(watchProcessor(name, containers));
+      }
+    }
+  };
+  const discovery = setInterval(() => {
+    discover().catch((error: unknown) =>
+      log(`looking for new processors failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }, options.discoverIntervalMs ?? 30_000);
   const sampler = startLagSampler(processors, options.sampleIntervalMs ?? 2_000, log);
   await sampler.sample();
   const sources = dashboardSources({
@@ -64,6 +80,7 @@ export async function startReadOnlyDashboard(options: {
     dashboard: sources,
     log,
   }).catch(async (error: unknown) => {
+    clearInterval(discovery);
     await sampler.stop();
     return portInUse(options.port ?? 7072, 'the dashboard', '--port')(error);
   });
@@ -72,6 +89,7 @@ export async function startReadOnlyDashboard(options: {
     processors: names,
     sample: sampler.sample,
     async close() {
+      clearInterval(discovery);
       await sampler.stop();
       await server.close();
     },

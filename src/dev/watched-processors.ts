@@ -32,13 +32,22 @@ export function watchProcessor(
 ): WatchedProcessor {
   const letters = cosmosDeadLetters(containers.deadLetters);
   let leases: LeaseStatus[] = [];
+  let parked: ProblemStream[] = [];
   return {
     name,
     async sample(now) {
-      const [checkpoints, lag] = await Promise.all([
+      const [checkpoints, lag, parkedLetters] = await Promise.all([
         listCheckpoints({ leases: containers.leases, name }),
         estimateLag({ monitored: containers.events, leases: containers.leases, name, maxChangesPerRange: 1_000 }),
+        letters.list(name),
       ]);
+      parked = parkedLetters.map((letter) => ({
+        processor: name,
+        stream: letter.stream,
+        since: letter.parkedAt,
+        error: `${letter.error.name}: ${letter.error.message}`,
+        attempts: letter.attempts,
+      }));
       leases = checkpoints.map((checkpoint) => {
         const rangeLag = lag.find((candidate) => candidate.leaseId === checkpoint.leaseId);
         return {
@@ -63,15 +72,9 @@ export function watchProcessor(
         observedOnly: true,
       };
     },
+    // as of the last sample: the page asks every second, the dead letters are read once per sample
     async problems() {
-      const parked = (await letters.list(name)).map((letter) => ({
-        processor: name,
-        stream: letter.stream,
-        since: letter.parkedAt,
-        error: `${letter.error.name}: ${letter.error.message}`,
-        attempts: letter.attempts,
-      }));
-      return { failing: [], stalled: [], parked };
+      return { failing: [], stalled: [], parked: parked.slice() };
     },
   };
 }

@@ -123,3 +123,49 @@ describe('tributary dashboard: the page read-only for any database, no app', () 
     await expect(fetch(`${stopped.url}/dashboard/api/status`)).rejects.toThrow();
   });
 });
+
+describe('the read-only dashboard finds processors that start after it', () => {
+  it('adds a processor once it keeps leases', async () => {
+    const { startReadOnlyDashboard } = await import('../../../src/dev/dashboard-server.ts');
+    const { createChangeFeedProcessor } = await import('../../../src/feed/index.ts');
+    const { createStreamScheduler } = await import('../../../src/streams/index.ts');
+    const { ContainerNames } = await import('../../../src/store/index.ts');
+    const watching = await startReadOnlyDashboard({
+      client: dev.host.client,
+      databaseId: dev.config.databaseId,
+      endpoint: dev.host.cosmos.endpoint,
+      kind: 'local',
+      port: 0,
+      sampleIntervalMs: 200,
+      discoverIntervalMs: 200,
+      log: () => undefined,
+    });
+    const database = dev.host.client.database(dev.config.databaseId);
+    const scheduler = createStreamScheduler({ name: 'late-reactor', handle: async () => undefined });
+    const late = createChangeFeedProcessor({
+      name: 'late-reactor',
+      monitored: database.container(ContainerNames.events),
+      leases: database.container(ContainerNames.leases),
+      sink: scheduler,
+      instanceId: 'late',
+      startFrom: 'beginning',
+    });
+    try {
+      expect(watching.processors).not.toContain('late-reactor');
+      await late.start();
+      await expect
+        .poll(
+          async () =>
+            ((await (await fetch(`${watching.url}/dashboard/api/status`)).json()) as DashboardStatus).processors.map(
+              (p) => p.name,
+            ),
+          { timeout: 20_000 },
+        )
+        .toContain('late-reactor');
+    } finally {
+      await late.stop();
+      scheduler.close();
+      await watching.close();
+    }
+  });
+});
