@@ -28,11 +28,6 @@ export interface FeedPage {
   continuationLsn: number;
 }
 
-/** A document as change-feed results carry it: the service adds `_lsn` there, and only there. */
-export function feedDocumentJson(document: StoredDocument): string {
-  return `${document.json.slice(0, -1)},"_lsn":${document.lsn}}`;
-}
-
 export function inScope(partition: LogicalPartition, scope: FeedScope): boolean {
   if (scope.partition) return partition === scope.partition;
   const { epk } = partition;

@@ -1,8 +1,9 @@
 import { type ApiRequest, feedBody, header, pageSize, type Reply } from './api.ts';
-import { type FeedStart, feedDocumentJson, inScope, readChangeFeed } from './change-feed.ts';
+import { type FeedStart, inScope, readChangeFeed } from './change-feed.ts';
 import { changeJson, readHistory } from './change-history.ts';
 import type { ContainerState } from './container.ts';
 import { badRequest } from './errors.ts';
+import { feedDocumentJson } from './feed-document.ts';
 import { addressedScope } from './request-scope.ts';
 
 // The change-feed routes: latest version, and all versions and deletes.
