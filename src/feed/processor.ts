@@ -26,7 +26,7 @@ interface Running {
 
 /**
  * A change-feed processor instance. Several instances with the same `name` (in one or many processes) split the
- * monitored container's feed ranges between them through lease documents in `leases`; see DESIGN.md §2.
+ * monitored container's feed ranges between them through lease documents in `leases` (the README's "The change-feed processor").
  */
 export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeedProcessor {
   const parsed = processorOptionsSchema.safeParse(options);
