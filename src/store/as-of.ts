@@ -5,6 +5,7 @@ import { type Fold, fold } from '../decider/index.ts';
 import { commandsUnfoldType } from './commands.ts';
 import { type BatchDocument, type TipDocument, tipId } from './documents.ts';
 import { MissingEvents } from './errors.ts';
+import { type PrunedHistory, withPrunedHistory } from './pruned-history.ts';
 import { asBatchDocument, eventsOf, timelineUnfold } from './span.ts';
 
 /** A point in a stream's history: after its first `version` events, or as it stood at a time. */
@@ -41,6 +42,8 @@ export interface AsOfModel<E extends AnyEvent, S> {
   readonly fold: Fold<E, S>;
   /** events (and tip unfolds) from which the state folds without looking further back; default none */
   readonly isOrigin?: (event: E) => boolean;
+  /** where events pruned from the container are found (the archive); their reads are not Cosmos DB requests */
+  readonly prunedHistory?: PrunedHistory | undefined;
 }
 
 export class VersionBeyondStream extends TributaryError {
@@ -185,7 +188,8 @@ export async function loadStateAsOf<E extends AnyEvent, S>(
   // The first batch read holds version `before - 1`; each older one ends where the newer one began.
   let first = true;
   if (!found && tip.i > 0) {
-    for await (const batch of documentsBefore(container, stream, before, counter)) {
+    const held = documentsBefore(container, stream, before, counter);
+    for await (const batch of withPrunedHistory(held, stream, before, model.prunedHistory)) {
       const complete = first ? batch.n >= expectedNext : batch.n === expectedNext;
       if (!complete) throw new MissingEvents(stream, BigInt(batch.n), BigInt(expectedNext));
       first = false;

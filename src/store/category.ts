@@ -335,7 +335,12 @@ export function createCategory<E extends AnyEvent, S>(
       return { state: loaded.state, version: loaded.version, etag: loaded.etag };
     },
     loadAsOf: (id, asOf) =>
-      loadStateAsOf(container, { codec, fold: model, isOrigin: access.isOrigin }, streamName(id), asOf),
+      loadStateAsOf(
+        container,
+        { codec, fold: model, isOrigin: access.isOrigin, prunedHistory: context.prunedHistory },
+        streamName(id),
+        asOf,
+      ),
     async readEvents(id, range = {}) {
       const stream = streamName(id);
       const events = await readStreamEvents(container, stream, range);

@@ -1,7 +1,14 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VersionBeyondStream } from '../../../src/store/as-of.ts';
-import { AccessStrategy, type CosmosStore, createCosmosStore } from '../../../src/store/index.ts';
+import {
+  AccessStrategy,
+  type BatchDocument,
+  type CosmosStore,
+  createCosmosStore,
+  MissingEvents,
+} from '../../../src/store/index.ts';
+import type { PrunedHistory } from '../../../src/store/pruned-history.ts';
 import { requireLocal } from '../../support/cosmos.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { codec, type Event, freshEvents, ledger, type State, snapshot } from './ledger.ts';
@@ -110,5 +117,34 @@ describe('loading a stream as of a version or a time', () => {
       state: ledger.initial,
       requests: 1,
     });
+  });
+
+  it('reads events the pruner moved out of the container from the pruned history', async () => {
+    const fresh = await freshEvents(cosmos);
+    const options = { client: cosmos.client, databaseId: fresh.databaseId, tip: { maxEvents: 2 } };
+    const writer = createCosmosStore(options).category({ name: 'AsOf', codec, fold: ledger });
+    for (let amount = 1; amount <= 7; amount++) await writer.transact('pruned', deposit(amount));
+    const { resources: batches } = await fresh.container.items
+      .query<BatchDocument>('SELECT * FROM c WHERE c.id != "-1" ORDER BY c.i DESC', { partitionKey: 'AsOf-pruned' })
+      .fetchAll();
+    const oldest = batches.at(-1)!;
+    await fresh.container.item(oldest.id, 'AsOf-pruned').delete();
+    const archive: PrunedHistory = {
+      async *batchesBefore(_stream, before) {
+        if (oldest.i < before) yield oldest;
+      },
+    };
+    const pruned = createCosmosStore(options).category({ name: 'AsOf', codec, fold: ledger });
+    await expect(pruned.loadAsOf('pruned', { version: 1n })).rejects.toBeInstanceOf(MissingEvents);
+    const archived = createCosmosStore({ ...options, prunedHistory: archive }).category({
+      name: 'AsOf',
+      codec,
+      fold: ledger,
+    });
+    for (const version of [1, 5, 7]) {
+      expect((await archived.loadAsOf('pruned', { version: BigInt(version) })).state.balance).toBe(
+        balanceAfter(version),
+      );
+    }
   });
 });
