@@ -49,7 +49,9 @@ describe('finding the app module', () => {
   it('refuses a config file that is not JSON or not of the shape {"app": string}, naming the file', async () => {
     const bad = await mkdtemp(join(tmpdir(), 'tributary-bad-config-'));
     await writeFile(join(bad, 'tributary.config.json'), '{ app: ');
-    await expect(findAppModule(bad, undefined, undefined)).rejects.toThrow(/The config file .*tributary\.config\.json is not valid JSON/);
+    await expect(findAppModule(bad, undefined, undefined)).rejects.toThrow(
+      /The config file .*tributary\.config\.json is not valid JSON/,
+    );
     await writeFile(join(bad, 'tributary.config.json'), '{ "application": "./x.js" }');
     await expect(findAppModule(bad, undefined, undefined)).rejects.toThrow(/is not of the shape \{"app"/);
     await rm(bad, { recursive: true });
