@@ -37,6 +37,10 @@ export const DevHostConfig = z.object({
         .filter((origin) => origin !== ''),
     )
     .pipe(z.array(z.url())),
+  /** `azurite`: start Azurite (blobs under the data directory) and run the archiver into it; `off` by default. */
+  archive: z.enum(['off', 'azurite']).default('off'),
+  /** Port of Azurite's blob service when `archive` is `azurite` (10000, Azurite's default); 0 picks a free port. */
+  archivePort: z.coerce.number().int().min(0).max(65535).default(10000),
   /** How often lag is sampled for the dashboard's chart, in ms. */
   lagSampleIntervalMs: z.coerce.number().int().min(100).default(1000),
 });
@@ -56,5 +60,8 @@ export function devHostConfigFromEnv(env: Readonly<Record<string, string | undef
     kafkaBrokers: read('KAFKA_BROKERS'),
     eventHubsConnectionString: read('EVENTHUBS_CONNECTION_STRING'),
     corsOrigins: read('TRIBUTARY_CORS_ORIGINS'),
+    // checked by DevHostConfig.parse like every other value here
+    archive: read('TRIBUTARY_ARCHIVE') as DevHostConfigInput['archive'],
+    archivePort: read('AZURITE_BLOB_PORT'),
   };
 }

@@ -13,6 +13,7 @@ import { appRequestHandler } from './app-http.ts';
 import { checkHostedApp } from './app-module.ts';
 import type { DevHostConfig } from './config.ts';
 import { dashboardSources } from './dashboard-sources.ts';
+import { startDevArchive } from './dev-archive.ts';
 import { portInUse } from './errors.ts';
 import type { HostedApp, HostedAppFactory } from './hosted-app.ts';
 import { type HostedProcessor, startHostedProcessor } from './hosted-processors.ts';
@@ -144,6 +145,12 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
           },
         ),
       );
+    }
+
+    if (config.archive === 'azurite') {
+      const archive = await startDevArchive({ dataDir, port: config.archivePort, ...containers, log });
+      closers.push(() => archive.close());
+      log(`Archive: the archiver writes to Azurite at ${archive.url}`);
     }
 
     const sampler = startLagSampler(processors, config.lagSampleIntervalMs, log);

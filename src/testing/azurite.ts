@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ContainerClient } from '@azure/storage-blob';
 import { TributaryError } from '../core/errors.ts';
 
@@ -9,11 +11,7 @@ const devKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K
 export class AzuriteUnavailable extends TributaryError {
   readonly code = 'AzuriteUnavailable';
   constructor(reason: string, options?: { cause?: unknown }) {
-    super(
-      `Azurite could not start: ${reason}. Install it as a development dependency (npm install --save-dev azurite) ` +
-        'together with @azure/storage-blob; it is only needed by tests and the local dev host.',
-      options,
-    );
+    super(`Azurite could not start: ${reason}.`, options);
   }
 }
 
@@ -43,12 +41,20 @@ const defaultExport = <T>(module: { default?: unknown }): T => {
   return (inner?.default ?? inner) as T;
 };
 
+export interface AzuriteOptions {
+  /** keep the blobs in this directory (`--location`) instead of in memory, so they outlive the process */
+  readonly location?: string;
+  /** the blob service's port on 127.0.0.1 (default 0: a free port; Azurite's usual is 10000) */
+  readonly port?: number;
+}
+
 /**
- * Starts Azurite's blob service in this process on 127.0.0.1 and a free port, in memory (`--inMemoryPersistence`,
- * `--loose`, `--skipApiVersionCheck`). Azurite and `@azure/storage-blob` are imported only here, on first use.
+ * Starts Azurite's blob service in this process on 127.0.0.1 and a free port, in memory (`--inMemoryPersistence`)
+ * unless `location` is given, with `--loose` and `--skipApiVersionCheck`. Azurite and `@azure/storage-blob` are imported only here, on first use.
  * Throws `AzuriteUnavailable` when either is missing or the server does not start.
  */
-export async function startTestAzurite(): Promise<TestAzurite> {
+export async function startTestAzurite(options: AzuriteOptions = {}): Promise<TestAzurite> {
+  const { location, port = 0 } = options;
   let server: BlobServerInstance;
   let storage: typeof import('@azure/storage-blob');
   try {
@@ -65,11 +71,13 @@ export async function startTestAzurite(): Promise<TestAzurite> {
     // in-memory persistence.
     const configuration = new BlobConfiguration(
       '127.0.0.1',
-      0,
+      port,
       undefined,
-      undefined,
-      undefined,
-      undefined,
+      location === undefined ? undefined : join(location, '__azurite_db_blob__.json'),
+      location === undefined ? undefined : join(location, '__azurite_db_blob_extent__.json'),
+      location === undefined
+        ? undefined
+        : [{ locationId: 'Default', locationPath: join(location, 'blobstorage'), maxConcurrency: 10 }],
       false,
       undefined,
       false,
@@ -81,16 +89,22 @@ export async function startTestAzurite(): Promise<TestAzurite> {
       '',
       undefined,
       false,
-      true,
+      location === undefined,
     );
     server = new BlobServer(configuration);
   } catch (error) {
-    throw new AzuriteUnavailable(`the azurite or @azure/storage-blob package could not be loaded`, { cause: error });
+    throw new AzuriteUnavailable(
+      'the azurite or @azure/storage-blob package could not be loaded. Install both as development dependencies ' +
+        '(npm install --save-dev azurite @azure/storage-blob); they are only needed by tests and the local dev host',
+      { cause: error },
+    );
   }
   try {
+    if (location !== undefined) await mkdir(location, { recursive: true });
     await server.start();
   } catch (error) {
-    throw new AzuriteUnavailable(`its blob service did not start (${String(error)})`, { cause: error });
+    const where = port === 0 ? 'a free port' : `port ${port} (in use?)`;
+    throw new AzuriteUnavailable(`its blob service did not start on ${where}: ${String(error)}`, { cause: error });
   }
   const blobEndpoint = `${server.getHttpServerAddress()}/${devAccount}`;
   const connectionString = `DefaultEndpointsProtocol=http;AccountName=${devAccount};AccountKey=${devKey};BlobEndpoint=${blobEndpoint};`;
@@ -105,7 +119,7 @@ export async function startTestAzurite(): Promise<TestAzurite> {
     },
     async close() {
       await server.close();
-      await server.clean().catch(() => undefined);
+      if (location === undefined) await server.clean().catch(() => undefined);
     },
   };
 }
