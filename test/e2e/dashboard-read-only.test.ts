@@ -67,6 +67,10 @@ describe.skipIf(!haveChromium)('the read-only dashboard (tributary dashboard) in
     await expect.poll(() => page.locator('#lag-chart polyline').count(), patience).toBe(4);
     expect(await page.getByTestId('rate-chart').textContent()).toContain('Known only to the processes');
     await page.screenshot({ path: join(screenshots, 'read-only.png'), fullPage: true });
+
+    await problems.getByRole('button', { name: 'Dead letter' }).click();
+    await expect.poll(() => page.getByTestId('query-results').textContent(), patience).toContain('test poison');
+    expect(await page.getByTestId('letter-replay-Account-poison').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });

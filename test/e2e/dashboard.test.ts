@@ -154,6 +154,10 @@ describe.skipIf(!haveChromium)('the dashboard in a browser', () => {
     await expect.poll(() => view.textContent(), patience).toContain('TransferSettled');
     expect(await view.textContent()).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC/);
     expect(await view.textContent()).toContain('"type": "Snapshotted"');
+    // the transfer's events carry the correlation id the transfer process stamped on them
+    expect(await view.locator('#stream-events tr', { hasText: 'TransferDebited' }).textContent()).toContain(
+      '"correlationId"',
+    );
     await expect.poll(() => text('travel-version'), patience).toBe('version 4 of 4');
 
     await view.locator('#stream-events a', { hasText: /^1$/ }).click();
@@ -187,6 +191,8 @@ describe.skipIf(!haveChromium)('the dashboard in a browser', () => {
     await expect.poll(() => text('query-results'), patience).toContain('test poison');
     expect(await text('query-results')).toContain('Account-poison');
     expect(await text('query-summary')).toMatch(/^1 item\(s\) · \d+ request\(s\)/);
+
+    expect(await page.getByTestId('letter-replay-Account-poison').isVisible()).toBe(true);
 
     await page.goto(`${dev.host.dashboardUrl}#overview`);
     await page.getByTestId('replay-Account-poison').waitFor(patience);

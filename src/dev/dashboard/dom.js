@@ -1,5 +1,7 @@
 // Small DOM and formatting helpers shared by the dashboard's views.
 export const api = '/dashboard/api';
+/** what the last status said about this page: read-only pages offer no actions */
+export const session = { readOnly: false };
 export const $ = (id) => document.getElementById(id);
 
 export function el(tag, props = {}, ...children) {

@@ -1,6 +1,6 @@
 // The overview: where things are, health, charts, processors and leases, streams in trouble, recent summaries.
 import { colorsFor, drawChart } from './chart.js';
-import { $, age, compactJson, el, fillRows, fullTime, getJson, number, postJson } from './dom.js';
+import { $, age, compactJson, el, fillRows, fullTime, getJson, number, postJson, session } from './dom.js';
 
 const hiddenLag = new Set();
 const hiddenRate = new Set();
@@ -190,6 +190,7 @@ function renderSummaries(status) {
 /** Fetches the status and redraws the overview; resolves to the status, or throws when the host is unreachable. */
 export async function refreshOverview(actions) {
   const status = await getJson('/status');
+  session.readOnly = status.readOnly === true;
   renderWhere(status);
   renderCards(status);
   renderCharts(status);

@@ -1,7 +1,31 @@
 // The query box: read-only SQL over one container, a page at a time, with the requests each page took.
-import { $, el, postJson, prettyJson } from './dom.js';
+import { $, el, postJson, prettyJson, session } from './dom.js';
 
 let last = { container: 'events', sql: '', continuation: undefined };
+
+async function replay(processor, stream, button) {
+  button.disabled = true;
+  try {
+    const result = await postJson('/parked/replay', { processor, stream });
+    button.replaceWith(el('span', { class: 'note', 'data-testid': 'letter-replayed' }, result.message));
+  } catch (error) {
+    button.replaceWith(el('span', { class: 'error' }, `Replay of ${stream} failed: ${error.message}`));
+  }
+}
+
+/** An item as JSON; a dead letter also gets Replay (unless the page is read-only). */
+function itemView(container, item) {
+  const json = el('pre', { class: 'item' }, prettyJson(item));
+  const letter = container === 'dead-letters' && item.error && typeof item.processor === 'string';
+  if (!letter || session.readOnly) return json;
+  const button = el(
+    'button',
+    { type: 'button', 'data-testid': `letter-replay-${item.stream}` },
+    `Replay ${item.stream} through ${item.processor}`,
+  );
+  button.addEventListener('click', () => replay(item.processor, item.stream, button));
+  return el('div', { class: 'letter' }, json, el('div', { class: 'row' }, button));
+}
 
 async function run(continuation) {
   const container = $('query-container').value;
@@ -15,7 +39,7 @@ async function run(continuation) {
       (page.requestCharge ? ` · ${page.requestCharge} RU` : '') +
       (page.continuation ? ' · more pages' : '');
     $('query-next').disabled = !page.continuation;
-    out.replaceChildren(...page.items.map((item) => el('pre', { class: 'item' }, prettyJson(item))));
+    out.replaceChildren(...page.items.map((item) => itemView(container, item)));
     if (page.items.length === 0) out.replaceChildren(el('p', { class: 'note' }, 'No items.'));
   } catch (error) {
     $('query-summary').textContent = '';
