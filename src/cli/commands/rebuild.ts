@@ -26,7 +26,7 @@ export const rebuildCommand: Command = {
       type: 'string',
       valueName: '<beginning|archive>',
       description:
-        'Where to read history from (default: beginning of the change feed). "archive" reads the archive first\n' +
+        'Where to read history from (default: beginning of the change feed). "archive" reads the archive first ' +
         "(TRIBUTARY_ARCHIVE_URL, TRIBUTARY_ARCHIVE_CONTAINER) and switches to the feed at the archiver's checkpoint.",
     },
     archiver: {
