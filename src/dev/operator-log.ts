@@ -43,7 +43,7 @@ function troubleOf(observation: ProcessorObservation): Map<string, { state: stri
 /**
  * What changed between two observations: streams that began failing, stalled or were parked (the worst state
  * counts), streams that recovered, and leases that changed owner. A processor seen for the first time reports its
- * troubles and its leases as taken.
+ * troubles; its leases are the baseline.
  */
 export function operatorEvents(
   previous: readonly ProcessorObservation[],
@@ -66,8 +66,10 @@ export function operatorEvents(
     for (const [stream, trouble] of was) {
       if (!is.has(stream)) events.push({ event: 'recovered', processor: now.processor, stream, was: trouble.state });
     }
+    // The first look at a processor is the baseline of its leases: they were taken, not changed.
+    if (before === undefined) continue;
     for (const [range, owner] of Object.entries(now.owners)) {
-      const from = before?.owners[range] ?? null;
+      const from = before.owners[range] ?? null;
       if (from !== owner) events.push({ event: 'lease', processor: now.processor, range, from, to: owner });
     }
   }

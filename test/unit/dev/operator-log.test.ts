@@ -12,6 +12,13 @@ const problem = (stream: string, error?: string) => ({ processor: 'p', stream, s
 const at = new Date('2026-01-31T12:00:00Z');
 
 describe('the operator log', () => {
+  it('reports the troubles of a processor seen for the first time', () => {
+    const parked = { ...quiet('p'), parked: [problem('Account-9', 'Error: boom')] };
+    expect(operatorEvents([], [parked])).toEqual([
+      { event: 'parked', processor: 'p', stream: 'Account-9', error: 'Error: boom' },
+    ]);
+  });
+
   it('reports a stream that starts failing, then is parked, then recovers, once each', () => {
     const start = quiet('p');
     const failing = { ...start, failing: [problem('Account-1', 'Error: boom')] };
@@ -28,9 +35,10 @@ describe('the operator log', () => {
     ]);
   });
 
-  it('reports a lease that changes owner, and the leases of a processor seen for the first time', () => {
-    expect(operatorEvents([], [quiet('p')])).toEqual([
-      { event: 'lease', processor: 'p', range: '00-FF', from: null, to: 'a' },
+  it('reports a lease that changes owner or is given up, taking the first look as the baseline', () => {
+    expect(operatorEvents([], [quiet('p')])).toEqual([]);
+    expect(operatorEvents([quiet('p')], [quiet('p', { '00-FF': null })])).toEqual([
+      { event: 'lease', processor: 'p', range: '00-FF', from: 'a', to: null },
     ]);
     expect(operatorEvents([quiet('p')], [quiet('p', { '00-FF': 'b' })])).toEqual([
       { event: 'lease', processor: 'p', range: '00-FF', from: 'a', to: 'b' },
