@@ -5,6 +5,16 @@ export {
   compatibilityBreaks,
   ruleDescriptions,
 } from './compatibility.ts';
+export { SummaryMessageUnreadable } from './consumer-errors.ts';
+export type { ConsumerMessage } from './consumer-message.ts';
+export {
+  type ConsumerScheduler,
+  type ConsumerSchedulerOptions,
+  type ConsumerSchedulingOptions,
+  type ConsumerStats,
+  createConsumerScheduler,
+  type PartitionLag,
+} from './consumer-scheduler.ts';
 export { defineSummaryContract, type SummaryContract } from './contract.ts';
 export {
   type ContractCheck,
@@ -75,6 +85,8 @@ export {
   type LastSeenVersions,
   type ReceivedSummary,
   type ReceiveOutcome,
+  type SummaryHandler,
+  type SummaryHandlerOutcome,
   type SummaryReceiver,
   type UnreadableMessage,
   type UnreadableReason,

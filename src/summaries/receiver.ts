@@ -32,10 +32,20 @@ export function createInMemoryLastSeenVersions(): LastSeenVersions & { readonly 
 }
 
 /**
- * What became of a message: handed over, skipped as not newer than the last version handled for its stream, or
- * given to `onUnreadable`.
+ * What became of a message: handed over, skipped as not newer than the last version handled for its stream, given to
+ * `onUnreadable`, or answered `notYet` by the handler (its version is not recorded: it will be offered again).
  */
-export type ReceiveOutcome = 'handled' | 'stale' | 'unreadable';
+export type ReceiveOutcome = 'handled' | 'stale' | 'unreadable' | 'notYet';
+
+/**
+ * What a summary handler answers: nothing when the summary was handled, or `notYet` when something it needs (another
+ * stream's summary) has not arrived; the consumer then offers it again later, after a delay and within a bound.
+ */
+export type SummaryHandlerOutcome = undefined | { readonly kind: 'notYet'; readonly reason: string };
+
+/** Handles one summary; called in version order per stream, never twice at once for the same stream. */
+// biome-ignore lint/suspicious/noConfusingVoidType: handlers written as `(s) => Promise<void>` before `notYet` existed stay assignable
+export type SummaryHandler<T> = (summary: ReceivedSummary<T>) => Promise<SummaryHandlerOutcome | undefined | void>;
 
 /**
  * Why a message could not be read: no Tributary envelope in its headers, a summary of another contract, a newer
@@ -59,7 +69,7 @@ export interface UnreadableMessage {
 export interface SummaryReceiverOptions<T> {
   /** when given, only this contract's summaries are handled, and bodies are validated against its schema */
   readonly contract?: SummaryContract<T>;
-  readonly handle: (summary: ReceivedSummary<T>) => Promise<void>;
+  readonly handle: SummaryHandler<T>;
   /**
    * Given every message that can't be read, which is then counted and passed over; nothing is dropped unseen. Keep
    * it somewhere (a dead-letter table, a log the team watches); throw to have the message delivered again instead.
@@ -87,7 +97,7 @@ export interface SummaryReceiver {
  */
 export function createSummaryReceiver<T>(options: SummaryReceiverOptions<T>): SummaryReceiver {
   const lastSeen = options.lastSeen ?? createInMemoryLastSeenVersions();
-  const counts: Record<ReceiveOutcome, number> = { handled: 0, stale: 0, unreadable: 0 };
+  const counts: Record<ReceiveOutcome, number> = { handled: 0, stale: 0, unreadable: 0, notYet: 0 };
   const count = (outcome: ReceiveOutcome): ReceiveOutcome => {
     counts[outcome] += 1;
     return outcome;
@@ -137,7 +147,8 @@ export function createSummaryReceiver<T>(options: SummaryReceiverOptions<T>): Su
         }
         body = parsed.data;
       }
-      await options.handle({ envelope, body: body as T, source });
+      const outcome = await options.handle({ envelope, body: body as T, source });
+      if (outcome?.kind === 'notYet') return count('notYet');
       await lastSeen.set(streamKey, envelope.version);
       return count('handled');
     },

@@ -160,6 +160,6 @@ describe.skipIf(skipKafka)('summaries on a Kafka topic, read by clients that are
     expect(unreadable.map((m) => m.reason)).toEqual(['not-a-summary', 'invalid-shape']);
     expect(unreadable[1]?.problem).toContain('Account-1:1:statement-line@1 does not match statement-line');
     expect(handled.map((s) => s.envelope.idempotencyKey)).toEqual(['Account-2:2:statement-line@1']);
-    expect(consumer.stats()).toEqual({ handled: 1, stale: 0, unreadable: 2 });
+    expect(consumer.stats().summaries).toEqual({ handled: 1, stale: 0, unreadable: 2, notYet: 0 });
   });
 });

@@ -97,8 +97,11 @@ describe.skipIf(skipKafka)('publishing summaries to Kafka', () => {
     });
     await consumer.start();
     try {
-      await until(() => consumer.stats().handled + consumer.stats().stale === 31, 'all 31 summaries');
-      expect(consumer.stats()).toMatchObject({ handled: 30, stale: 1, unreadable: 0 });
+      await until(
+        () => consumer.stats().summaries.handled + consumer.stats().summaries.stale === 31,
+        'all 31 summaries',
+      );
+      expect(consumer.stats().summaries).toMatchObject({ handled: 30, stale: 1, unreadable: 0 });
       for (const stream of streams) {
         const versions = received.filter((s) => s.envelope.stream === stream).map((s) => Number(s.envelope.version));
         expect(versions).toEqual([1, 2, 3, 4, 5, 6]);

@@ -108,7 +108,7 @@ describe('the Event Hubs summary consumer', () => {
     ]);
     expect(handled).toEqual([30]);
     expect(checkpoints).toEqual([202]);
-    expect(consumer.stats()).toEqual({ handled: 1, stale: 0, unreadable: 2 });
+    expect(consumer.stats()).toEqual({ handled: 1, stale: 0, unreadable: 2, notYet: 0 });
     await consumer.stop();
   });
 });

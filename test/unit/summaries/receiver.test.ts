@@ -117,7 +117,7 @@ describe('the downstream summary receiver', () => {
     expect(unreadable[2]?.problem).toContain('Account-1:1:AccountBalance@1 does not match AccountBalance: balance');
     expect(unreadable[4]?.problem).toContain('built for v1');
     expect(unreadable[3]).toMatchObject({ value: 'not json', source, envelope: { stream: 'Account-1' } });
-    expect(receiver.stats()).toEqual({ handled: 0, stale: 0, unreadable: 5 });
+    expect(receiver.stats()).toEqual({ handled: 0, stale: 0, unreadable: 5, notYet: 0 });
   });
 
   it('reads a newer version of its contract with its own schema when that version is compatible', async () => {

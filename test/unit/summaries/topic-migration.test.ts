@@ -125,6 +125,6 @@ describe('moving a contract to a new topic', () => {
       await readNew.receive({ headers: message.headers, value: message.value, source });
     }
     expect(handled).toEqual(['v1@1', 'v1@2', 'v1@3', 'v2@4', 'v2@5']);
-    expect(readNew.stats()).toEqual({ handled: 2, stale: 3, unreadable: 0 });
+    expect(readNew.stats()).toEqual({ handled: 2, stale: 3, unreadable: 0, notYet: 0 });
   });
 });

@@ -1,0 +1,254 @@
+import type { Container } from '@azure/cosmos';
+import type { MeterProvider } from '@opentelemetry/api';
+import type { StreamSpan, TimelineEvent } from '../core/index.ts';
+import type {
+  DeadLetterStore,
+  HandlerOutcome,
+  SchedulerStats,
+  StreamScheduler,
+  StreamSchedulerOptions,
+} from '../streams/index.ts';
+import { createStreamScheduler } from '../streams/index.ts';
+import { SummaryMessageUnreadable } from './consumer-errors.ts';
+import { type ConsumerMessage, eventToReceived, messageToEvent } from './consumer-message.ts';
+import { createConsumerLagMetrics } from './consumer-metrics.ts';
+import type { SummaryContract } from './contract.ts';
+import { OffsetTracker } from './offset-tracker.ts';
+import {
+  createSummaryReceiver,
+  type LastSeenVersions,
+  type ReceiveOutcome,
+  type SummaryHandler,
+  type UnreadableMessage,
+} from './receiver.ts';
+
+/** How a consumer helper schedules its summaries; every field but the contract's and handlers' has a default. */
+export interface ConsumerSchedulingOptions {
+  /** names the consumer in stats, metrics and dead letters; defaults to the group (Kafka) or `<hub>/<group>` */
+  readonly name?: string;
+  /** streams handled at the same time across the consumer's partitions (each stream stays sequential). Default 16 */
+  readonly maxConcurrentStreams?: number;
+  /** backoff of a failing stream: see the stream scheduler's `retry` */
+  readonly retry?: StreamSchedulerOptions['retry'];
+  /** delay and bounds of a stream whose handler answered `notYet`: see the stream scheduler's `notYet` */
+  readonly notYet?: StreamSchedulerOptions['notYet'];
+  /**
+   * Parks a stream that keeps failing, or whose message can't be read, with the error and its messages, so that the
+   * rest of its partition flows and the offset moves past it; list and replay with `parked`. Without it a failing
+   * stream holds its partition's offset (retried with backoff) and an unreadable message is only given to
+   * `onUnreadable`.
+   */
+  readonly parking?: { readonly deadLetters: Container | DeadLetterStore; readonly afterAttempts?: number };
+  readonly meterProvider?: MeterProvider;
+}
+
+export interface ConsumerSchedulerOptions<T> extends ConsumerSchedulingOptions {
+  readonly name: string;
+  readonly contract: SummaryContract<T>;
+  readonly handle: SummaryHandler<T>;
+  readonly lastSeen?: LastSeenVersions;
+  readonly onUnreadable: (message: UnreadableMessage) => void | Promise<void>;
+}
+
+/** Where a partition stands: the newest offset written to it, the offset committed, and the difference. */
+export interface PartitionLag {
+  readonly topic: string;
+  readonly partition: string;
+  /** the next offset the broker will write (Kafka's high watermark); undefined until a fetch reported it */
+  readonly newest: bigint | undefined;
+  /** the offset last committed (the next message a restarted consumer reads) */
+  readonly committed: bigint | undefined;
+  /** messages read but not handled or parked yet */
+  readonly inFlight: number;
+  /** `newest - committed`: what a restart would read again or still has to read */
+  readonly lag: number;
+}
+
+export interface ConsumerStats {
+  /** what became of each summary message */
+  readonly summaries: Readonly<Record<ReceiveOutcome, number>>;
+  readonly scheduler: SchedulerStats;
+  readonly partitions: readonly PartitionLag[];
+}
+
+/** The protocol-independent engine of the consumer helpers: messages of partitions in, committable offsets out. */
+export interface ConsumerScheduler {
+  /**
+   * Feeds messages of one partition, read in offset order. Resolves once accepted (back-pressure) with `handled`,
+   * which resolves once every message of the call was handled, passed over or parked.
+   */
+  ingest(
+    topic: string,
+    partition: string,
+    messages: readonly ConsumerMessage[],
+  ): Promise<{ readonly handled: Promise<void> }>;
+  /** the offset the partition may commit: never past a message whose work is unfinished */
+  committable(topic: string, partition: string): bigint | undefined;
+  /** the broker's newest offset of the partition (for lag) */
+  noteNewest(topic: string, partition: string, newest: bigint): void;
+  /** an offset was committed (for lag) */
+  noteCommitted(topic: string, partition: string, committed: bigint): void;
+  /** the partition went to another consumer: its work not started is dropped and its offsets no longer tracked */
+  revoke(topic: string, partition: string): void;
+  /** the partitions currently read */
+  partitions(): { topic: string; partition: string }[];
+  stats(): ConsumerStats;
+  readonly parked: StreamScheduler['parked'];
+  awaitCompletion(): Promise<void>;
+  /** stops retries; resolves once no handler runs */
+  quiesce(): Promise<void>;
+  close(): void;
+}
+
+interface PartitionState {
+  readonly topic: string;
+  readonly partition: string;
+  readonly offsets: OffsetTracker;
+  newest: bigint | undefined;
+  committed: bigint | undefined;
+}
+
+/**
+ * Runs a consumer's messages through the stream scheduler keyed by the message key (the stream): ordered per stream,
+ * parallel across streams, with the scheduler's retries, `notYet`, parking and stats. A stream's messages get
+ * consecutive positions as they are read (summary versions have holes, which the scheduler would wait on); the
+ * summary version still filters re-deliveries through `lastSeen`.
+ */
+export function createConsumerScheduler<T>(options: ConsumerSchedulerOptions<T>): ConsumerScheduler {
+  const parking = options.parking !== undefined;
+  const notYetReasons = new Map<string, string>();
+  const receiver = createSummaryReceiver<T>({
+    contract: options.contract,
+    lastSeen: options.lastSeen,
+    handle: async (summary) => {
+      const outcome = await options.handle(summary);
+      if (outcome?.kind === 'notYet') notYetReasons.set(sourceKey(summary.source), outcome.reason);
+      return outcome;
+    },
+    onUnreadable: async (message) => {
+      await options.onUnreadable(message);
+      if (parking) throw new SummaryMessageUnreadable(message.reason, message.problem);
+    },
+  });
+  const partitions = new Map<string, PartitionState>();
+  // Never reset: a stream the scheduler still remembers must see its positions continue, whichever partition
+  // generation feeds it next (one entry per key seen).
+  const nextIndex = new Map<string, bigint>();
+
+  const scheduler = createStreamScheduler({
+    name: options.name,
+    handle: handleSpan,
+    maxConcurrentStreams: options.maxConcurrentStreams ?? 16,
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.notYet === undefined ? {} : { notYet: options.notYet }),
+    ...(options.parking === undefined ? {} : { parking: options.parking }),
+    ...(options.meterProvider === undefined ? {} : { meterProvider: options.meterProvider }),
+    carriedPositions: 0,
+  });
+  const metrics = createConsumerLagMetrics(options.meterProvider, options.name, () => lags());
+
+  async function handleSpan(span: StreamSpan): Promise<HandlerOutcome> {
+    let index = span.index;
+    for (const event of span.events) {
+      const message = eventToReceived(event);
+      const partial = index > span.index ? ({ kind: 'handled', nextIndex: index } as const) : undefined;
+      let outcome: ReceiveOutcome;
+      try {
+        outcome = await receiver.receive(message);
+      } catch (error) {
+        if (partial) return partial;
+        throw error;
+      }
+      if (outcome === 'notYet') {
+        const key = sourceKey(message.source);
+        const reason = notYetReasons.get(key) ?? 'not yet';
+        notYetReasons.delete(key);
+        return partial ?? { kind: 'notYet', reason };
+      }
+      partitions
+        .get(leaseOf(message.record.topic, message.record.partition))
+        ?.offsets.settle(BigInt(message.record.offset));
+      index++;
+    }
+    return undefined;
+  }
+
+  function partitionOf(topic: string, partition: string): PartitionState {
+    const lease = leaseOf(topic, partition);
+    let state = partitions.get(lease);
+    if (state === undefined) {
+      state = { topic, partition, offsets: new OffsetTracker(), newest: undefined, committed: undefined };
+      partitions.set(lease, state);
+      scheduler.open(lease, { fromBeginning: false, handled: {} });
+    }
+    return state;
+  }
+
+  function lags(): PartitionLag[] {
+    return [...partitions.values()].map(({ topic, partition, offsets, newest, committed }) => {
+      const base = committed ?? offsets.committable();
+      const lag = newest === undefined || base === undefined ? 0 : Math.max(0, Number(newest - base));
+      return { topic, partition, newest, committed, inFlight: offsets.pending, lag };
+    });
+  }
+
+  return {
+    async ingest(topic, partition, messages) {
+      const state = partitionOf(topic, partition);
+      const byStream = new Map<string, TimelineEvent[]>();
+      const firstIndex = new Map<string, bigint>();
+      for (const message of messages) {
+        const stream = message.key ?? `(no key) ${topic}/${partition}`;
+        const index = nextIndex.get(stream) ?? 0n;
+        nextIndex.set(stream, index + 1n);
+        let events = byStream.get(stream);
+        if (events === undefined) {
+          events = [];
+          byStream.set(stream, events);
+          firstIndex.set(stream, index);
+        }
+        events.push(messageToEvent(topic, partition, message, index));
+        state.offsets.track(message.offset);
+      }
+      const spans: StreamSpan[] = [];
+      for (const [stream, events] of byStream) spans.push({ stream, index: firstIndex.get(stream)!, events });
+      const { handled } = await scheduler.ingestSpans(leaseOf(topic, partition), spans);
+      // Parked messages (and ones passed over) are settled here: the scheduler reports them only per call.
+      return {
+        handled: handled.then(() => {
+          for (const message of messages) state.offsets.settle(message.offset);
+        }),
+      };
+    },
+    committable: (topic, partition) => partitions.get(leaseOf(topic, partition))?.offsets.committable(),
+    noteNewest(topic, partition, newest) {
+      partitionOf(topic, partition).newest = newest;
+    },
+    noteCommitted(topic, partition, committed) {
+      const state = partitions.get(leaseOf(topic, partition));
+      if (state) state.committed = committed;
+    },
+    revoke(topic, partition) {
+      const lease = leaseOf(topic, partition);
+      if (!partitions.delete(lease)) return;
+      scheduler.revoke(lease);
+    },
+    partitions: () => [...partitions.values()].map(({ topic, partition }) => ({ topic, partition })),
+    stats: () => ({ summaries: receiver.stats(), scheduler: scheduler.stats(), partitions: lags() }),
+    parked: scheduler.parked,
+    awaitCompletion: () => scheduler.awaitCompletion(),
+    quiesce: () => scheduler.quiesce(),
+    close() {
+      metrics.close();
+      scheduler.close();
+    },
+  };
+}
+
+function leaseOf(topic: string, partition: string): string {
+  return `${topic}/${partition}`;
+}
+
+function sourceKey(source: { topic: string; partition: string; position: string }): string {
+  return `${source.topic}/${source.partition}@${source.position}`;
+}

@@ -1,0 +1,43 @@
+/**
+ * The low-water mark of one partition: offsets are tracked in the order they were read and settled in any order
+ * (handled, passed over or parked); the offset to commit is the first one not yet settled, so a commit never passes
+ * a message whose work is unfinished. Offsets are Kafka offsets or Event Hubs sequence numbers.
+ */
+export class OffsetTracker {
+  private readonly order: bigint[] = [];
+  private readonly unsettled = new Set<bigint>();
+  private head = 0;
+  private last: bigint | undefined;
+
+  /** Records a message read; offsets must grow (a repeated or older offset is ignored: it is already tracked). */
+  track(offset: bigint): void {
+    if (this.last !== undefined && offset <= this.last) return;
+    this.last = offset;
+    this.order.push(offset);
+    this.unsettled.add(offset);
+  }
+
+  /** The message at `offset` needs no more work; an offset not tracked (or settled before) changes nothing. */
+  settle(offset: bigint): void {
+    if (!this.unsettled.delete(offset)) return;
+    while (this.head < this.order.length && !this.unsettled.has(this.order[this.head]!)) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  /**
+   * The offset to commit (Kafka's convention: the next message to read): the oldest unsettled offset, or one past
+   * the newest tracked when all are settled; `undefined` before anything was tracked.
+   */
+  committable(): bigint | undefined {
+    if (this.last === undefined) return undefined;
+    return this.head < this.order.length ? this.order[this.head]! : this.last + 1n;
+  }
+
+  /** how many tracked messages still have work */
+  get pending(): number {
+    return this.unsettled.size;
+  }
+}
