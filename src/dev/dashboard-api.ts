@@ -12,6 +12,7 @@ const queryRequest = z.object({
 });
 const pageNumber = /^\d{1,6}$/;
 const versionNumber = /^\d{1,15}$/;
+const utcTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?Z$/;
 /** statuses of the errors this API raises on purpose; other typed errors are the caller's (400) */
 const statusOf: Readonly<Record<string, number>> = { ReadOnlyDashboard: 403, NoFold: 404, InternalError: 500 };
 
@@ -25,7 +26,8 @@ function parseJson(text: string): unknown {
 
 /**
  * The dashboard's JSON API under `/dashboard/api/`: `GET status`, `GET categories`, `GET categories/{c}/streams`,
- * `GET stream-search/{page}/{prefix}`, `GET streams/{name}`, `GET streams/{name}/at/{version}`, `POST query` with
+ * `GET stream-search/{page}/{prefix}`, `GET streams/{name}`, `GET streams/{name}/at/{version}`,
+ * `GET streams/{name}/at-time/{utc time}`, `POST query` with
  * `{ container, sql, continuation? }`, `POST parked/replay` with `{ processor, stream }`. Undefined for other paths.
  */
 export async function handleDashboardApi(
@@ -62,7 +64,16 @@ export async function handleDashboardApi(
       if (!versionNumber.test(route[3]!)) {
         return errorAnswer(400, 'InvalidRequest', `Version ${route[3]} is not a whole number.`);
       }
-      const step = await sources.streamAt(route[1]!, BigInt(route[3]!));
+      const step = await sources.streamAt(route[1]!, { version: BigInt(route[3]!) });
+      if (step === undefined) throw new NoFold(route[1]!);
+      return { status: 200, body: step };
+    }
+    if (method === 'GET' && route.length === 4 && route[0] === 'streams' && route[2] === 'at-time') {
+      const time = utcTime.test(route[3]!) ? new Date(route[3]!) : undefined;
+      if (time === undefined || Number.isNaN(time.getTime())) {
+        return errorAnswer(400, 'InvalidRequest', `${route[3]} is not a UTC time such as 2026-01-31T12:00:00Z.`);
+      }
+      const step = await sources.streamAt(route[1]!, { time });
       if (step === undefined) throw new NoFold(route[1]!);
       return { status: 200, body: step };
     }

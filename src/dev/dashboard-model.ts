@@ -1,3 +1,4 @@
+import type { AsOf } from '../store/index.ts';
 import type { LagSample } from './lag-history.ts';
 import type { PublishedSummary } from './recent-summaries.ts';
 
@@ -160,7 +161,7 @@ export interface DashboardSources {
   findStreams(prefix: string, page: number): Promise<StreamPage>;
   readStream(stream: string): Promise<StreamView>;
   /** undefined when nobody can fold the stream (no app, or a category the app does not know) */
-  streamAt(stream: string, version: bigint): Promise<StreamStep | undefined>;
+  streamAt(stream: string, at: AsOf): Promise<StreamStep | undefined>;
   query(container: string, sql: string, continuation: string | undefined): Promise<QueryPage>;
   /** replays a parked stream through its processor's handler; resolves with a sentence for the page */
   replayParked(processor: string, stream: string): Promise<string>;

@@ -86,7 +86,7 @@ export function dashboardSources(parts: {
     async readStream(stream) {
       return streamView(store, stream, app?.state ? await app.state(stream) : undefined);
     },
-    streamAt: (stream, version) => streamStep(app?.stateAsOf?.bind(app), stream, version),
+    streamAt: (stream, at) => streamStep(app?.stateAsOf?.bind(app), stream, at),
     query: (container, sql, continuation) => queryContainer(store.container.database, container, sql, continuation),
     async replayParked(processorName, stream) {
       if (parts.readOnly) throw new ReadOnlyDashboard('replay a parked stream');

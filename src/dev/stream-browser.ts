@@ -81,17 +81,18 @@ function originText(loaded: StateAsOf<unknown>): string {
 }
 
 /**
- * A stream after its first `version` events and just before the last of them (what that event changed), from the
- * app's historical loads; undefined when the app cannot fold the stream.
+ * A stream after a version (or as it stood at a time) and just before the last event it reflects (what that event
+ * changed), from the app's historical loads; undefined when the app cannot fold the stream.
  */
 export async function streamStep(
   stateAsOf: ((stream: string, asOf: AsOf) => Promise<StateAsOf<unknown> | undefined>) | undefined,
   stream: string,
-  version: bigint,
+  at: AsOf,
 ): Promise<StreamStep | undefined> {
   if (stateAsOf === undefined) return undefined;
-  const after = await stateAsOf(stream, { version });
+  const after = await stateAsOf(stream, at);
   if (after === undefined) return undefined;
+  const { version } = after;
   const before = version > 0n ? await stateAsOf(stream, { version: version - 1n }) : after;
   return {
     stream,

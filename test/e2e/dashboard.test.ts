@@ -175,6 +175,18 @@ describe.skipIf(!haveChromium)('the dashboard in a browser', () => {
     expect(await text('changes')).toMatch(/pendingOutgoing\.[\w-]+\.amount added: 3000/);
     expect(await text('changes')).not.toContain('removed');
     await shoot('stream-time-travel');
+
+    // as of a time: the moment event #1 was stored gives the state after it
+    const deposited = await view
+      .locator('#stream-events tr', { hasText: 'Deposited' })
+      .locator('td')
+      .nth(2)
+      .textContent();
+    const iso = `${deposited?.replace(' ', 'T').replace(' UTC', 'Z')}`;
+    await page.getByTestId('travel-time').fill(iso);
+    await page.getByRole('button', { name: 'As of this time' }).click();
+    await expect.poll(() => text('travel-version'), patience).toBe('version 2 of 4');
+    expect(await text('travel-state')).toContain('"balance": 12000');
   });
 
   it('lists a parked stream with its error, opens its dead letter, and replays it after the fix', async () => {

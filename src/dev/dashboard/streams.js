@@ -102,11 +102,14 @@ function changeList(changes) {
   );
 }
 
-async function step(version) {
+const step = (version) => travel(`at/${version}`);
+
+/** Shows the stream at `where`: `at/{version}` or `at-time/{UTC time}`. */
+async function travel(where) {
   if (!current.stream) return;
   const panel = $('time-travel');
   try {
-    const at = await getJson(`/streams/${encodeURIComponent(current.stream)}/at/${version}`);
+    const at = await getJson(`/streams/${encodeURIComponent(current.stream)}/${where}`);
     current.version = at.version;
     for (const row of document.querySelectorAll('#stream-events tr')) {
       row.classList.toggle('selected', Number(row.dataset.index) + 1 === at.version);
@@ -147,6 +150,25 @@ async function step(version) {
           'aria-label': 'Version',
           onchange: (e) => step(Number(e.target.value)),
         }),
+      ),
+      el(
+        'form',
+        {
+          class: 'row',
+          onsubmit: (e) => {
+            e.preventDefault();
+            const time = $('travel-time').value.trim();
+            if (time) travel(`at-time/${encodeURIComponent(time)}`);
+          },
+        },
+        el('input', {
+          id: 'travel-time',
+          'data-testid': 'travel-time',
+          'aria-label': 'As of a UTC time',
+          placeholder: '2026-01-31T12:00:00Z',
+          value: at.event?.timestamp ?? '',
+        }),
+        el('button', { type: 'submit', class: 'secondary' }, 'As of this time'),
       ),
       el('p', { class: 'note' }, `${what} · ${at.origin} · ${at.requests} request(s)`),
       el('h3', {}, 'What changed'),

@@ -53,6 +53,15 @@ describe('the dashboard API for operators', () => {
     });
     expect(step.event?.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(step.requests).toBeGreaterThan(0);
+    const atTime = await dev.json<StreamStep>(
+      `/dashboard/api/streams/Account-u1/at-time/${encodeURIComponent(step.event!.timestamp)}`,
+    );
+    expect(atTime).toMatchObject({ version: 2, state: { balance: 700 }, event: { index: 1 } });
+    const early = await dev.json<StreamStep>('/dashboard/api/streams/Account-u1/at-time/2000-01-01T00:00:00Z');
+    expect(early.version).toBe(0);
+    expect(early.event).toBeUndefined();
+    const noZone = await fetch(`${dev.host.url}/dashboard/api/streams/Account-u1/at-time/2026-01-01T00:00:00`);
+    expect(noZone.status).toBe(400);
     const beyond = await fetch(`${dev.host.url}/dashboard/api/streams/Account-u1/at/9`);
     expect(beyond.status).toBe(400);
     expect(await beyond.json()).toMatchObject({ error: 'VersionBeyondStream' });
