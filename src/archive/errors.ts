@@ -83,3 +83,21 @@ export class ArchiveNotCaughtUp extends TributaryError {
     );
   }
 }
+
+/** Cosmos DB refused to delete a stream's pruned batches (one transactional batch: nothing of it was deleted). */
+export class PruneDeleteFailed extends TributaryError {
+  readonly code = 'PruneDeleteFailed';
+  constructor(
+    readonly stream: string,
+    readonly batches: number,
+    readonly status: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Deleting ${batches} archived batch(es) of ${stream} failed with status ${status}; nothing of that request was ` +
+        'deleted (a transactional batch) and the archive still holds them. Run the pruner again (a 412 means the ' +
+        'batch changed since it was checked: it is checked again next time).',
+      options,
+    );
+  }
+}

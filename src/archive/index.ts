@@ -16,6 +16,7 @@ export {
   ArchiveUnavailable,
   ArchiveWriteUnverified,
   InvalidArchiveOptions,
+  PruneDeleteFailed,
   TornArchiveBlob,
 } from './errors.ts';
 export { ArchiveLayout, archiveFormat } from './layout.ts';

@@ -1,10 +1,10 @@
-import type { Container } from '@azure/cosmos';
+import { BulkOperationType, type Container, type OperationInput } from '@azure/cosmos';
 import type { TimelineEvent } from '../core/index.ts';
 import { type BatchDocument, eventsOf, tipId } from '../store/index.ts';
 import { SegmentCache, streamEventsIn } from './archive-reader.ts';
 import type { ArchiveBlobs } from './blob-store.ts';
 import { type Coverage, covers } from './coverage.ts';
-import { InvalidArchiveOptions, TornArchiveBlob } from './errors.ts';
+import { InvalidArchiveOptions, PruneDeleteFailed, TornArchiveBlob } from './errors.ts';
 import { categoryManifests } from './manifest.ts';
 import { readPrunedIndex, writePrunedIndex } from './pruned-index.ts';
 
@@ -72,6 +72,28 @@ async function lastEventOf(events: Container, stream: string, newestBatch: Batch
   return batch === undefined ? undefined : eventsOf(batch).at(-1);
 }
 
+/**
+ * Deletes batches of one stream with transactional batches of up to 100 deletes (one request each instead of one per
+ * document), oldest first, each guarded by the etag the pruner checked.
+ */
+async function deleteBatches(events: Container, stream: string, batches: readonly BatchHead[]): Promise<void> {
+  for (let from = 0; from < batches.length; from += 100) {
+    const operations: OperationInput[] = batches.slice(from, from + 100).map((batch) => ({
+      operationType: BulkOperationType.Delete,
+      id: batch.id,
+      ifMatch: batch._etag,
+    }));
+    const response = await events.items.batch(operations, stream).catch((error: unknown) => {
+      const status = (error as { code?: unknown } | null)?.code;
+      throw new PruneDeleteFailed(stream, operations.length, typeof status === 'number' ? status : 0, { cause: error });
+    });
+    const failed = (response.result ?? []).find((result) => result.statusCode >= 400);
+    if (failed !== undefined || (response.result ?? []).length !== operations.length) {
+      throw new PruneDeleteFailed(stream, operations.length, failed?.statusCode ?? response.code ?? 0);
+    }
+  }
+}
+
 /** Why the archive's copy of a batch cannot stand in for it, or undefined when every event matches. */
 async function archiveProblem(
   events: Container,
@@ -79,8 +101,21 @@ async function archiveProblem(
   batches: readonly BatchHead[],
   archived: Map<number, { c: string; t: string; d: unknown }>,
 ): Promise<string | undefined> {
+  const upTo = (batches.at(-1) as BatchHead).n;
+  const { resources } = await events.items
+    .query<BatchDocument>(
+      {
+        query: 'SELECT * FROM c WHERE c.id != @tip AND c.i < @upTo',
+        parameters: [
+          { name: '@tip', value: tipId },
+          { name: '@upTo', value: upTo },
+        ],
+      },
+      { partitionKey: stream },
+    )
+    .fetchAll();
   for (const head of batches) {
-    const { resource } = await events.item(head.id, stream).read<BatchDocument>();
+    const resource = resources.find((document) => document.id === head.id);
     if (resource === undefined) return `batch ${head.id} disappeared while pruning`;
     for (const event of eventsOf(resource)) {
       const copy = archived.get(Number(event.index));
@@ -168,11 +203,9 @@ export async function pruneCategory(options: PruneOptions): Promise<PruneReport>
       }
       throw error;
     }
-    for (const batch of prefix) {
-      await events.item(batch.id, stream).delete({ accessCondition: { type: 'IfMatch', condition: batch._etag } });
-      batchesDeleted++;
-      eventsPruned += batch.n - batch.i;
-    }
+    await deleteBatches(events, stream, prefix);
+    batchesDeleted += prefix.length;
+    for (const batch of prefix) eventsPruned += batch.n - batch.i;
   }
   return { streams: all.size, batchesDeleted, eventsPruned, kept };
 }

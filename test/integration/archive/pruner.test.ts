@@ -4,6 +4,7 @@ import {
   ArchiveLayout,
   ArchiveUnavailable,
   createArchiver,
+  PruneDeleteFailed,
   pruneCategory,
   readArchivedStream,
   runArchiver,
@@ -112,6 +113,22 @@ describe('the pruner', () => {
       pruneCategory({ events: env.events, blobs: env.blobs, category: 'Account', policy: { olderThanMs: 0 } }),
     ).rejects.toBeInstanceOf(ArchiveUnavailable);
     expect(await documentsOf(env, 'Account-down')).toEqual(before);
+  });
+
+  it('deletes nothing of a stream when Cosmos DB refuses the delete, and says so', async () => {
+    const env = await archiveEnvironment(cosmos, azurite());
+    await writeAccounts(env, ['refused'], 9);
+    await archiveUpTo(env, { 'Account-refused': 9n });
+    const before = await documentsOf(env, 'Account-refused');
+    cosmos.local?.faults.add({ operation: 'batch', status: 503, count: 20 });
+    try {
+      await expect(
+        pruneCategory({ events: env.events, blobs: env.blobs, category: 'Account', policy: { olderThanMs: 0 } }),
+      ).rejects.toBeInstanceOf(PruneDeleteFailed);
+    } finally {
+      cosmos.local?.faults.clear();
+    }
+    expect(await documentsOf(env, 'Account-refused')).toEqual(before);
   });
 
   it('keeps batches whose archived copy no longer reads back intact', async () => {
