@@ -116,11 +116,13 @@ export function createSummaryConsumer<T>(options: SummaryConsumerOptions<T>): Su
       const offsets = createOffsetCommitter(engine, current);
       const reading = engine.partitions();
       if (reading.length > 0) current.pause(groupTopics(reading));
-      await Promise.race([engine.awaitCompletion(), sleep(settleTimeoutMs)]);
+      const settleBy = sleep(settleTimeoutMs);
+      await Promise.race([engine.awaitCompletion(), settleBy]);
       await offsets.commit();
       await current.disconnect();
       for (const { topic, partition } of engine.partitions()) engine.revoke(topic, partition);
-      await engine.quiesce();
+      // A handler that never returns is abandoned here: its message was not committed, the next owner reads it.
+      await Promise.race([engine.quiesce(), settleBy]);
       engine.close();
     },
     stats: () => engine.stats(),
