@@ -73,7 +73,7 @@ export function blobContainerArchive(container: ContainerClient): ArchiveBlobs {
         requests.bytesWritten += bytes.byteLength;
         await container.getBlockBlobClient(name).upload(bytes, bytes.byteLength, {
           metadata,
-          blobHTTPHeaders: { blobContentType: name.endsWith('.json') ? 'application/json' : 'application/x-ndjson' },
+          blobHTTPHeaders: { blobContentType: name.endsWith('.json') ? 'application/json' : 'application/gzip' },
         });
       }),
     get: (name) =>

@@ -2,8 +2,8 @@
  * Where the archive keeps what, in one blob container (format `tributary-archive-v1`), so that other tools can read
  * it without Tributary:
  *
- * - `v1/<category>/segments/<yyyy>/<mm>/<dd>/<hh>/<stem>.jsonl`: events, one JSON object per line, as many streams
- *   as one flush gathered; the hour folder is the time of the write (UTC), and `<stem>` starts with that time, so a
+ * - `v1/<category>/segments/<yyyy>/<mm>/<dd>/<hh>/<stem>.jsonl.gz`: events, one JSON object per line (gzip), as many
+ *   streams as one flush gathered; the hour folder is the time of the write (UTC), and `<stem>` starts with that time, so a
  *   listing returns a category's segments in the order they were written.
  * - `v1/<category>/index/<yyyy>/…/<stem>.json`: the segment's manifest, written once the segment reads back intact:
  *   its checksum and, per stream, the versions it holds. A segment without a manifest counts as not archived.
@@ -25,15 +25,15 @@ export function compactTime(at: Date): string {
 export const ArchiveLayout = {
   segment(category: string, at: Date, stem: string): string {
     const folder = `${at.getUTCFullYear()}/${two(at.getUTCMonth() + 1)}/${two(at.getUTCDate())}/${two(at.getUTCHours())}`;
-    return `${root}/${category}/segments/${folder}/${stem}.jsonl`;
+    return `${root}/${category}/segments/${folder}/${stem}.jsonl.gz`;
   },
   /** the manifest of a segment */
   manifestOf(segment: string): string {
-    return segment.replace('/segments/', '/index/').replace(/\.jsonl$/, '.json');
+    return segment.replace('/segments/', '/index/').replace(/\.jsonl\.gz$/, '.json');
   },
   /** the segment a manifest describes */
   segmentOf(manifest: string): string {
-    return manifest.replace('/index/', '/segments/').replace(/\.json$/, '.jsonl');
+    return manifest.replace('/index/', '/segments/').replace(/\.json$/, '.jsonl.gz');
   },
   /** every blob of the archive (`undefined`) or of one category */
   prefix(category?: string): string {
@@ -46,7 +46,7 @@ export const ArchiveLayout = {
     return `${root}/${category}/index/`;
   },
   isSegment(name: string): boolean {
-    return name.includes('/segments/') && name.endsWith('.jsonl');
+    return name.includes('/segments/') && name.endsWith('.jsonl.gz');
   },
   pruned(category: string, stream: string): string {
     return `${root}/${category}/pruned/${encodeURIComponent(stream)}.json`;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import type { StreamSpan, TimelineEvent } from '../core/index.ts';
 import type { ArchiveBlob } from './blob-store.ts';
@@ -52,7 +53,7 @@ export function archivedEvent(stream: string, event: TimelineEvent): ArchivedEve
   };
 }
 
-/** Encodes archived events as JSON lines (events of one stream in version order). */
+/** Encodes archived events as gzipped JSON lines (events of one stream in version order). */
 export function encodeSegment(events: readonly ArchivedEvent[]): EncodedSegment {
   const streams: Record<string, VersionRange[]> = {};
   let text = '';
@@ -64,7 +65,8 @@ export function encodeSegment(events: readonly ArchivedEvent[]): EncodedSegment 
     if (last !== undefined && last[1] === event.i) ranges[ranges.length - 1] = [last[0], event.i + 1];
     else ranges.push([event.i, event.i + 1]);
   }
-  const bytes = new TextEncoder().encode(text);
+  // gzip: JSON lines repeat their field names and stream on every line; compressed they take about a tenth.
+  const bytes = new Uint8Array(gzipSync(text));
   return { bytes, ...digests(bytes), events: events.length, streams };
 }
 
@@ -110,7 +112,13 @@ function isArchivedEvent(value: unknown): value is ArchivedEvent {
 
 /** The events of a segment blob, verified against its checksum and parsed line by line. */
 export function decodeSegment(name: string, blob: ArchiveBlob): ArchivedEvent[] {
-  const text = new TextDecoder().decode(verifiedBytes(name, blob));
+  const verified = verifiedBytes(name, blob);
+  let text: string;
+  try {
+    text = gunzipSync(verified).toString('utf8');
+  } catch {
+    throw new TornArchiveBlob(name, 'it matches its checksum but is not gzip');
+  }
   const events: ArchivedEvent[] = [];
   let line = 0;
   for (const raw of text.split('\n')) {

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   ArchiveLayout,
@@ -57,14 +58,14 @@ describe('the archiver', () => {
     expect(segments.length).toBe(archiver.stats().segments);
     for (const segment of segments) {
       expect(segment).toMatch(
-        /^v1\/Account\/segments\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/\d{8}T\d{9}Z-[0-9a-f]{6}-\d{8}\.jsonl$/,
+        /^v1\/Account\/segments\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/\d{8}T\d{9}Z-[0-9a-f]{6}-\d{8}\.jsonl\.gz$/,
       );
       expect(names).toContain(ArchiveLayout.manifestOf(segment));
     }
-    // Readable without Tributary: plain JSON lines, and a JSON manifest.
+    // Readable without Tributary (zcat | jq): gzipped JSON lines, and a JSON manifest.
     const first = segments[0] as string;
-    const lines = new TextDecoder()
-      .decode((await env.blobs.get(first))?.bytes)
+    const lines = gunzipSync((await env.blobs.get(first))?.bytes ?? new Uint8Array())
+      .toString('utf8')
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));

@@ -41,7 +41,7 @@ describe('segments', () => {
 
   it('are laid out by category and hour, their manifests beside them', () => {
     const segment = ArchiveLayout.segment('Account', at, 'stem');
-    expect(segment).toBe('v1/Account/segments/2026/11/30/01/stem.jsonl');
+    expect(segment).toBe('v1/Account/segments/2026/11/30/01/stem.jsonl.gz');
     expect(ArchiveLayout.manifestOf(segment)).toBe('v1/Account/index/2026/11/30/01/stem.json');
     expect(ArchiveLayout.segmentOf(ArchiveLayout.manifestOf(segment))).toBe(segment);
   });
