@@ -13,15 +13,26 @@ const categoryOf = (stream: string) => {
   return name === undefined ? '_' : StreamName.category(name);
 };
 
-/** Reads segments once each and keeps them for the caller's lifetime (a pruner run, a load). */
+/**
+ * Keeps the segments a pruner run or a load has read, up to `maxSegments` (the least recently used go first), so
+ * that streams sharing segments do not read them again and a run over a large archive holds a bounded part of it.
+ */
 export class SegmentCache {
   private readonly segments = new Map<string, Promise<ArchivedEvent[]>>();
-  constructor(private readonly blobs: ArchiveBlobs) {}
+  constructor(
+    private readonly blobs: ArchiveBlobs,
+    private readonly maxSegments = 64,
+  ) {}
 
   /** A segment's events, verified; `TornArchiveBlob` if it is missing or does not match its checksum. */
   events(name: string): Promise<ArchivedEvent[]> {
     let found = this.segments.get(name);
-    if (found === undefined) {
+    if (found !== undefined) {
+      this.segments.delete(name);
+      this.segments.set(name, found);
+    } else {
+      const oldest = this.segments.keys().next();
+      if (this.segments.size >= this.maxSegments && !oldest.done) this.segments.delete(oldest.value);
       found = this.blobs.get(name).then((blob) => {
         if (blob === undefined) throw new TornArchiveBlob(name, 'it is listed in the index but not there');
         return decodeSegment(name, blob);
