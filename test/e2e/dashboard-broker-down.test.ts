@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DashboardStatus } from '../../src/dev/index.ts';
 import { Processors, startTestDevHost } from '../integration/dev/dev-host-harness.ts';
+import { screenshotDirectory } from './screenshots.ts';
 
 const chromiumPath = '/usr/bin/chromium';
-const screenshots = fileURLToPath(new URL('../../docs/dashboard/', import.meta.url));
+const screenshots = screenshotDirectory;
 const haveChromium = existsSync(chromiumPath) || process.env.TRIBUTARY_ALLOW_SKIP !== '1';
 
 let dev: Awaited<ReturnType<typeof startTestDevHost>>;

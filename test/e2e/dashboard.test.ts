@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Processors, startTestDevHost } from '../integration/dev/dev-host-harness.ts';
+import { screenshotDirectory } from './screenshots.ts';
 
 const chromiumPath = '/usr/bin/chromium';
 /** Screenshots the README shows, rewritten by every run. */
-const screenshots = fileURLToPath(new URL('../../docs/dashboard/', import.meta.url));
+const screenshots = screenshotDirectory;
 // The page polls once a second and handlers run in the background: on a busy CI machine that can take a while.
 const patience = { timeout: 20_000 };
 
