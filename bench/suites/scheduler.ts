@@ -1,6 +1,6 @@
 import type { StreamSpan, TimelineEvent } from '../../src/core/index.ts';
 import type { FeedPage } from '../../src/feed/sink.ts';
-import { createStreamScheduler } from '../../src/streams/index.ts';
+import { createStreamScheduler, type StreamScheduler } from '../../src/streams/index.ts';
 import { atLeast, measured, median } from '../harness/result.ts';
 import type { BenchContext } from '../harness/suite.ts';
 
@@ -70,7 +70,13 @@ async function peerShapes(context: BenchContext): Promise<void> {
   );
 }
 
-async function dispatch(pages: readonly FeedPage[], total: number, maxConcurrentStreams: number): Promise<number> {
+/** Events/s of a no-op handler over `pages`, each given to the scheduler by `feed` (documents or prepared spans). */
+async function dispatchWith<P>(
+  pages: readonly P[],
+  total: number,
+  maxConcurrentStreams: number,
+  feed: (scheduler: StreamScheduler, page: P) => Promise<{ readonly handled: Promise<void> }>,
+): Promise<number> {
   let handled = 0;
   const scheduler = createStreamScheduler({
     name: 'bench',
@@ -82,7 +88,7 @@ async function dispatch(pages: readonly FeedPage[], total: number, maxConcurrent
   });
   const started = performance.now();
   const done: Promise<void>[] = [];
-  for (const page of pages) done.push((await scheduler.ingest(page)).handled);
+  for (const page of pages) done.push((await feed(scheduler, page)).handled);
   await Promise.all(done);
   const seconds = (performance.now() - started) / 1000;
   scheduler.close();
@@ -90,29 +96,11 @@ async function dispatch(pages: readonly FeedPage[], total: number, maxConcurrent
   return total / seconds;
 }
 
-async function dispatchSpans(
-  pages: readonly (readonly StreamSpan[])[],
-  total: number,
-  maxConcurrentStreams: number,
-): Promise<number> {
-  let handled = 0;
-  const scheduler = createStreamScheduler({
-    name: 'bench-spans',
-    maxConcurrentStreams,
-    handle: async (span) => {
-      handled += span.events.length;
-      return undefined;
-    },
-  });
-  const started = performance.now();
-  const done: Promise<void>[] = [];
-  for (const spans of pages) done.push((await scheduler.ingestSpans('0', spans)).handled);
-  await Promise.all(done);
-  const seconds = (performance.now() - started) / 1000;
-  scheduler.close();
-  if (handled !== total) throw new Error(`the scheduler handled ${handled} span events, expected ${total}`);
-  return total / seconds;
-}
+const dispatch = (pages: readonly FeedPage[], total: number, maxConcurrentStreams: number) =>
+  dispatchWith(pages, total, maxConcurrentStreams, (scheduler, page) => scheduler.ingest(page));
+
+const dispatchSpans = (pages: readonly (readonly StreamSpan[])[], total: number, maxConcurrentStreams: number) =>
+  dispatchWith(pages, total, maxConcurrentStreams, (scheduler, spans) => scheduler.ingestSpans('0', spans));
 
 const timestamp = new Date(0).toISOString();
 const storedEvent = (k: number) => ({ t: timestamp, c: 'Ticked', d: { k } });
