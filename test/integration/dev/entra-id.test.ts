@@ -1,43 +1,21 @@
-// The tools against an account deployed with key auth disabled: the local server with `disableLocalAuth`, reached
-// over https with Entra ID tokens (the SDK sends bearer tokens only over TLS).
-import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import bankApp from '../../../functions/dev-app.ts';
 import { runCli } from '../../../src/cli/run.ts';
 import { DevHostConfig, startDevHost } from '../../../src/dev/index.ts';
-import { localTokenCredential, startLocalCosmos } from '../../../src/emulator/index.ts';
-import type { LocalCosmos } from '../../../src/emulator/types.ts';
-import { createCosmosClient, ensureContainers } from '../../../src/store/index.ts';
+import { localTokenCredential } from '../../../src/emulator/index.ts';
+import { createCosmosClient } from '../../../src/store/index.ts';
+import { useEntraAccount } from '../../support/entra-account.ts';
 import { captureIo } from '../../unit/cli/capture-io.ts';
 
-let dataDir: string;
-let cosmos: LocalCosmos;
-const databaseId = 'entra';
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tributary-entra-'));
-  // Containers are made the way a deployment makes them (Bicep, with control-plane rights): here, with the key.
-  const setup = await startLocalCosmos({ dataDir });
-  const client = createCosmosClient({ endpoint: setup.endpoint, key: setup.key });
-  await ensureContainers(client, { databaseId });
-  client.dispose();
-  await setup.close();
-  cosmos = await startLocalCosmos({ dataDir, tls: true, disableLocalAuth: true });
-  // The CLI's own https agent must trust the server's self-signed certificate: in this test process only.
-  process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-});
-
-afterAll(async () => {
-  await cosmos?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+const account = useEntraAccount('entra');
 
 async function tributary(roles: Parameters<typeof localTokenCredential>[0]['roles'], ...argv: string[]) {
-  const { io, out } = captureIo({ COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_DATABASE: databaseId }, dataDir);
-  const credential = localTokenCredential({ key: cosmos.key, ...(roles ? { roles } : {}) });
+  const { io, out } = captureIo(
+    { COSMOS_ENDPOINT: account.cosmos.endpoint, COSMOS_DATABASE: account.databaseId },
+    account.dataDir,
+  );
+  const credential = localTokenCredential({ key: account.cosmos.key, ...(roles ? { roles } : {}) });
   const code = await runCli(argv, { ...io, credential });
   return { code, ...out };
 }
@@ -45,11 +23,11 @@ async function tributary(roles: Parameters<typeof localTokenCredential>[0]['role
 describe('Microsoft Entra ID when no key is given (an account with key auth disabled)', () => {
   it('the key is refused by such an account, so the tools must sign in with a token', async () => {
     const client = createCosmosClient({
-      endpoint: cosmos.endpoint,
-      key: cosmos.key,
-      clientOptions: { agent: new Agent({ ca: cosmos.certificate }) },
+      endpoint: account.cosmos.endpoint,
+      key: account.cosmos.key,
+      clientOptions: { agent: new Agent({ ca: account.cosmos.certificate }) },
     });
-    await expect(client.database(databaseId).read()).rejects.toMatchObject({ code: 403 });
+    await expect(client.database(account.databaseId).read()).rejects.toMatchObject({ code: 403 });
     client.dispose();
   });
 
@@ -67,26 +45,26 @@ describe('Microsoft Entra ID when no key is given (an account with key auth disa
   it('an identity without a data-plane role gets exit code 1 naming the account and the role to grant, no token', async () => {
     const result = await tributary([], 'streams', 'Account');
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`Cosmos DB account 127.0.0.1 (${cosmos.endpoint})`);
+    expect(result.stderr).toContain(`Cosmos DB account 127.0.0.1 (${account.cosmos.endpoint})`);
     expect(result.stderr).toContain('Cosmos DB Built-in Data Contributor');
     expect(result.stderr).toContain('00000000-0000-0000-0000-000000000002');
     expect(result.stderr).not.toMatch(/eyJ[\w-]+\.[\w-]+/);
-    expect(result.stderr).not.toContain(cosmos.key);
+    expect(result.stderr).not.toContain(account.cosmos.key);
   });
 
   it('the dev host runs the app, its processors and its dashboard on the account with a token', async () => {
     const config = DevHostConfig.parse({
       port: 0,
-      dataDir,
-      cosmosEndpoint: cosmos.endpoint,
-      databaseId,
+      dataDir: account.dataDir,
+      cosmosEndpoint: account.cosmos.endpoint,
+      databaseId: account.databaseId,
       lagSampleIntervalMs: 100_000,
     });
     const host = await startDevHost(config, {
       app: bankApp,
-      cwd: dataDir,
+      cwd: account.dataDir,
       log: () => undefined,
-      credential: localTokenCredential({ key: cosmos.key }),
+      credential: localTokenCredential({ key: account.cosmos.key }),
     });
     try {
       expect(host.cosmos).toMatchObject({ kind: 'account', auth: 'entra' });
@@ -100,20 +78,25 @@ describe('Microsoft Entra ID when no key is given (an account with key auth disa
       expect(await balance?.scheduler.waitFor('Account-ada', 0n)).toBe('handled');
       const status = await fetch(`${host.url}/dashboard/api/status`);
       expect(status.status).toBe(200);
-      expect(await status.text()).not.toContain(cosmos.key);
+      expect(await status.text()).not.toContain(account.cosmos.key);
     } finally {
       await host.close();
     }
   });
 
   it('the dev host refuses to start for an identity without a data-plane role, naming the role', async () => {
-    const config = DevHostConfig.parse({ port: 0, dataDir, cosmosEndpoint: cosmos.endpoint, databaseId });
+    const config = DevHostConfig.parse({
+      port: 0,
+      dataDir: account.dataDir,
+      cosmosEndpoint: account.cosmos.endpoint,
+      databaseId: account.databaseId,
+    });
     await expect(
       startDevHost(config, {
         app: bankApp,
-        cwd: dataDir,
+        cwd: account.dataDir,
         log: () => undefined,
-        credential: localTokenCredential({ key: cosmos.key, roles: [] }),
+        credential: localTokenCredential({ key: account.cosmos.key, roles: [] }),
       }),
     ).rejects.toThrow(/Cosmos DB Built-in Data Contributor/);
   });
