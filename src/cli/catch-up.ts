@@ -44,6 +44,10 @@ export async function runUntilCaughtUp(
       return accepted;
     },
     revoke: (leaseToken) => scheduler.revoke(leaseToken),
+    open: (leaseToken, start) => scheduler.open(leaseToken, start),
+    caughtUp: (leaseToken) => scheduler.caughtUp(leaseToken),
+    handled: (leaseToken) => scheduler.handled(leaseToken),
+    quiesce: () => scheduler.quiesce(),
   };
   const processor = createChangeFeedProcessor({
     name: definition.name,

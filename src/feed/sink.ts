@@ -18,7 +18,11 @@ export interface RangeStart {
   readonly handled: Readonly<Record<string, number>>;
 }
 
-/** Where the processor pushes what it reads; the stream scheduler is the usual sink. */
+/**
+ * Where the processor pushes what it reads; the stream scheduler is the usual sink. A sink that wraps the scheduler
+ * must pass the optional calls on too: without `open` and `caughtUp`, every range counts as read from the beginning
+ * and a stream whose first versions never come waits (its gap reported as stale) instead of starting where it can.
+ */
 export interface FeedSink {
   /**
    * Accepts a page. Resolves once the sink has room for it (back-pressure on the reader) with `handled`, a promise
