@@ -33,6 +33,7 @@ export {
   type JsonSchema,
   renderContractSchema,
 } from './contract-schema.ts';
+export { type CosmosLastSeenVersionsOptions, cosmosLastSeenVersions } from './cosmos-version-memory.ts';
 export {
   InvalidKafkaConfig,
   SummaryPublishFailed,
