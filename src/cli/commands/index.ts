@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { checkpointsCommand } from './checkpoints.ts';
+import { consumeCommand } from './consume.ts';
 import { contractsCommand } from './contracts.ts';
 import { cosmosCommand } from './cosmos.ts';
 import { dashboardCommand } from './dashboard.ts';
@@ -34,6 +35,7 @@ export const rootCommand: Command = {
     replayCommand,
     parkedCommand,
     contractsCommand,
+    consumeCommand,
   ],
   examples: [
     'tributary dev',
