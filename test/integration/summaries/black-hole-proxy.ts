@@ -58,7 +58,7 @@ export async function startBlackHoleProxy(targets: readonly string[]): Promise<B
     servers.push(server);
   }
 
-  return {
+  const proxy: BlackHoleProxy = {
     brokers: [...route.values()].map((port) => `127.0.0.1:${port}`),
     // The brokers advertise their own ports in metadata: every connection is routed through the proxy.
     socketFactory: ({ host, port, onConnect }) => {
@@ -78,7 +78,7 @@ export async function startBlackHoleProxy(targets: readonly string[]): Promise<B
     },
     blackHoleEverything() {
       swallowNew = true;
-      this.blackHoleOpenConnections();
+      proxy.blackHoleOpenConnections();
     },
     get accepted() {
       return accepted;
@@ -91,4 +91,5 @@ export async function startBlackHoleProxy(targets: readonly string[]): Promise<B
       await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     },
   };
+  return proxy;
 }
