@@ -63,9 +63,17 @@ export function createArchiver(options: ArchiverOptions): Archiver {
 
 /**
  * Runs the archiver over the change feed from the beginning (unless `processor.startFrom` says otherwise), with
- * enough streams in flight (64 unless told) that a segment gathers many spans.
+ * enough streams in flight (64 unless told) that a segment gathers many spans. Parking is refused: a parked stream
+ * would let the checkpoint pass events the archive does not hold, and a replay from the archive would miss them.
  */
-export function runArchiver(archiver: Archiver, options: RunOptions): Promise<RunningHandler> {
+export async function runArchiver(archiver: Archiver, options: RunOptions): Promise<RunningHandler> {
+  if (options.parking !== undefined) {
+    throw new InvalidArchiveOptions(
+      'runArchiver',
+      'parking is not allowed: the archiver holds its checkpoint on a failing stream instead, so that everything ' +
+        'before the checkpoint is archived',
+    );
+  }
   return runHandler(archiver, {
     ...options,
     processor: { startFrom: 'beginning', ...options.processor },

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ArchiveLayout,
   createArchiver,
+  InvalidArchiveOptions,
   readArchivedStream,
   runArchiver,
   SegmentManifest,
@@ -111,6 +112,17 @@ describe('the archiver', () => {
     await archiveAll(env, ['Account-torn'], 5n);
     expect(env.blobs.torn).toBe(1);
     await expectArchiveMatchesContainer(env, ['Account-torn']);
+  });
+
+  it('refuses parking, which would let its checkpoint pass events it has not archived', async () => {
+    const env = await archiveEnvironment(cosmos, azurite());
+    await expect(
+      runArchiver(createArchiver({ blobs: env.blobs }), {
+        events: env.events,
+        leases: env.leases,
+        parking: { deadLetters: env.leases },
+      }),
+    ).rejects.toBeInstanceOf(InvalidArchiveOptions);
   });
 
   it('archives again from the beginning without changing what readers of the archive see', async () => {
