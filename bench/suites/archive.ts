@@ -3,7 +3,6 @@ import { z } from 'zod';
 import {
   type ArchiveBlobs,
   archivePrunedHistory,
-  blobContainerArchive,
   createArchiver,
   pruneCategory,
   replayArchiveInto,
@@ -143,7 +142,7 @@ export async function run(context: BenchContext): Promise<void> {
     const seedStarted = performance.now();
     await seed(events, streams);
     context.log(`seeded ${total} events in ${Math.round((performance.now() - seedStarted) / 1000)} s`);
-    const blobs = blobContainerArchive(await azurite.container('archive'));
+    const blobs = await azurite.archive('archive');
 
     const archiver = createArchiver({ blobs });
     const archived = await cosmos.cost(async () => {

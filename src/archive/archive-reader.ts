@@ -1,7 +1,7 @@
 import { StreamName, type TimelineEvent } from '../core/index.ts';
 import type { BatchDocument, EventDocument } from '../store/documents.ts';
 import type { PrunedHistory } from '../store/pruned-history.ts';
-import type { ArchiveBlobs } from './blob-store.ts';
+import type { ArchiveBlobs } from './archive-blobs.ts';
 import { ArchivedHistoryMissing, TornArchiveBlob } from './errors.ts';
 import { ArchiveLayout } from './layout.ts';
 import { categoryManifests } from './manifest.ts';

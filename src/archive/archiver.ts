@@ -2,7 +2,7 @@ import type { StreamSpan } from '../core/index.ts';
 import { StreamName } from '../core/index.ts';
 import type { RunnableHandler, RunningHandler, RunOptions } from '../reactors/index.ts';
 import { runHandler } from '../reactors/index.ts';
-import type { ArchiveBlobs } from './blob-store.ts';
+import type { ArchiveBlobs } from './archive-blobs.ts';
 import { InvalidArchiveOptions } from './errors.ts';
 import { defaultFlushLimits, type FlushLimits, SegmentWriter, type SegmentWriterStats } from './segment-writer.ts';
 

@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { defaultAzureCredential, isLocalEndpoint } from '../store/index.ts';
-import { type ArchiveBlobs, blobContainerArchive } from './blob-store.ts';
+import type { ArchiveBlobs } from './archive-blobs.ts';
+import { blobContainerArchive } from './blob-store.ts';
 import { InvalidArchiveOptions } from './errors.ts';
 
 /** The archive's blob container unless told otherwise (the CLI's `TRIBUTARY_ARCHIVE_CONTAINER`, the Bicep default). */

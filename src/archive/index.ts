@@ -1,13 +1,8 @@
 export type { PrunedHistory } from '../store/pruned-history.ts';
+export type { ArchiveBlob, ArchiveBlobProperties, ArchiveBlobs, ArchiveRequestCounts } from './archive-blobs.ts';
 export { archivePrunedHistory, readArchivedStream } from './archive-reader.ts';
 export { type Archiver, type ArchiverOptions, archiverProcessorName, createArchiver, runArchiver } from './archiver.ts';
-export {
-  type ArchiveBlob,
-  type ArchiveBlobProperties,
-  type ArchiveBlobs,
-  type ArchiveRequestCounts,
-  blobContainerArchive,
-} from './blob-store.ts';
+export { blobContainerArchive } from './blob-store.ts';
 export { type BlobArchiveConnection, defaultArchiveContainer, openBlobArchive } from './connection.ts';
 export { type EraseOptions, ErasureRecord, eraseStream, listErasures } from './erasure.ts';
 export {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ArchiveBlobs } from './blob-store.ts';
+import type { ArchiveBlobs } from './archive-blobs.ts';
 import { TornArchiveBlob } from './errors.ts';
 import { ArchiveLayout, archiveFormat } from './layout.ts';
 import { type EncodedSegment, encodeJson, verifiedBytes } from './segment.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ArchiveBlobs } from './blob-store.ts';
+import type { ArchiveBlobs } from './archive-blobs.ts';
 import { ArchiveLayout, archiveFormat } from './layout.ts';
 import { readVerifiedJson } from './manifest.ts';
 import { encodeJson } from './segment.ts';

@@ -1,8 +1,8 @@
 import { BulkOperationType, type Container, type OperationInput } from '@azure/cosmos';
 import type { TimelineEvent } from '../core/index.ts';
 import { type BatchDocument, eventsOf, tipId } from '../store/index.ts';
+import type { ArchiveBlobs } from './archive-blobs.ts';
 import { SegmentCache, streamEventsIn } from './archive-reader.ts';
-import type { ArchiveBlobs } from './blob-store.ts';
 import { type Coverage, covers } from './coverage.ts';
 import { InvalidArchiveOptions, PruneDeleteFailed, TornArchiveBlob } from './errors.ts';
 import { categoryManifests } from './manifest.ts';

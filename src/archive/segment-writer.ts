@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { StreamSpan } from '../core/index.ts';
-import type { ArchiveBlobs } from './blob-store.ts';
+import type { ArchiveBlobs } from './archive-blobs.ts';
 import { ArchiveLayout, compactTime } from './layout.ts';
 import { manifestOf, writeManifest } from './manifest.ts';
 import { encodeSpans, segmentMetadata } from './segment.ts';

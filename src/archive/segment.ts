@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import type { StreamSpan, TimelineEvent } from '../core/index.ts';
-import type { ArchiveBlob } from './blob-store.ts';
+import type { ArchiveBlob } from './archive-blobs.ts';
 import { TornArchiveBlob } from './errors.ts';
 import { archiveFormat } from './layout.ts';
 

@@ -1,4 +1,4 @@
-import type { ArchiveBlobs } from './blob-store.ts';
+import type { ArchiveBlobs } from './archive-blobs.ts';
 import { ArchiveWriteUnverified } from './errors.ts';
 import { writeProblem } from './segment.ts';
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Container } from '@azure/cosmos';
-import { blobContainerArchive, createArchiver, defaultArchiveContainer, runArchiver } from '../archive/index.ts';
+import { createArchiver, defaultArchiveContainer, runArchiver } from '../archive/index.ts';
 import { startTestAzurite } from '../testing/azurite.ts';
 
 /** The dev host's archive: Azurite with its blobs under the data directory, and the archiver running into it. */
@@ -26,7 +26,7 @@ export async function startDevArchive(options: {
 }): Promise<DevArchive> {
   const azurite = await startTestAzurite({ location: resolve(options.dataDir, 'azurite'), port: options.port });
   try {
-    const blobs = blobContainerArchive(await azurite.container(defaultArchiveContainer));
+    const blobs = await azurite.archive(defaultArchiveContainer);
     const archiver = createArchiver({ blobs });
     const running = await runArchiver(archiver, {
       events: options.events,

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ContainerClient } from '@azure/storage-blob';
+import type { ArchiveBlobs } from '../archive/archive-blobs.ts';
+import { blobContainerArchive } from '../archive/blob-store.ts';
 import { TributaryError } from '../core/errors.ts';
 
 /** Azurite's well-known development account: public, and accepted by Azurite only. */
@@ -21,8 +22,8 @@ export interface TestAzurite {
   readonly blobEndpoint: string;
   /** a connection string for the development account (Azurite only; never use account keys against Azure) */
   readonly connectionString: string;
-  /** a client for `name`, created if it does not exist */
-  container(name: string): Promise<ContainerClient>;
+  /** Tributary's archive over the blob container `name` of this Azurite (created if it does not exist) */
+  archive(name: string): Promise<ArchiveBlobs>;
   /** stops the server; its blobs are gone */
   close(): Promise<void>;
 }
@@ -112,10 +113,10 @@ export async function startTestAzurite(options: AzuriteOptions = {}): Promise<Te
   return {
     blobEndpoint,
     connectionString,
-    async container(name) {
+    async archive(name) {
       const client = service.getContainerClient(name);
       await client.createIfNotExists();
-      return client;
+      return blobContainerArchive(client);
     },
     async close() {
       await server.close();

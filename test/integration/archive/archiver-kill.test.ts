@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blobContainerArchive, pruneCategory, readArchivedStream } from '../../../src/archive/index.ts';
+import { pruneCategory, readArchivedStream } from '../../../src/archive/index.ts';
 import { ContainerNames, createCosmosStore, ensureContainers } from '../../../src/store/index.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { accountCodec, accountFold } from '../projections/fixtures.ts';
@@ -65,8 +65,7 @@ describe('an archiver killed mid-batch (SIGKILL, its own process)', () => {
         }
       }),
     );
-    const blobContainer = await azurite().container('killed');
-    const blobs = blobContainerArchive(blobContainer);
+    const blobs = await azurite().archive('killed');
     const events = db.container(ContainerNames.events);
     const prune = () => pruneCategory({ events, blobs, category: 'Account', policy: { olderThanMs: 0 } });
     const expectNothingLost = async () => {

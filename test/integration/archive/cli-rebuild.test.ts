@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBankApp } from '../../../functions/app.ts';
-import { blobContainerArchive, createArchiver, runArchiver } from '../../../src/archive/index.ts';
+import { createArchiver, runArchiver } from '../../../src/archive/index.ts';
 import { runCli } from '../../../src/cli/run.ts';
 import { ContainerNames } from '../../../src/store/index.ts';
 import { createFileSummarySink } from '../../../src/summaries/index.ts';
@@ -35,7 +35,7 @@ beforeAll(async () => {
   await dev.host.close();
   // Archive what there is, then stop the archiver: its checkpoint is where the rebuild switches to the feed.
   const database = cosmos.client.database(dev.config.databaseId);
-  const archiver = createArchiver({ blobs: blobContainerArchive(await azurite().container('archive')) });
+  const archiver = createArchiver({ blobs: await azurite().archive('archive') });
   const running = await runArchiver(archiver, {
     events: database.container(ContainerNames.events),
     leases: database.container(ContainerNames.leases),

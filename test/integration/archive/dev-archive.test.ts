@@ -86,7 +86,7 @@ describe('the dev host archive', () => {
 
       const again = await startTestAzurite({ location: join(dataDir, 'azurite'), port });
       try {
-        const blobs = blobContainerArchive(await again.container('archive'));
+        const blobs = await again.archive('archive');
         const events = await readArchivedStream(blobs, 'Account-dev');
         expect(events.map((e) => e.type)).toEqual(['Opened']);
       } finally {

@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
 import { afterAll, beforeAll } from 'vitest';
-import {
-  type ArchiveBlobs,
-  ArchiveUnavailable,
-  archivePrunedHistory,
-  blobContainerArchive,
-} from '../../../src/archive/index.ts';
+import { type ArchiveBlobs, ArchiveUnavailable, archivePrunedHistory } from '../../../src/archive/index.ts';
 import { ContainerNames, type CosmosStore, createCosmosStore, ensureContainers } from '../../../src/store/index.ts';
 import { startTestAzurite, type TestAzurite } from '../../../src/testing/azurite.ts';
 import type { TestCosmos } from '../../support/cosmos.ts';
@@ -102,7 +97,7 @@ function accountsOf(store: CosmosStore) {
 export async function archiveEnvironment(cosmos: TestCosmos, azurite: TestAzurite): Promise<ArchiveEnvironment> {
   const database = await cosmos.database('archive');
   await ensureContainers(cosmos.client, { databaseId: database.id });
-  const blobs = faultyBlobs(blobContainerArchive(await azurite.container(`archive-${randomUUID().slice(0, 8)}`)));
+  const blobs = faultyBlobs(await azurite.archive(`archive-${randomUUID().slice(0, 8)}`));
   const store = createCosmosStore({
     client: cosmos.client,
     databaseId: database.id,
