@@ -35,6 +35,11 @@ export const suites: readonly BenchSuite[] = [
     load: () => import('./summaries.ts'),
   },
   {
+    name: 'consumer',
+    promises: [{ name: 'consumer.throughput.ratio', unit: 'summaries/s', goal: atLeast(0.8) }],
+    load: () => import('./consumer.ts'),
+  },
+  {
     name: 'e2e',
     promises: [
       { name: 'e2e.latency.p50_ms', unit: 'ms' },

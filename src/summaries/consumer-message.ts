@@ -26,6 +26,9 @@ export interface MessageRecord {
   readonly valueEncoding?: 'base64';
 }
 
+const utf8 = new TextDecoder();
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 export const messageEventType = 'ConsumedMessage';
 
 export function messageToEvent(
@@ -68,7 +71,8 @@ function headersToJson(headers: Readonly<Record<string, unknown>> | undefined): 
   for (const [name, raw] of Object.entries(headers)) {
     const value = Array.isArray(raw) ? raw[0] : raw;
     if (value === undefined) continue;
-    if (Buffer.isBuffer(value) || value instanceof Uint8Array) json[name] = Buffer.from(value).toString('utf8');
+    if (Buffer.isBuffer(value)) json[name] = value.toString('utf8');
+    else if (value instanceof Uint8Array) json[name] = utf8.decode(value);
     else if (typeof value === 'bigint') json[name] = value.toString();
     else json[name] = value;
   }
@@ -77,12 +81,13 @@ function headersToJson(headers: Readonly<Record<string, unknown>> | undefined): 
 
 function valueToJson(value: unknown): { value: unknown; valueEncoding?: 'base64' } {
   if (value === undefined || value === null) return { value: null };
-  if (Buffer.isBuffer(value) || value instanceof Uint8Array) {
-    const bytes = Buffer.from(value);
-    const text = bytes.toString('utf8');
-    return Buffer.from(text, 'utf8').equals(bytes)
-      ? { value: text }
-      : { value: bytes.toString('base64'), valueEncoding: 'base64' };
+  if (value instanceof Uint8Array) {
+    try {
+      return { value: strictUtf8.decode(value) };
+    } catch {
+      const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      return { value: bytes.toString('base64'), valueEncoding: 'base64' };
+    }
   }
   return { value };
 }
