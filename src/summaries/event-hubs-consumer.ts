@@ -1,28 +1,36 @@
-import type { EventHubConsumerClient, ReceivedEventData, SubscribeOptions, Subscription } from '@azure/event-hubs';
-import type { SummaryContract } from './contract.ts';
+import type {
+  EventHubConsumerClient,
+  PartitionContext,
+  ReceivedEventData,
+  SubscribeOptions,
+  Subscription,
+} from '@azure/event-hubs';
 import {
-  createSummaryReceiver,
-  type LastSeenVersions,
-  type ReceivedSummary,
-  type ReceiveOutcome,
-  type UnreadableMessage,
-} from './receiver.ts';
+  type ConsumerScheduler,
+  type ConsumerSchedulingOptions,
+  type ConsumerStats,
+  createConsumerScheduler,
+} from './consumer-scheduler.ts';
+import type { SummaryContract } from './contract.ts';
+import { parseEnvelope } from './headers.ts';
+import type { LastSeenVersions, ReceivedSummary, SummaryHandler, UnreadableMessage } from './receiver.ts';
 
-export interface EventHubsSummaryConsumerOptions<T> {
+export interface EventHubsSummaryConsumerOptions<T> extends ConsumerSchedulingOptions {
   /**
    * A client for the contract's event hub (`new EventHubConsumerClient(consumerGroup, connectionString, hubName)`
-   * or with a credential), optionally with a checkpoint store for load balancing across instances.
+   * or with a credential), with a checkpoint store (`BlobCheckpointStore` of `@azure/eventhubs-checkpointstore-blob`)
+   * for checkpoints that outlive the process and load balancing across instances.
    */
   readonly client: EventHubConsumerClient;
   readonly contract: SummaryContract<T>;
-  readonly handle: (summary: ReceivedSummary<T>) => Promise<void>;
+  /** called once per newer summary of a stream, in order per stream, several streams at a time */
+  readonly handle: SummaryHandler<T>;
   readonly lastSeen?: LastSeenVersions;
   /** passed to `client.subscribe` (start position, batch size, wait time …) */
   readonly subscribeOptions?: SubscribeOptions;
   /**
    * Given each message this consumer can't read (not a summary, another contract, a newer version its schema rejects,
-   * not JSON, an invalid shape); it is then passed over. Throwing leaves the batch without a checkpoint: the SDK stops
-   * the partition, and it is read again from its last checkpoint when it is next claimed.
+   * not JSON, an invalid shape). With `parking`, the message is then parked with its stream; without, passed over.
    */
   readonly onUnreadable: (message: UnreadableMessage) => void | Promise<void>;
   readonly onError?: (error: Error) => void;
@@ -31,24 +39,53 @@ export interface EventHubsSummaryConsumerOptions<T> {
 export interface EventHubsSummaryConsumer {
   start(): void;
   stop(): Promise<void>;
-  stats(): Readonly<Record<ReceiveOutcome, number>>;
+  stats(): ConsumerStats;
+  readonly parked: ConsumerScheduler['parked'];
+}
+
+interface PartitionCheckpoints {
+  context: PartitionContext;
+  /** events read and not yet checkpointed, in sequence order */
+  events: ReceivedEventData[];
+  checkpointed: number;
+  writing: Promise<void>;
 }
 
 /**
- * The same downstream consumer over the AMQP SDK. Event Hubs maps Kafka record headers to AMQP application
- * properties (as bytes) and the record value to the body (bytes), so the envelope and the version filter are the
- * ones the Kafka consumer uses. The SDK hands a partition's events over one batch at a time, in order.
+ * The same downstream consumer over the AMQP SDK, on the same engine as the Kafka one. Event Hubs maps Kafka record
+ * headers to AMQP application properties (as bytes) and the record value to the body (bytes), so the envelope and
+ * the version filter are the ones the Kafka consumer uses. The checkpoint of a partition is its low-water mark: the
+ * last event before the oldest one not yet handled or parked.
  */
 export function createEventHubsSummaryConsumer<T>(
   options: EventHubsSummaryConsumerOptions<T>,
 ): EventHubsSummaryConsumer {
-  const receiver = createSummaryReceiver({
-    contract: options.contract,
-    handle: options.handle,
-    lastSeen: options.lastSeen,
-    onUnreadable: options.onUnreadable,
-  });
+  const hub = options.contract.topic;
+  const engine = createConsumerScheduler({ ...options, name: options.name ?? hub });
+  const partitions = new Map<string, PartitionCheckpoints>();
   let subscription: Subscription | undefined;
+
+  function checkpoint(partitionId: string): Promise<void> {
+    const state = partitions.get(partitionId);
+    if (state === undefined) return Promise.resolve();
+    state.writing = state.writing.then(async () => {
+      const next = engine.committable(hub, partitionId);
+      if (next === undefined) return;
+      let upTo = -1;
+      while (upTo + 1 < state.events.length && BigInt(state.events[upTo + 1]!.sequenceNumber) < next) upTo++;
+      if (upTo < 0) return;
+      const event = state.events[upTo]!;
+      state.events = state.events.slice(upTo + 1);
+      if (event.sequenceNumber <= state.checkpointed) return;
+      await state.context.updateCheckpoint(event);
+      state.checkpointed = event.sequenceNumber;
+      engine.noteCommitted(hub, partitionId, BigInt(event.sequenceNumber) + 1n);
+    });
+    state.writing = state.writing.catch((error: unknown) => {
+      options.onError?.(error instanceof Error ? error : new Error(String(error)));
+    });
+    return state.writing;
+  }
 
   return {
     start() {
@@ -56,10 +93,24 @@ export function createEventHubsSummaryConsumer<T>(
       subscription = options.client.subscribe(
         {
           processEvents: async (events, context) => {
-            for (const event of events)
-              await receiver.receive(eventHubsMessage(event, options.contract.topic, context.partitionId));
-            const last = events.at(-1);
-            if (last) await context.updateCheckpoint(last);
+            const { partitionId } = context;
+            let state = partitions.get(partitionId);
+            if (state === undefined) {
+              state = { context, events: [], checkpointed: -1, writing: Promise.resolve() };
+              partitions.set(partitionId, state);
+            }
+            state.context = context;
+            const newest = context.lastEnqueuedEventProperties?.sequenceNumber;
+            if (newest !== undefined) engine.noteNewest(hub, partitionId, BigInt(newest) + 1n);
+            if (events.length === 0) return;
+            state.events.push(...events);
+            const { handled } = await engine.ingest(hub, partitionId, events.map(eventHubsConsumerMessage));
+            void handled.then(() => checkpoint(partitionId));
+          },
+          processClose: async (_reason, context) => {
+            await checkpoint(context.partitionId);
+            partitions.delete(context.partitionId);
+            engine.revoke(hub, context.partitionId);
           },
           processError: async (error) => {
             options.onError?.(error);
@@ -71,9 +122,25 @@ export function createEventHubsSummaryConsumer<T>(
     async stop() {
       const current = subscription;
       subscription = undefined;
+      await Promise.all([...partitions.keys()].map(checkpoint));
       await current?.close();
+      await engine.quiesce();
+      engine.close();
     },
-    stats: () => receiver.stats(),
+    stats: () => engine.stats(),
+    parked: engine.parked,
+  };
+}
+
+// Event Hubs gives a Kafka record's key as the partition key; the envelope's stream stands in for a missing one.
+function eventHubsConsumerMessage(event: ReceivedEventData) {
+  const key = typeof event.partitionKey === 'string' ? event.partitionKey : parseEnvelope(event.properties)?.stream;
+  return {
+    key,
+    headers: event.properties,
+    value: event.body,
+    offset: BigInt(event.sequenceNumber),
+    timestamp: event.enqueuedTimeUtc,
   };
 }
 
