@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka } from 'kafkajs';
+import { Kafka, type KafkaMessage } from 'kafkajs';
 import { z } from 'zod';
 import {
   createSummaryConsumer,
@@ -7,6 +7,7 @@ import {
   envelopeHeaders,
   idempotencyKey,
   kafkaConfigFromBrokers,
+  parseEnvelope,
 } from '../../src/summaries/index.ts';
 import { startTestKafka } from '../../test/support/kafka.ts';
 import { type PlainMessage, produceRaw } from '../baselines/raw-kafka.ts';
@@ -30,11 +31,16 @@ export async function run(context: BenchContext): Promise<void> {
   const kafka = await startTestKafka();
   try {
     const noOp = await compare(context, kafka.brokers, context.quick ? 10_000 : 40_000, 1_000, 0);
+    const decoding = await sideBySide(
+      context.rounds,
+      () => timeBare(kafka.brokers, noOp.topic, noOp.count + 1, decodeLikeTheHelper(noOp.topic)),
+      () => timeBare(kafka.brokers, noOp.topic, noOp.count + 1, () => Promise.resolve()),
+    );
     context.emit(
       measured('consumer.throughput.ratio', noOp.tributary, 'summaries/s', {
         goal: atLeast(0.8),
         baseline: noOp.baseline,
-        note: `${noOp.count.toLocaleString('en-US')} summaries over 1,000 keys, 4 partitions, no-op handler; Tributary = createSummaryConsumer (scheduler, 16 streams at once, in-memory version memory, commits every 1 s); baseline = bare kafkajs eachMessage (partitionsConsumedConcurrently 4, auto-commit); medians of ${context.rounds} interleaved rounds`,
+        note: `${noOp.count.toLocaleString('en-US')} summaries over 1,000 keys, 4 partitions, no-op handler; Tributary = createSummaryConsumer (scheduler, 16 streams at once, in-memory version memory, commits every 1 s); baseline = bare kafkajs eachMessage (partitionsConsumedConcurrently 4, auto-commit); medians of ${context.rounds} interleaved rounds. The same bare consumer reading each message's envelope and checking its body against the schema (what the helper does before the handler, without scheduler or version memory) reached ${Math.round(decoding.tributary)} summaries/s against ${Math.round(decoding.baseline)} without (ratio ${(decoding.tributary / decoding.baseline).toFixed(2)})`,
       }),
     );
     const slow = await compare(context, kafka.brokers, context.quick ? 2_000 : 5_000, 1_000, 5);
@@ -80,7 +86,7 @@ async function compare(
     () => timeTributary(brokers, topic, total, work, handlerMs === 0 ? 16 : 64),
     () => timeBare(brokers, topic, total, work),
   );
-  return { ...result, count };
+  return { ...result, count, topic };
 }
 
 async function timeTributary(
@@ -110,7 +116,21 @@ async function timeTributary(
   }
 }
 
-async function timeBare(brokers: readonly string[], topic: string, total: number, work: () => Promise<void>) {
+/** A handler doing what the helper does to a message before its handler: envelope, JSON, schema. */
+function decodeLikeTheHelper(topic: string) {
+  const schema = contract(topic).schema;
+  return async (message: KafkaMessage) => {
+    const envelope = parseEnvelope(message.headers);
+    if (envelope !== undefined) schema.safeParse(JSON.parse(message.value?.toString('utf8') ?? 'null'));
+  };
+}
+
+async function timeBare(
+  brokers: readonly string[],
+  topic: string,
+  total: number,
+  work: (message: KafkaMessage) => Promise<void>,
+) {
   const clock = firstToLast(total);
   const kafka = new Kafka({ clientId: 'bench-bare', brokers: [...brokers], logLevel: 0 });
   const consumer = kafka.consumer({ groupId: `bench-b-${randomUUID().slice(0, 6)}`, maxWaitTimeInMs: 100 });
@@ -118,8 +138,8 @@ async function timeBare(brokers: readonly string[], topic: string, total: number
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     partitionsConsumedConcurrently: 4,
-    eachMessage: async () => {
-      await work();
+    eachMessage: async ({ message }) => {
+      await work(message);
       clock.tick();
     },
   });
