@@ -73,7 +73,7 @@ describe('consumer lag per partition', () => {
       .flatMap((resource) => resource.scopeMetrics)
       .flatMap((scope) => scope.metrics)
       .filter((metric) => metric.descriptor.name === 'tributary.consumer.lag')
-      .flatMap((metric) => metric.dataPoints);
+      .flatMap((metric) => metric.dataPoints as { attributes: unknown; value: unknown }[]);
     expect(points.map((point) => [point.attributes, point.value])).toEqual([
       [{ 'tributary.consumer': 'statements', 'messaging.destination.name': 'balances', partition: '3' }, 9],
     ]);
