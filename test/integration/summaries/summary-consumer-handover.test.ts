@@ -1,3 +1,6 @@
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createInMemoryLastSeenVersions,
@@ -11,6 +14,7 @@ import { quickKafka } from './fixtures.ts';
 import { balanceContract, startProducer, summaryMessage, uniqueName, until } from './summary-consumer-support.ts';
 
 type Balance = { balance: number };
+const childScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'summary-consumer-child.ts');
 
 describe.skipIf(skipKafka)('summary consumers across restarts and rebalances', () => {
   let kafka: TestKafka;
@@ -94,7 +98,10 @@ describe.skipIf(skipKafka)('summary consumers across restarts and rebalances', (
       await until(() => second.length === 3, 'the rest of Account-S');
       expect(second.map((s) => Number(s.envelope.version))).toEqual([3, 4, 5]);
       expect(second.every((s) => s.envelope.stream === 'Account-S')).toBe(true);
-      await until(() => consumer2.stats().partitions.some((p) => p.partition === stuck.partition && p.inFlight === 0), 'settled');
+      await until(
+        () => consumer2.stats().partitions.some((p) => p.partition === stuck.partition && p.inFlight === 0),
+        'settled',
+      );
       const stats = consumer2.stats();
       // everything it read again lies at or past the offset consumer 1 committed, in that partition only
       const readAgain = stats.summaries.handled + stats.summaries.stale;
@@ -170,4 +177,91 @@ describe.skipIf(skipKafka)('summary consumers across restarts and rebalances', (
       await producer.close();
     }
   }, 120_000);
+});
+
+describe.skipIf(skipKafka)('a summary consumer killed mid-batch', () => {
+  let kafka: TestKafka;
+  beforeAll(async () => {
+    kafka = await startTestKafka();
+  });
+  afterAll(async () => {
+    await kafka?.stop();
+  });
+
+  it('loses nothing, and its successor re-handles only what lay past the offsets it had committed', async () => {
+    const topic = uniqueName('killed');
+    const groupId = uniqueName('g');
+    const base = quickKafka(kafka.brokers);
+    const config = { ...base, consumer: { ...base.consumer, heartbeatInterval: 300, sessionTimeout: 6_000 } };
+    const producer = await startProducer(config);
+    const messages = [];
+    for (let version = 1; version <= 40; version++)
+      for (let s = 0; s < 20; s++) messages.push(summaryMessage(`Account-${s}`, version));
+    await producer.send(topic, messages);
+    await producer.close();
+
+    const child = fork(childScript, [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, BROKERS: kafka.brokers.join(','), TOPIC: topic, GROUP: groupId },
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
+    const handledByChild = new Set<string>();
+    const committedByChild = new Map<string, bigint>();
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) {
+        const [what, partition, offset] = line.split(' ');
+        if (what === 'handled') handledByChild.add(`${partition}@${offset}`);
+        if (what === 'committed') committedByChild.set(partition!, BigInt(offset!));
+      }
+    });
+    await until(() => handledByChild.size >= 300 && committedByChild.size > 0, 'the child under way', 60_000);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(handledByChild.size).toBeLessThan(800);
+
+    const handledAfter: ReceivedSummary['source'][] = [];
+    const successor = createSummaryConsumer({
+      config,
+      groupId,
+      contract: balanceContract(topic),
+      commitIntervalMs: 100,
+      handle: async (summary) => {
+        handledAfter.push(summary.source);
+      },
+      onUnreadable: () => undefined,
+    });
+    await successor.start();
+    try {
+      const all = new Set<string>();
+      await until(
+        () => {
+          for (const source of handledAfter) all.add(`${source.partition}@${source.position}`);
+          for (const key of handledByChild) all.add(key);
+          return all.size === 800;
+        },
+        'every summary handled by one or the other',
+        60_000,
+      );
+      for (const [partition, committed] of committedByChild) {
+        const reread = handledAfter.filter((s) => s.partition === partition).map((s) => BigInt(s.position));
+        // the successor starts at or after what the child had committed: nothing below it is handled again
+        expect(
+          reread.every((offset) => offset >= committed),
+          `partition ${partition}`,
+        ).toBe(true);
+      }
+      const rehandled = handledAfter.filter((s) => handledByChild.has(`${s.partition}@${s.position}`)).length;
+      const pastCommitted = [...handledByChild].filter((key) => {
+        const [partition, offset] = key.split('@');
+        return BigInt(offset!) >= (committedByChild.get(partition!) ?? 0n);
+      }).length;
+      expect(rehandled).toBeLessThanOrEqual(pastCommitted);
+    } finally {
+      await successor.stop();
+    }
+  }, 150_000);
 });
