@@ -132,8 +132,11 @@ export function createConsumerScheduler<T>(options: ConsumerSchedulerOptions<T>)
   });
   const partitions = new Map<string, PartitionState>();
   // Never reset: a stream the scheduler still remembers must see its positions continue, whichever partition
-  // generation feeds it next (one entry per key seen).
+  // generation feeds it next (one entry per key seen). A stream's first position is this run's start time in
+  // microseconds, so that positions of a stream parked by an earlier run (and read back from the dead-letter store)
+  // come before this run's, and a new message joins its dead letter after them instead of being taken for one of them.
   const nextIndex = new Map<string, bigint>();
+  const firstIndex = BigInt(Date.now()) * 1000n;
 
   const scheduler = createStreamScheduler({
     name: options.name,
@@ -196,22 +199,22 @@ export function createConsumerScheduler<T>(options: ConsumerSchedulerOptions<T>)
     async ingest(topic, partition, messages) {
       const state = partitionOf(topic, partition);
       const byStream = new Map<string, TimelineEvent[]>();
-      const firstIndex = new Map<string, bigint>();
+      const spanStart = new Map<string, bigint>();
       for (const message of messages) {
         const stream = message.key ?? `(no key) ${topic}/${partition}`;
-        const index = nextIndex.get(stream) ?? 0n;
+        const index = nextIndex.get(stream) ?? firstIndex;
         nextIndex.set(stream, index + 1n);
         let events = byStream.get(stream);
         if (events === undefined) {
           events = [];
           byStream.set(stream, events);
-          firstIndex.set(stream, index);
+          spanStart.set(stream, index);
         }
         events.push(messageToEvent(topic, partition, message, index));
         state.offsets.track(message.offset);
       }
       const spans: StreamSpan[] = [];
-      for (const [stream, events] of byStream) spans.push({ stream, index: firstIndex.get(stream)!, events });
+      for (const [stream, events] of byStream) spans.push({ stream, index: spanStart.get(stream)!, events });
       const { handled } = await scheduler.ingestSpans(leaseOf(topic, partition), spans);
       // Parked messages (and ones passed over) are settled here: the scheduler reports them only per call.
       return {

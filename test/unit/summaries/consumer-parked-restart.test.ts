@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createInMemoryDeadLetters } from '../../../src/streams/index.ts';
+import {
+  type ConsumerMessage,
+  createConsumerScheduler,
+  defineSummaryContract,
+  envelopeHeaders,
+  idempotencyKey,
+} from '../../../src/summaries/index.ts';
+
+const contract = defineSummaryContract({
+  name: 'AccountBalance',
+  version: 1,
+  schema: z.object({ balance: z.number() }),
+  topic: 'balances',
+});
+
+function message(stream: string, version: number, offset: number): ConsumerMessage {
+  return {
+    key: stream,
+    headers: envelopeHeaders({
+      stream,
+      version: BigInt(version),
+      contract: 'AccountBalance',
+      contractVersion: 1,
+      idempotencyKey: idempotencyKey(stream, BigInt(version), 'AccountBalance', 1),
+    }),
+    value: JSON.stringify({ balance: version }),
+    offset: BigInt(offset),
+    timestamp: new Date(0),
+  };
+}
+
+describe('a stream parked by an earlier run of the consumer', () => {
+  it('gets the next run’s messages of that stream appended to its dead letter, after the parked ones', async () => {
+    const deadLetters = createInMemoryDeadLetters();
+    const options = {
+      name: 'statements',
+      contract,
+      parking: { deadLetters, afterAttempts: 1 },
+      handle: async () => {
+        throw new Error('refused');
+      },
+      onUnreadable: () => undefined,
+    };
+    const first = createConsumerScheduler(options);
+    await (await first.ingest('balances', '0', [message('Account-P', 1, 0), message('Account-P', 2, 1)])).handled;
+    first.close();
+    await new Promise((resolve) => setTimeout(resolve, 2));
+
+    const second = createConsumerScheduler(options);
+    await (await second.ingest('balances', '0', [message('Account-P', 3, 7)])).handled;
+    const [letter] = await second.parked.list();
+    expect(letter?.events.map((event) => (event.data as { offset: string }).offset)).toEqual(['0', '1', '7']);
+    expect(second.committable('balances', '0')).toBe(8n);
+    second.close();
+  });
+});
