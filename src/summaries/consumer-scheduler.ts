@@ -187,6 +187,19 @@ export function createConsumerScheduler<T>(options: ConsumerSchedulerOptions<T>)
     return state;
   }
 
+  /**
+   * Another instance (or an earlier run) may have parked streams this partition carries: their next positions must
+   * follow the parked ones, so that new messages join the dead letters after them.
+   */
+  async function continueAfterParked() {
+    for (const letter of await scheduler.parked.list()) {
+      const last = letter.events.at(-1);
+      if (last === undefined) continue;
+      const after = BigInt(last.index) + 1n;
+      if ((nextIndex.get(letter.stream) ?? firstIndex) < after) nextIndex.set(letter.stream, after);
+    }
+  }
+
   function lags(): PartitionLag[] {
     return [...partitions.values()].map(({ topic, partition, offsets, newest, committed }) => {
       const base = committed ?? offsets.committable();
@@ -197,7 +210,9 @@ export function createConsumerScheduler<T>(options: ConsumerSchedulerOptions<T>)
 
   return {
     async ingest(topic, partition, messages) {
+      const opening = !partitions.has(leaseOf(topic, partition));
       const state = partitionOf(topic, partition);
+      if (opening && parking) await continueAfterParked();
       const byStream = new Map<string, TimelineEvent[]>();
       const spanStart = new Map<string, bigint>();
       for (const message of messages) {
