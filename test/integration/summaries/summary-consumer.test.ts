@@ -24,7 +24,7 @@ describe.skipIf(skipKafka)('a summary consumer on the stream scheduler', () => {
   const config = () => quickKafka(kafka.brokers);
   const fast = { retry: { initialDelayMs: 10, maxDelayMs: 50 }, commitIntervalMs: 100, settleTimeoutMs: 500 };
 
-  it('parks a poison summary with its error and message while the rest of its partition flows and the offset moves past it', async () => {
+  it('parks a poison summary with its error and message while the rest of its partition flows and the offset moves past it; a replay hands it over in order', async () => {
     const topic = uniqueName('poison');
     const producer = await startProducer(config());
     const messages = [];
@@ -35,6 +35,7 @@ describe.skipIf(skipKafka)('a summary consumer on the stream scheduler', () => {
     await producer.send(topic, messages);
     const deadLetters = createInMemoryDeadLetters();
     const received: ReceivedSummary<Balance>[] = [];
+    let fixed = false;
     const consumer = createSummaryConsumer({
       config: config(),
       groupId: uniqueName('g'),
@@ -42,7 +43,7 @@ describe.skipIf(skipKafka)('a summary consumer on the stream scheduler', () => {
       ...fast,
       parking: { deadLetters, afterAttempts: 3 },
       handle: async (summary) => {
-        if (summary.envelope.stream === 'Account-P' && summary.envelope.version === 2n)
+        if (summary.envelope.stream === 'Account-P' && summary.envelope.version === 2n && !fixed)
           throw new Error('the ledger refuses balance 20');
         received.push(summary);
       },
@@ -73,6 +74,10 @@ describe.skipIf(skipKafka)('a summary consumer on the stream scheduler', () => {
         lag: 0,
         inFlight: 0,
       });
+      fixed = true;
+      await consumer.parked.replay('Account-P');
+      expect(versionsOf(received, 'Account-P')).toEqual([1, 2, 3]);
+      expect(await consumer.parked.list()).toEqual([]);
     } finally {
       await consumer.stop();
       await producer.close();
