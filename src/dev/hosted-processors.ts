@@ -1,7 +1,8 @@
 import type { Container } from '@azure/cosmos';
-import { type ChangeFeedProcessor, createChangeFeedProcessor, estimateLag, listCheckpoints } from '../feed/index.ts';
+import { type ChangeFeedProcessor, createChangeFeedProcessor } from '../feed/index.ts';
 import { createStreamScheduler, type StreamHandler, type StreamScheduler } from '../streams/index.ts';
 import type { LeaseStatus, ProblemStream, ProcessorStatus } from './dashboard-model.ts';
+import { sampleLeaseStatus } from './lease-status.ts';
 import { createThroughputMeter } from './throughput.ts';
 
 /** A handler the dev host runs on its own change-feed processor: a projection, a reactor, the summary publisher. */
@@ -40,9 +41,6 @@ export interface HostedProcessor {
   problems(): Promise<{ failing: ProblemStream[]; stalled: ProblemStream[]; parked: ProblemStream[] }>;
   stop(): Promise<void>;
 }
-
-const rangeLabel = (range: { minInclusive: string; maxExclusive: string }) =>
-  `${range.minInclusive || '00'}-${range.maxExclusive}`;
 
 /**
  * Runs one handler on Tributary's processor: a stream scheduler (with parking in the dead-letter container) fed by
@@ -86,21 +84,7 @@ export async function startHostedProcessor(
     processor,
     async sample(now) {
       throughput.record(now, scheduler.stats().handled.events);
-      const [checkpoints, lag] = await Promise.all([
-        listCheckpoints({ leases: options.leases, name }),
-        estimateLag({ monitored: options.events, leases: options.leases, name, maxChangesPerRange: 1_000 }),
-      ]);
-      leases = checkpoints.map((checkpoint) => {
-        const rangeLag = lag.find((candidate) => candidate.leaseId === checkpoint.leaseId);
-        return {
-          range: rangeLabel(checkpoint.feedRange),
-          owner: checkpoint.owner ?? null,
-          checkpointAgeMs: checkpoint.lastCheckpointAt ? now - checkpoint.lastCheckpointAt.getTime() : undefined,
-          lag: rangeLag?.pendingChanges,
-          behindMs: rangeLag?.behindMs,
-          caughtUp: rangeLag !== undefined && rangeLag.pendingChanges === 0,
-        };
-      });
+      leases = await sampleLeaseStatus(name, options, now);
     },
     status() {
       const stats = scheduler.stats();

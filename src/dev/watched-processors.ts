@@ -1,7 +1,7 @@
 import type { Container } from '@azure/cosmos';
-import { estimateLag, listCheckpoints } from '../feed/index.ts';
 import { cosmosDeadLetters } from '../streams/index.ts';
 import type { LeaseStatus, ProblemStream, ProcessorStatus } from './dashboard-model.ts';
+import { sampleLeaseStatus } from './lease-status.ts';
 
 /**
  * A processor that runs elsewhere (a Function App, a container), seen only through what it stores: its leases and
@@ -14,9 +14,6 @@ export interface WatchedProcessor {
   status(): ProcessorStatus;
   problems(): Promise<{ failing: ProblemStream[]; stalled: ProblemStream[]; parked: ProblemStream[] }>;
 }
-
-const rangeLabel = (range: { minInclusive: string; maxExclusive: string }) =>
-  `${range.minInclusive || '00'}-${range.maxExclusive}`;
 
 /** The processors that have leases in `leases`, by name. */
 export async function processorsWithLeases(leases: Container): Promise<string[]> {
@@ -36,9 +33,8 @@ export function watchProcessor(
   return {
     name,
     async sample(now) {
-      const [checkpoints, lag, parkedLetters] = await Promise.all([
-        listCheckpoints({ leases: containers.leases, name }),
-        estimateLag({ monitored: containers.events, leases: containers.leases, name, maxChangesPerRange: 1_000 }),
+      const [leaseRows, parkedLetters] = await Promise.all([
+        sampleLeaseStatus(name, containers, now),
         letters.list(name),
       ]);
       parked = parkedLetters.map((letter) => ({
@@ -48,17 +44,7 @@ export function watchProcessor(
         error: `${letter.error.name}: ${letter.error.message}`,
         attempts: letter.attempts,
       }));
-      leases = checkpoints.map((checkpoint) => {
-        const rangeLag = lag.find((candidate) => candidate.leaseId === checkpoint.leaseId);
-        return {
-          range: rangeLabel(checkpoint.feedRange),
-          owner: checkpoint.owner ?? null,
-          checkpointAgeMs: checkpoint.lastCheckpointAt ? now - checkpoint.lastCheckpointAt.getTime() : undefined,
-          lag: rangeLag?.pendingChanges,
-          behindMs: rangeLag?.behindMs,
-          caughtUp: rangeLag !== undefined && rangeLag.pendingChanges === 0,
-        };
-      });
+      leases = leaseRows;
     },
     status() {
       return {
