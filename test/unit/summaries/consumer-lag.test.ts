@@ -5,37 +5,11 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import {
-  type ConsumerMessage,
-  createConsumerScheduler,
-  defineSummaryContract,
-  envelopeHeaders,
-  idempotencyKey,
-} from '../../../src/summaries/index.ts';
+import { createConsumerScheduler } from '../../../src/summaries/index.ts';
+import { balanceContract, balanceMessage } from './balance-messages.ts';
 
-const contract = defineSummaryContract({
-  name: 'AccountBalance',
-  version: 1,
-  schema: z.object({ balance: z.number() }),
-  topic: 'balances',
-});
-
-function message(stream: string, version: number, offset: number): ConsumerMessage {
-  return {
-    key: stream,
-    headers: envelopeHeaders({
-      stream,
-      version: BigInt(version),
-      contract: 'AccountBalance',
-      contractVersion: 1,
-      idempotencyKey: idempotencyKey(stream, BigInt(version), 'AccountBalance', 1),
-    }),
-    value: JSON.stringify({ balance: version }),
-    offset: BigInt(offset),
-    timestamp: new Date(0),
-  };
-}
+const contract = balanceContract;
+const message = balanceMessage;
 
 describe('consumer lag per partition', () => {
   it('is the newest offset minus the committed one, in stats and as the tributary.consumer.lag gauge', async () => {

@@ -1,36 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { createInMemoryDeadLetters } from '../../../src/streams/index.ts';
-import {
-  type ConsumerMessage,
-  createConsumerScheduler,
-  defineSummaryContract,
-  envelopeHeaders,
-  idempotencyKey,
-} from '../../../src/summaries/index.ts';
+import { createConsumerScheduler } from '../../../src/summaries/index.ts';
+import { balanceContract, balanceMessage } from './balance-messages.ts';
 
-const contract = defineSummaryContract({
-  name: 'AccountBalance',
-  version: 1,
-  schema: z.object({ balance: z.number() }),
-  topic: 'balances',
-});
-
-function message(stream: string, version: number, offset: number): ConsumerMessage {
-  return {
-    key: stream,
-    headers: envelopeHeaders({
-      stream,
-      version: BigInt(version),
-      contract: 'AccountBalance',
-      contractVersion: 1,
-      idempotencyKey: idempotencyKey(stream, BigInt(version), 'AccountBalance', 1),
-    }),
-    value: JSON.stringify({ balance: version }),
-    offset: BigInt(offset),
-    timestamp: new Date(0),
-  };
-}
+const contract = balanceContract;
+const message = balanceMessage;
 
 describe('a stream parked by an earlier run of the consumer', () => {
   it('gets the next run’s messages of that stream appended to its dead letter, after the parked ones', async () => {
