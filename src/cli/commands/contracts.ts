@@ -18,6 +18,17 @@ const contractOptions: Readonly<Record<string, OptionSpec>> = {
   },
 };
 
+/** Where Azure Schema Registry holds the contracts: `check` compares with it, `register` writes to it. */
+const registryOptions: Readonly<Record<string, OptionSpec>> = {
+  ...contractOptions,
+  namespace: {
+    type: 'string',
+    valueName: '<namespace>',
+    description: 'Event Hubs namespace holding the schema registry, e.g. contoso.servicebus.windows.net.',
+  },
+  'schema-group': { type: 'string', valueName: '<group>', description: 'The schema group of the contracts.' },
+};
+
 const modes = ['full', 'forward', 'backward'] as const;
 
 function compatibilityMode(args: ParsedArgs, commandPath: string): (typeof modes)[number] {
@@ -53,15 +64,7 @@ const checkCommand: Command = {
     'rule), when a changed contract kept its version, or when a new version is not exported yet.\n' +
     'With --namespace and --schema-group, the schemas registered in Azure Schema Registry are checked instead\n' +
     '(signed in with DefaultAzureCredential; needs the optional peer @azure/schema-registry).',
-  options: {
-    ...contractOptions,
-    namespace: {
-      type: 'string',
-      valueName: '<namespace>',
-      description: 'Event Hubs namespace holding the schema registry, e.g. contoso.servicebus.windows.net.',
-    },
-    'schema-group': { type: 'string', valueName: '<group>', description: 'The schema group of the contracts.' },
-  },
+  options: registryOptions,
   examples: [
     'tributary contracts check',
     'tributary contracts check --namespace contoso.servicebus.windows.net --schema-group tributary-contracts',
@@ -80,15 +83,7 @@ const registerCommand: Command = {
     'a version already registered with the same definition is left as it is. Run it after `contracts check`\n' +
     'passes. Signs in with DefaultAzureCredential: the identity needs the Schema Registry Contributor role.\n' +
     'Needs the optional peer @azure/schema-registry.',
-  options: {
-    ...contractOptions,
-    namespace: {
-      type: 'string',
-      valueName: '<namespace>',
-      description: 'Event Hubs namespace holding the schema registry, e.g. contoso.servicebus.windows.net.',
-    },
-    'schema-group': { type: 'string', valueName: '<group>', description: 'The schema group of the contracts.' },
-  },
+  options: registryOptions,
   examples: [
     'tributary contracts register --namespace contoso.servicebus.windows.net --schema-group tributary-contracts',
   ],
