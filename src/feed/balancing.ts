@@ -23,9 +23,10 @@ export const noDecision: LeaseDecision = { acquire: [], steal: undefined };
  * takes free (unowned or expired) leases; only when none is free does it steal, and then a single lease per cycle
  * from the most loaded owner, and only if that owner is above the target (or at the target when `me` needs two or
  * more). A victim therefore never drops below what it would itself need to steal back, so shares converge to
- * `target - 1` or `target` each and then nothing moves.
+ * `target - 1` or `target` each and then nothing moves. `spreadKey` (default `me`) picks where in the free leases an
+ * instance starts taking, so that instances starting together try different leases first.
  */
-export function decideLeases(me: string, leases: readonly LeaseView[]): LeaseDecision {
+export function decideLeases(me: string, leases: readonly LeaseView[], spreadKey: string = me): LeaseDecision {
   if (leases.length === 0) return noDecision;
   const counts = new Map<string, string[]>([[me, []]]);
   const free: string[] = [];
@@ -41,7 +42,7 @@ export function decideLeases(me: string, leases: readonly LeaseView[]): LeaseDec
   const target = Math.ceil(leases.length / counts.size);
   const need = target - (counts.get(me)?.length ?? 0);
   if (need <= 0) return noDecision;
-  if (free.length > 0) return { acquire: rotate(free.sort(), me).slice(0, need), steal: undefined };
+  if (free.length > 0) return { acquire: rotate(free.sort(), spreadKey).slice(0, need), steal: undefined };
 
   let victim: { owner: string; ids: string[] } | undefined;
   for (const [owner, ids] of counts) {
@@ -60,9 +61,9 @@ export function decideLeases(me: string, leases: readonly LeaseView[]): LeaseDec
 }
 
 /** Instances that start together would all race for the same first free lease; start each at its own offset. */
-function rotate(ids: string[], me: string): string[] {
+function rotate(ids: string[], key: string): string[] {
   let hash = 0;
-  for (const char of me) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  for (const char of key) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   const offset = hash % ids.length;
   return [...ids.slice(offset), ...ids.slice(0, offset)];
 }

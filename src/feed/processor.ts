@@ -228,7 +228,9 @@ export function createChangeFeedProcessor(options: ProcessorOptions): ChangeFeed
     // When another instance wins a race for a lease, re-read it and decide again within the same cycle, so that
     // instances starting (or taking over) together settle in one cycle rather than one lease per cycle.
     for (let round = 0; round < maxDecisionRounds && state === 'running'; round += 1) {
-      const decision = decideLeases(me, [...byId.values()].map(viewOf));
+      // The given id spreads the first takes: the per-start suffix of `me` is random, and instances whose offsets
+      // collide race for the same lease, and the one left with none steals at once (read by two until the next renew).
+      const decision = decideLeases(me, [...byId.values()].map(viewOf), settings.instanceId);
       const steal = stolen ? undefined : decision.steal;
       let lostRace = false;
       // One lease at a time: instances starting together then interleave their takes and settle on even shares,
