@@ -1,20 +1,16 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DashboardStatus } from '../../src/dev/index.ts';
 import { Processors, startTestDevHost } from '../integration/dev/dev-host-harness.ts';
+import { type BrowserSession, haveChromium, startBrowser } from './browser.ts';
 import { screenshotDirectory } from './screenshots.ts';
 
-const chromiumPath = '/usr/bin/chromium';
 const screenshots = screenshotDirectory;
-const haveChromium = existsSync(chromiumPath) || process.env.TRIBUTARY_ALLOW_SKIP !== '1';
 
 let dev: Awaited<ReturnType<typeof startTestDevHost>>;
-let browser: BrowserContext;
-let userDataDir: string;
+let browser: BrowserSession;
 let page: Page;
 
 beforeAll(async () => {
@@ -22,19 +18,13 @@ beforeAll(async () => {
   await mkdir(screenshots, { recursive: true });
   // nothing listens on port 1: every connection to the "broker" is refused
   dev = await startTestDevHost({ kafkaBrokers: '127.0.0.1:1' });
-  userDataDir = await mkdtemp(join(tmpdir(), 'tributary-chromium-'));
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath,
-    viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
+  browser = await startBrowser();
+  page = browser.page;
 });
 
 afterAll(async () => {
   await browser?.close();
   await dev?.close();
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
 });
 
 describe.skipIf(!haveChromium)('the dashboard during a broker outage', () => {

@@ -1,22 +1,18 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReadOnlyDashboardServer, startReadOnlyDashboard } from '../../src/dev/dashboard-server.ts';
 import { Processors, startTestDevHost } from '../integration/dev/dev-host-harness.ts';
+import { type BrowserSession, haveChromium, startBrowser } from './browser.ts';
 import { screenshotDirectory } from './screenshots.ts';
 
-const chromiumPath = '/usr/bin/chromium';
 const screenshots = screenshotDirectory;
 const patience = { timeout: 20_000 };
-const haveChromium = existsSync(chromiumPath) || process.env.TRIBUTARY_ALLOW_SKIP !== '1';
 
 let dev: Awaited<ReturnType<typeof startTestDevHost>>;
 let dashboard: ReadOnlyDashboardServer;
-let browser: BrowserContext;
-let userDataDir: string;
+let browser: BrowserSession;
 let page: Page;
 
 beforeAll(async () => {
@@ -36,20 +32,14 @@ beforeAll(async () => {
     sampleIntervalMs: 250,
     log: () => undefined,
   });
-  userDataDir = await mkdtemp(join(tmpdir(), 'tributary-chromium-'));
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath,
-    viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
+  browser = await startBrowser();
+  page = browser.page;
 });
 
 afterAll(async () => {
   await browser?.close();
   await dashboard?.close();
   await dev?.close();
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
 });
 
 describe.skipIf(!haveChromium)('the read-only dashboard (tributary dashboard) in a browser', () => {

@@ -1,29 +1,18 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Processors, startTestDevHost } from '../integration/dev/dev-host-harness.ts';
+import { type BrowserSession, haveChromium, startBrowser } from './browser.ts';
 import { screenshotDirectory } from './screenshots.ts';
 
-const chromiumPath = '/usr/bin/chromium';
 /** Screenshots the README shows, rewritten by every run. */
 const screenshots = screenshotDirectory;
 // The page polls once a second and handlers run in the background: on a busy CI machine that can take a while.
 const patience = { timeout: 20_000 };
 
-function requireChromium(): boolean {
-  if (existsSync(chromiumPath)) return true;
-  const why = `the dashboard test needs Chromium at ${chromiumPath} (Debian package "chromium")`;
-  if (process.env.TRIBUTARY_ALLOW_SKIP === '1') return false;
-  throw new Error(`${why}: install it (apt-get install chromium) or set TRIBUTARY_ALLOW_SKIP=1 to skip this test.`);
-}
-
-const haveChromium = requireChromium();
 let dev: Awaited<ReturnType<typeof startTestDevHost>>;
-let browser: BrowserContext;
-let userDataDir: string;
+let browser: BrowserSession;
 let page: Page;
 const pageErrors: string[] = [];
 
@@ -34,30 +23,14 @@ beforeAll(async () => {
   if (!haveChromium) return;
   await mkdir(screenshots, { recursive: true });
   dev = await startTestDevHost({ poison: { processor: Processors.statement, stream: 'Account-poison' } });
-  userDataDir = await mkdtemp(join(tmpdir(), 'tributary-chromium-'));
-  // A fresh profile per run: nothing cached or remembered from an earlier run can make the test pass.
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
+  browser = await startBrowser();
+  page = browser.page;
   page.on('pageerror', (error) => pageErrors.push(error.message));
 });
 
 afterAll(async () => {
   await browser?.close();
   await dev?.close();
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
 });
 
 describe.skipIf(!haveChromium)('the dashboard in a browser', () => {
