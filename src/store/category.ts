@@ -1,22 +1,18 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import type { Container } from '@azure/cosmos';
 import type { AnyEvent, Codec } from '../codec/index.ts';
-import { StreamName, type TimelineEvent } from '../core/index.ts';
-import { type Fold, fold } from '../decider/index.ts';
-import { type Access, type AccessStrategy, accessOf } from './access.ts';
-import { prepareAppend, type WriteLimits } from './append.ts';
-import { type AsOf, loadStateAsOf, type StateAsOf } from './as-of.ts';
-import { LruCache, type StateCache, scopedCache } from './cache.ts';
-import type { TipLimits } from './calving.ts';
-import { CommandIdExpired, CommandIdReused, lookupCommand } from './commands.ts';
-import { MaxResyncsExhausted, StaleExpectedVersion, WrongExpectedVersion } from './errors.ts';
+import { parseOptions, StreamName } from '../core/index.ts';
+import type { Fold } from '../decider/index.ts';
+import { type AccessStrategy, accessOf } from './access.ts';
+import type { AsOf, StateAsOf } from './as-of.ts';
+import { LruCache, scopedCache } from './cache.ts';
+import { cachedStreams } from './caching.ts';
 import { LoadOption } from './load-option.ts';
-import { type PrunedHistory, withPrunedHistory } from './pruned-history.ts';
-import { type ReadRange, readStreamEvents } from './reading.ts';
-import { appendToStream, batchesBackward, readTip } from './requests.ts';
-import { CategorySettings, parseSettings } from './settings.ts';
-import { emptyStream, type Rebuild, rebuildFromTip, type StreamState } from './stream-state.ts';
-import { unfoldDecoder } from './unfolds.ts';
+import type { ReadRange } from './reading.ts';
+import { CategorySettings, InvalidStoreOptions } from './settings.ts';
+import type { CategoryModel, StoredEvent, StreamStore, StreamVersion } from './stream-store.ts';
+import { type DecisionContext, type TransactOptions, type TransactOutcome, transactor } from './transact.ts';
+
+export type { StoredEvent } from './stream-store.ts';
+export type { DecisionContext, TransactOptions, TransactOutcome } from './transact.ts';
 
 export interface CategoryOptions<E extends AnyEvent, S> {
   /** the category: stream names are `${name}-${id}` */
@@ -56,71 +52,11 @@ export interface CategoryOptions<E extends AnyEvent, S> {
   readonly maxExpiredCommandIds?: number;
 }
 
-/** Where a category's documents live and how it writes them (set by the store). */
-export interface CategoryContext {
-  readonly container: Container;
-  readonly tipLimits: TipLimits;
-  readonly writeLimits: WriteLimits;
-  readonly compressUnfolds: boolean;
-  /** the store's cache, shared by categories that do not bring their own */
-  readonly cache: LruCache<unknown>;
-  /** where loads find events the pruner removed from the container (the archive); none by default */
-  readonly prunedHistory?: PrunedHistory | undefined;
-}
-
-export interface TransactOptions {
-  /** how fresh the state the decision starts from must be (a conflict always reloads) */
-  readonly load?: LoadOption;
-  /**
-   * An id of the command (e.g. an HTTP request's idempotency key). If the stream already applied a command with
-   * this id, nothing is decided or written and the original outcome is returned.
-   */
-  readonly commandId?: string;
-  /**
-   * The command's fingerprint (`commandFingerprint(type, body)`), kept with `commandId`: a command id already applied
-   * with another fingerprint throws `CommandIdReused`, and nothing is decided or written.
-   */
-  readonly fingerprint?: string;
-  readonly correlationId?: string;
-  readonly causationId?: string;
-  /** metadata stored with every appended event (`m`) */
-  readonly meta?: Record<string, unknown>;
-  /**
-   * Apply the command only if the stream is at exactly this version (optimistic concurrency across requests, e.g.
-   * an HTTP `If-Match`); otherwise throw `StaleExpectedVersion` without deciding again. A cached state that
-   * disagrees is first checked with a (conditional) read, so a stale cache never causes a false refusal. A repeated
-   * `commandId` is still answered with its original outcome.
-   */
-  readonly expectedVersion?: bigint;
-}
-
-export interface TransactOutcome {
-  /** the stream's version after the command */
-  readonly version: bigint;
-  /** events appended by this call (0 when the decision was empty or the command id was a repeat) */
-  readonly appended: number;
-  /** true when `commandId` had already been applied and nothing was done */
-  readonly duplicate: boolean;
-}
-
 export interface Loaded<S> {
   readonly state: S;
   readonly version: bigint;
   /** the tip's etag; `undefined` for a stream that does not exist yet */
   readonly etag: string | undefined;
-}
-
-export interface StoredEvent<E> {
-  readonly version: bigint;
-  readonly event: E;
-  readonly timestamp: Date;
-}
-
-/** What a decision may know about the stream besides its state. */
-export interface DecisionContext {
-  readonly stream: StreamName;
-  /** the version the state reflects (a resync decides again with the newer version) */
-  readonly version: bigint;
 }
 
 /** The streams of one category: commands in, state out. */
@@ -152,204 +88,60 @@ export interface Category<E extends AnyEvent, S> {
   streamName(id: string): StreamName;
 }
 
-export function createCategory<E extends AnyEvent, S>(
+/**
+ * A category over a store (the store calls this from its `category(options)`): parses the options, gives the store
+ * the category's model, and puts the cache and the transact loop over what the store returns. `cache` is the store's
+ * cache, shared by categories that do not bring their own.
+ * @throws InvalidStoreOptions for an option out of range; InvalidStreamName for an invalid category name
+ */
+export function createCategory<E extends AnyEvent, S, L extends StreamVersion<S>>(
   options: CategoryOptions<E, S>,
-  context: CategoryContext,
+  cache: LruCache<unknown>,
+  storeOf: (model: CategoryModel<E, S>) => StreamStore<E, S, L>,
 ): Category<E, S> {
   const { name, codec, fold: model } = options;
-  const access: Access<E, S> = accessOf(options.access ?? { kind: 'Unoptimized' });
-  const {
-    maxAttempts,
-    maxCommandIds,
-    maxExpiredCommandIds,
-    resyncBackoff: backoff,
-    queueWrites,
-  } = parseSettings(CategorySettings, options, `category ${JSON.stringify(name)}`);
-  const cache: StateCache<StreamState<S>> =
-    options.cache === undefined
-      ? scopedCache(context.cache, model)
-      : new LruCache<StreamState<S>>(options.cache === false ? 0 : options.cache.maxEntries);
-  const defaultLoad = options.load ?? LoadOption.RequireLoad;
-  const settings = { ...context, maxCommandIds, maxExpiredCommandIds };
-  const { container } = context;
-  const writeQueues = new Map<string, Promise<unknown>>();
-
-  /** Runs `write` after the previous queued write of `stream` in this category has settled. */
-  function queued<T>(stream: string, write: () => Promise<T>): Promise<T> {
-    if (!queueWrites) return write();
-    const previous = writeQueues.get(stream) ?? Promise.resolve();
-    const next = previous.then(write);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    writeQueues.set(stream, settled);
-    void settled.then(() => {
-      if (writeQueues.get(stream) === settled) writeQueues.delete(stream);
-    });
-    return next;
-  }
-
+  const settings = parseOptions(CategorySettings, options, `category ${JSON.stringify(name)}`, InvalidStoreOptions);
   const streamName = (id: string) => StreamName.create(name, id);
   streamName('0'); // fails fast on an invalid category name
-  const rebuildFor = (stream: string): Rebuild<E, S> => ({
+  const strategy = options.access ?? { kind: 'Unoptimized' };
+  const access = accessOf(strategy);
+  const store = storeOf({
+    name,
+    codec,
     fold: model,
-    isOrigin: access.isOrigin,
-    decode: (event: TimelineEvent) => codec.decode(event, stream),
-    decodeUnfold: unfoldDecoder(codec, stream, options.access?.kind),
-    batchesBefore: (before) =>
-      withPrunedHistory(batchesBackward(container, stream, before), stream, before, context.prunedHistory),
+    access,
+    strategy: strategy.kind,
+    commandLimits: settings,
   });
-  const remember = (stream: string, state: StreamState<S>) =>
-    cache.set(stream, state, (held, offered) => held.version > offered.version);
-
-  /** Reads the tip (conditionally when `known` has an etag) and rebuilds the state. */
-  async function fetch(stream: string, known: StreamState<S> | undefined): Promise<StreamState<S>> {
-    const read = await readTip(container, stream, known?.etag);
-    if (read.status === 'notModified' && known !== undefined) {
-      remember(stream, known);
-      return known;
-    }
-    const loaded =
-      read.status === 'found'
-        ? await rebuildFromTip(stream, read.tip, read.etag, rebuildFor(stream), known)
-        : emptyStream(model.initial);
-    remember(stream, loaded);
-    return loaded;
-  }
-
-  /** The state to start from; `read` tells whether it comes from a read of the tip rather than from memory. */
-  async function loadState(stream: string, option: LoadOption): Promise<{ loaded: StreamState<S>; read: boolean }> {
-    const cached = cache.get(stream);
-    if (cached !== undefined) {
-      if (option.kind === 'AnyCachedValue' || option.kind === 'AssumeEmpty')
-        return { loaded: cached.value, read: false };
-      if (option.kind === 'MaxStale' && Date.now() - cached.readAt <= option.ms) {
-        return { loaded: cached.value, read: false };
-      }
-    } else if (option.kind === 'AssumeEmpty') {
-      return { loaded: emptyStream(model.initial), read: false };
-    }
-    return { loaded: await cache.singleFlight(stream, () => fetch(stream, cached?.value)), read: true };
-  }
-
-  function run<R>(
-    id: string,
-    decide: (state: S, context: DecisionContext) => readonly [R, readonly E[]],
-    options: TransactOptions,
-  ): Promise<{ result: R; outcome: TransactOutcome }> {
-    const stream = streamName(id);
-    return queued(stream, () => attempt(stream, decide, options));
-  }
-
-  async function attempt<R>(
-    stream: StreamName,
-    decide: (state: S, context: DecisionContext) => readonly [R, readonly E[]],
-    options: TransactOptions,
-  ): Promise<{ result: R; outcome: TransactOutcome }> {
-    const { expectedVersion } = options;
-    const start = await loadState(stream, options.load ?? defaultLoad);
-    let current = start.loaded;
-    // A state from memory may be older than the client's: confirm a disagreement with a (conditional) read first.
-    if (expectedVersion !== undefined && current.version !== expectedVersion && !start.read) {
-      current = await fetch(stream, current);
-    }
-    for (let attempt = 1; ; attempt++) {
-      const known =
-        options.commandId === undefined
-          ? undefined
-          : lookupCommand(current.commands, options.commandId, options.fingerprint);
-      if (known?.kind === 'repeat') {
-        const { r, v } = known.record;
-        return { result: r as R, outcome: { version: BigInt(v), appended: 0, duplicate: true } };
-      }
-      if (known?.kind === 'reused') {
-        throw new CommandIdReused(stream, known.record.id, BigInt(known.record.v));
-      }
-      if (known?.kind === 'expired') throw new CommandIdExpired(stream, options.commandId as string);
-      if (expectedVersion !== undefined && current.version !== expectedVersion) {
-        throw new StaleExpectedVersion(stream, expectedVersion, current.version);
-      }
-      const [result, decided] = decide(current.state, { stream, version: current.version });
-      if (decided.length === 0) return { result, outcome: { version: current.version, appended: 0, duplicate: false } };
-
-      const stateAfter = fold(model.evolve, current.state, decided);
-      const transmuted = access.transmute(decided, stateAfter);
-      const { plan, version, commands } = prepareAppend(
-        stream,
-        current,
-        { ...transmuted, result },
-        codec,
-        options,
-        settings,
-      );
-
-      let etag: string;
-      try {
-        etag = await appendToStream(container, stream, plan, current.etag, current.version);
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersion)) throw error;
-        if (expectedVersion === undefined) {
-          if (attempt >= maxAttempts) throw new MaxResyncsExhausted(stream, attempt, current.version);
-          const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** (attempt - 1));
-          if (ceiling > 0) await delay(Math.random() * ceiling);
-        }
-        // Resync: read the tip again (never joining a load that may predate the conflicting write). With an expected
-        // version, the check at the top of the loop then refuses a stream that moved on instead of deciding again.
-        const conflicted = current.version;
-        current = await fetch(stream, { ...current, etag: undefined });
-        if (expectedVersion !== undefined && current.version === expectedVersion && attempt >= maxAttempts) {
-          throw new MaxResyncsExhausted(stream, attempt, conflicted);
-        }
-        continue;
-      }
-      cache.forgetInflight(stream);
-      remember(stream, {
-        state: stateAfter,
-        version,
-        etag,
-        tip: { i: plan.tip.i, n: plan.tip.n, e: plan.tip.e },
-        commands,
-      });
-      return { result, outcome: { version, appended: transmuted.events.length, duplicate: false } };
-    }
-  }
+  const streams = cachedStreams(
+    store,
+    options.cache === undefined
+      ? scopedCache<L>(cache, model)
+      : new LruCache<L>(options.cache === false ? 0 : options.cache.maxEntries),
+  );
+  const defaultLoad = options.load ?? LoadOption.RequireLoad;
+  const run = transactor(streams, { fold: model, access }, { ...settings, defaultLoad });
+  const load = async (id: string, option: LoadOption | undefined) =>
+    (await streams.load(streamName(id), option ?? defaultLoad)).loaded;
 
   return {
     name,
     streamName,
     async transact(id, decide, options = {}) {
-      const { outcome } = await run(id, (state, context) => [undefined, decide(state, context)] as const, options);
-      return outcome;
+      const both = (state: S, context: DecisionContext) => [undefined, decide(state, context)] as const;
+      return (await run(streamName(id), both, options)).outcome;
     },
     async transactResult(id, decide, options = {}) {
-      const { result } = await run(id, decide, options);
-      return result;
+      return (await run(streamName(id), decide, options)).result;
     },
     async query(id, render, options = {}) {
-      const { loaded } = await loadState(streamName(id), options.load ?? defaultLoad);
-      return render(loaded.state);
+      return render((await load(id, options.load)).state);
     },
     async load(id, options = {}) {
-      const { loaded } = await loadState(streamName(id), options.load ?? defaultLoad);
-      return { state: loaded.state, version: loaded.version, etag: loaded.etag };
+      const { state, version, etag } = await load(id, options.load);
+      return { state, version, etag };
     },
-    loadAsOf: (id, asOf) =>
-      loadStateAsOf(
-        container,
-        { codec, fold: model, isOrigin: access.isOrigin, prunedHistory: context.prunedHistory },
-        streamName(id),
-        asOf,
-      ),
-    async readEvents(id, range = {}) {
-      const stream = streamName(id);
-      const events = await readStreamEvents(container, stream, range);
-      const decoded: StoredEvent<E>[] = [];
-      for (const stored of events) {
-        const event = codec.decode(stored, stream);
-        if (event !== undefined) decoded.push({ version: stored.index, event, timestamp: stored.timestamp });
-      }
-      return decoded;
-    },
+    loadAsOf: (id, asOf) => store.loadAsOf(streamName(id), asOf),
+    readEvents: (id, range = {}) => store.readEvents(streamName(id), range),
   };
 }

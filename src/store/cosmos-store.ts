@@ -1,16 +1,17 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
 import type { AnyEvent } from '../codec/index.ts';
-import { StreamName, type TimelineEvent } from '../core/index.ts';
+import { parseOptions, StreamName, type TimelineEvent } from '../core/index.ts';
 import type { WriteLimits } from './append.ts';
 import { LruCache } from './cache.ts';
 import type { TipLimits } from './calving.ts';
 import { type Category, type CategoryOptions, createCategory } from './category.ts';
+import { cosmosStreams } from './cosmos-streams.ts';
 import type { BatchDocument, TipDocument } from './documents.ts';
 import { isTip } from './documents.ts';
 import type { PrunedHistory } from './pruned-history.ts';
 import { type Paging, pageSizeOf, type ReadRange, readStreamEvents, streamEvents } from './reading.ts';
 import { documentsInRange, tipsWithPrefix } from './requests.ts';
-import { parseSettings, StoreSettings } from './settings.ts';
+import { InvalidStoreOptions, StoreSettings } from './settings.ts';
 import { eventsOf, timelineUnfold } from './span.ts';
 
 export interface CosmosStoreOptions {
@@ -67,19 +68,24 @@ export interface CosmosStore {
 
 /** The event store over one Cosmos DB container (create it with `ensureContainers`). */
 export function createCosmosStore(options: CosmosStoreOptions): CosmosStore {
-  const settings = parseSettings(StoreSettings, options, `the store over database ${options.databaseId}`);
+  const settings = parseOptions(
+    StoreSettings,
+    options,
+    `the store over database ${options.databaseId}`,
+    InvalidStoreOptions,
+  );
   const container = options.client.database(options.databaseId).container(settings.containerId);
   const context = {
     container,
     tipLimits: settings.tip,
     writeLimits: settings.limits,
     compressUnfolds: settings.compressUnfolds,
-    cache: new LruCache<unknown>(settings.cache.maxEntries),
     prunedHistory: options.prunedHistory,
   };
+  const cache = new LruCache<unknown>(settings.cache.maxEntries);
   return {
     container,
-    category: (categoryOptions) => createCategory(categoryOptions, context),
+    category: (categoryOptions) => createCategory(categoryOptions, cache, (model) => cosmosStreams(model, context)),
     readStream: (stream, range = {}) => readStreamEvents(container, StreamName.parse(stream), range),
     streamEvents: (stream, range = {}) => streamEvents(container, StreamName.parse(stream), range),
     async listStreams(category, paging = {}) {

@@ -29,7 +29,7 @@ export interface ReadRange extends Paging {
 export function pageSizeOf(paging: Paging, where: string): number {
   const pageSize = paging.pageSize ?? defaultPageSize;
   if (!Number.isInteger(pageSize) || pageSize < 1) {
-    throw new InvalidStoreOptions(where, `pageSize must be a positive integer, got ${pageSize}`);
+    throw new InvalidStoreOptions(where, [`pageSize must be a positive integer, got ${pageSize}`]);
   }
   return pageSize;
 }

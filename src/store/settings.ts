@@ -1,17 +1,18 @@
 import { z } from 'zod';
-import { TributaryError } from '../core/index.ts';
+import { InvalidOptions } from '../core/index.ts';
 import { defaultWriteLimits } from './append.ts';
 import { defaultTipLimits } from './calving.ts';
 import { ContainerNames } from './containers.ts';
 
-/** A store or category option is out of range (e.g. a negative limit); raised when the store or category is created. */
-export class InvalidStoreOptions extends TributaryError {
-  readonly code = 'InvalidStoreOptions';
-  constructor(
-    readonly where: string,
-    problems: string,
-  ) {
-    super(`Invalid options for ${where}: ${problems}. Fix the value passed to createCosmosStore / store.category.`);
+/**
+ * A store or category option is out of range (e.g. a negative limit); raised when the store or category is created
+ * (or a read is asked for an invalid page size). `problems` lists each broken option.
+ */
+export class InvalidStoreOptions extends InvalidOptions {
+  override readonly code = 'InvalidStoreOptions';
+  constructor(where: string, problems: readonly string[]) {
+    super(where, problems);
+    this.message = `${this.message} Fix the value passed to createCosmosStore / store.category.`;
   }
 }
 
@@ -49,10 +50,3 @@ export const CategorySettings = z.object({
   queueWrites: z.boolean().default(true),
   cache: z.union([z.literal(false), z.object({ maxEntries: count(0) })]).optional(),
 });
-
-/** Parses `input` with `schema`, turning zod's error into `InvalidStoreOptions`. */
-export function parseSettings<T extends z.ZodType>(schema: T, input: unknown, where: string): z.output<T> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new InvalidStoreOptions(where, z.prettifyError(parsed.error).replaceAll('\n', '; '));
-  return parsed.data;
-}
