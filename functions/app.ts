@@ -2,7 +2,7 @@ import type { Container, CosmosClient } from '@azure/cosmos';
 import type { Projection } from '../src/projections/index.ts';
 import type { Reactor } from '../src/reactors/index.ts';
 import { ContainerNames, type CosmosStore, createCosmosStore } from '../src/store/index.ts';
-import type { StreamHandler } from '../src/streams/index.ts';
+import type { ChangeFeedHandler } from '../src/streams/index.ts';
 import type { SummaryPublisher } from '../src/summaries/index.ts';
 import { type AccountCategory, accountCategoryIn } from './bank/accounts.ts';
 import { balanceProjection, statementProjection } from './bank/projections.ts';
@@ -26,14 +26,12 @@ export interface BankAppOptions {
   readonly idempotencyKeyWindow?: number;
 }
 
-/** A change-feed handler of the app with the processor name it checkpoints under. */
-export interface BankHandler {
-  /** short name, also the Azure Functions function name of its trigger */
-  readonly name: string;
-  /** the Tributary processor name (leases and dead letters are kept under it) */
-  readonly processorName: string;
+/**
+ * A change-feed handler of the app; its `name` is short (`accountBalance`), also the Azure Functions function name of
+ * its trigger, and `processorName` is what it checkpoints under.
+ */
+export interface BankHandler extends ChangeFeedHandler {
   readonly kind: 'projection' | 'reactor' | 'summary';
-  readonly handle: StreamHandler;
 }
 
 export interface BankApp {

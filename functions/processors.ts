@@ -1,5 +1,5 @@
-import { type ChangeFeedProcessor, createChangeFeedProcessor, type LeaseTimings } from '../src/feed/index.ts';
-import { createStreamScheduler, type StreamScheduler } from '../src/streams/index.ts';
+import type { LeaseTimings } from '../src/feed/index.ts';
+import { type HandlerRun, runHandler } from '../src/streams/index.ts';
 import type { BankApp, BankHandler } from './app.ts';
 
 export interface BankProcessorsOptions {
@@ -14,17 +14,15 @@ export interface BankProcessorsOptions {
 }
 
 /** One of the bank's handlers running on Tributary's change-feed processor. */
-export interface RunningBankHandler {
+export interface RunningBankHandler extends HandlerRun {
   readonly handler: BankHandler;
-  readonly scheduler: StreamScheduler;
-  readonly processor: ChangeFeedProcessor;
 }
 
 export interface BankProcessors {
   readonly running: readonly RunningBankHandler[];
   /** the running handler by name (`accountBalance`, `accountStatement`, `transferProcess`, `statementLines`) */
   get(name: string): RunningBankHandler;
-  /** stops every processor: drains handlers in flight, writes checkpoints, releases leases */
+  /** stops every processor (drains handlers in flight, writes checkpoints, releases leases) and its scheduler */
   stop(): Promise<void>;
 }
 
@@ -35,27 +33,28 @@ export interface BankProcessors {
  */
 export async function startBankProcessors(bank: BankApp, options: BankProcessorsOptions = {}): Promise<BankProcessors> {
   const parkAfter = options.parkAfterAttempts ?? 5;
-  const running = bank.handlers.map((handler): RunningBankHandler => {
-    const scheduler = createStreamScheduler({
-      name: handler.processorName,
-      handle: handler.handle,
-      ...(parkAfter === false
-        ? {}
-        : { parking: { deadLetters: bank.containers.deadLetters, afterAttempts: parkAfter } }),
-    });
-    const processor = createChangeFeedProcessor({
-      name: handler.processorName,
-      monitored: bank.containers.events,
-      leases: bank.containers.leases,
-      sink: scheduler,
-      ...(options.instanceId ? { instanceId: options.instanceId } : {}),
-      ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
-      ...(options.leaseTimings ? { leaseTimings: options.leaseTimings } : {}),
-      ...(options.checkpointIntervalMs ? { checkpointIntervalMs: options.checkpointIntervalMs } : {}),
-    });
-    return { handler, scheduler, processor };
-  });
-  await Promise.all(running.map(({ processor }) => processor.start()));
+  const { parkAfterAttempts: _, ...processor } = options;
+  const runs = await Promise.allSettled(
+    bank.handlers.map(
+      async (handler): Promise<RunningBankHandler> => ({
+        ...(await runHandler(handler, {
+          events: bank.containers.events,
+          leases: bank.containers.leases,
+          processor,
+          ...(parkAfter === false
+            ? {}
+            : { parking: { deadLetters: bank.containers.deadLetters, afterAttempts: parkAfter } }),
+        })),
+        handler,
+      }),
+    ),
+  );
+  const running = runs.flatMap((run) => (run.status === 'fulfilled' ? [run.value] : []));
+  const failed = runs.find((run) => run.status === 'rejected');
+  if (failed) {
+    await Promise.all(running.map((run) => run.stop()));
+    throw failed.reason;
+  }
   return {
     running,
     get(name) {
@@ -65,7 +64,7 @@ export async function startBankProcessors(bank: BankApp, options: BankProcessors
       return found;
     },
     async stop() {
-      await Promise.all(running.map(({ processor }) => processor.stop()));
+      await Promise.all(running.map((run) => run.stop()));
     },
   };
 }

@@ -76,7 +76,6 @@ export type { ViewDocument } from './projections/view-document.ts';
 export { InvalidReactor } from './reactors/errors.ts';
 export { handledUpTo, notYet } from './reactors/outcome.ts';
 export { createReactor, type Reactor, type ReactorContext, type ReactorDefinition } from './reactors/reactor.ts';
-export { type RunnableHandler, type RunningHandler, type RunOptions, runHandler } from './reactors/runner.ts';
 
 export { AccessStrategy, type Transmuted } from './store/access.ts';
 export {
@@ -154,7 +153,15 @@ export {
 } from './streams/errors.ts';
 export type { HandlerOutcome, StreamHandler } from './streams/handler.ts';
 export type { StreamSchedulerOptions } from './streams/options.ts';
-export { type ProcessorRun, type RunProcessorOptions, runProcessor } from './streams/run-processor.ts';
+export {
+  type ChangeFeedHandler,
+  type HandlerRun,
+  type HandlerRunStats,
+  type RunnableHandler,
+  type RunningHandler,
+  type RunOptions,
+  runHandler,
+} from './streams/run-processor.ts';
 export type { StreamScheduler } from './streams/scheduler.ts';
 export type { SchedulerStats, StreamAttention } from './streams/stats.ts';
 export { StreamSpan } from './streams/stream-span.ts';

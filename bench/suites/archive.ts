@@ -10,7 +10,7 @@ import {
 } from '../../src/archive/index.ts';
 import { defineCodec } from '../../src/codec/index.ts';
 import { createCosmosStore, ensureContainers } from '../../src/store/index.ts';
-import { createStreamScheduler, runProcessor } from '../../src/streams/index.ts';
+import { createStreamScheduler, runHandler, type StreamHandler } from '../../src/streams/index.ts';
 import { startTestAzurite } from '../../src/testing/azurite.ts';
 import { type BenchCosmos, startBenchCosmos } from '../harness/cosmos.ts';
 import { measured, median } from '../harness/result.ts';
@@ -74,18 +74,19 @@ async function replayFromFeed(cosmos: BenchCosmos, database: string, total: numb
   let handled = 0;
   const { cost, result: seconds } = await cosmos.cost(async () => {
     const started = performance.now();
-    const run = await runProcessor({
-      name: `feed-replay-${round}`,
-      monitored: db.container('events'),
-      leases: db.container('leases'),
-      startFrom: 'beginning',
-      pollIntervalMs: 50,
-      ...quiet,
-      handle: async (span) => {
-        handled += span.events.length;
-        return undefined;
+    const name = `feed-replay-${round}`;
+    const handle: StreamHandler = async (span) => {
+      handled += span.events.length;
+      return undefined;
+    };
+    const run = await runHandler(
+      { name, processorName: name, handle },
+      {
+        events: db.container('events'),
+        leases: db.container('leases'),
+        processor: { startFrom: 'beginning', pollIntervalMs: 50, ...quiet },
       },
-    });
+    );
     await until(() => handled >= total, 1_800_000);
     const elapsed = (performance.now() - started) / 1000;
     await run.stop();

@@ -1,7 +1,6 @@
 import type { StreamSpan } from '../core/index.ts';
 import { StreamName } from '../core/index.ts';
-import type { RunnableHandler, RunningHandler, RunOptions } from '../reactors/index.ts';
-import { runHandler } from '../reactors/index.ts';
+import { type ChangeFeedHandler, type HandlerRun, type RunOptions, runHandler } from '../streams/index.ts';
 import type { ArchiveBlobs } from './archive-blobs.ts';
 import { InvalidArchiveOptions } from './errors.ts';
 import { defaultFlushLimits, type FlushLimits, SegmentWriter, type SegmentWriterStats } from './segment-writer.ts';
@@ -16,7 +15,7 @@ export interface ArchiverOptions {
 }
 
 /** A reactor that copies every event of every stream to the archive, in order per stream. */
-export interface Archiver extends RunnableHandler {
+export interface Archiver extends ChangeFeedHandler {
   readonly name: string;
   readonly blobs: ArchiveBlobs;
   stats(): SegmentWriterStats;
@@ -66,7 +65,7 @@ export function createArchiver(options: ArchiverOptions): Archiver {
  * enough streams in flight (64 unless told) that a segment gathers many spans. Parking is refused: a parked stream
  * would let the checkpoint pass events the archive does not hold, and a replay from the archive would miss them.
  */
-export async function runArchiver(archiver: Archiver, options: RunOptions): Promise<RunningHandler> {
+export async function runArchiver(archiver: Archiver, options: RunOptions): Promise<HandlerRun> {
   if (options.parking !== undefined) {
     throw new InvalidArchiveOptions(
       'runArchiver',

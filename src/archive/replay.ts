@@ -1,8 +1,13 @@
 import type { Container } from '@azure/cosmos';
 import type { StreamSpan, TimelineEvent } from '../core/index.ts';
-import { createChangeFeedProcessor, Lease, type LeaseDocument, listCheckpoints } from '../feed/index.ts';
-import type { RunnableHandler, RunningHandler, RunOptions } from '../reactors/index.ts';
-import { createStreamScheduler, type StreamScheduler } from '../streams/index.ts';
+import { Lease, type LeaseDocument, listCheckpoints } from '../feed/index.ts';
+import {
+  type ChangeFeedHandler,
+  type HandlerRun,
+  type RunOptions,
+  runHandler,
+  type StreamScheduler,
+} from '../streams/index.ts';
 import type { ArchiveBlobs } from './archive-blobs.ts';
 import { timelineEventAt } from './archive-reader.ts';
 import { archiverProcessorName } from './archiver.ts';
@@ -114,14 +119,14 @@ async function seedLeases(leases: Container, from: readonly LeaseDocument[], tar
   }
 }
 
-export interface ArchiveRunOptions extends RunOptions {
+export type ArchiveRunOptions = Omit<RunOptions, 'beforeReading'> & {
   readonly blobs: ArchiveBlobs;
   /** the archiver whose archive and checkpoints to start from (its `name`); default `archive` */
   readonly archiver?: string;
   readonly onProgress?: (progress: ArchiveReplayProgress) => void;
-}
+};
 
-export interface ArchiveRun extends RunningHandler {
+export interface ArchiveRun extends HandlerRun {
   /** what came from the archive; undefined when the handler already had checkpoints and read only the feed */
   readonly fromArchive: ArchiveReplayProgress | undefined;
 }
@@ -157,31 +162,15 @@ export async function replayArchiveFor(
  * feed, and the scheduler drops them by version; none is skipped. A crash before step 3 replays the archive again;
  * after it, the handler just continues from its checkpoints. At least once, in order per stream, as from the feed.
  */
-export async function runFromArchive(handler: RunnableHandler, options: ArchiveRunOptions): Promise<ArchiveRun> {
-  const name = handler.processorName;
-  const scheduler = createStreamScheduler({
-    ...options.scheduler,
-    name,
-    handle: handler.handle,
-    parking: options.parking,
-  });
-  const fromArchive = await replayArchiveFor(name, scheduler, options);
-  const processor = createChangeFeedProcessor({
-    startFrom: 'beginning',
-    ...options.processor,
-    name,
-    monitored: options.events,
-    leases: options.leases,
-    sink: scheduler,
-  });
-  await processor.start();
-  return {
-    processor,
-    scheduler,
-    fromArchive,
-    async stop() {
-      await processor.stop();
-      scheduler.close();
+export async function runFromArchive(handler: ChangeFeedHandler, options: ArchiveRunOptions): Promise<ArchiveRun> {
+  const { blobs, archiver, onProgress, ...runOptions } = options;
+  let fromArchive: ArchiveReplayProgress | undefined;
+  const run = await runHandler(handler, {
+    ...runOptions,
+    processor: { startFrom: 'beginning', ...options.processor },
+    beforeReading: async (scheduler) => {
+      fromArchive = await replayArchiveFor(handler.processorName, scheduler, options);
     },
-  };
+  });
+  return { ...run, fromArchive };
 }

@@ -7,6 +7,7 @@ import type { CosmosConnection } from './connection.ts';
 import type { CliIo } from './context.ts';
 import { withHostedApp } from './hosted-app-session.ts';
 import { createProgressBar } from './progress.ts';
+import { definitionOf } from './rebuild-tools.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
@@ -43,24 +44,19 @@ export async function rebuildFromArchive(
 ): Promise<number> {
   const blobs = await archiveFromEnv(io, options.commandPath);
   return withHostedApp(connection, io, appToHost, async (app, context) => {
-    const definition = app.processors.find(
-      (p) => p.kind === 'projection' && (p.name === projection || p.aliases?.includes(projection)),
-    );
-    if (definition === undefined) {
-      throw new UsageError(`${projection} is not a projection of the app ${appToHost.source}.`, options.commandPath);
-    }
+    const definition = definitionOf(app, appToHost.source, projection, options.commandPath, 'projection');
     const cleared = definition.clearViews ? await definition.clearViews() : 0;
-    await deleteProcessor({ leases: context.containers.leases, name: definition.name });
+    await deleteProcessor({ leases: context.containers.leases, name: definition.processorName });
     io.stderr.write(`Deleted ${cleared} view(s) of ${projection}; rebuilding from the archive ${blobs.where}.\n`);
     const scheduler = createStreamScheduler({
-      name: definition.name,
+      name: definition.processorName,
       handle: definition.handle,
       parking: { deadLetters: context.containers.deadLetters, afterAttempts: 5 },
     });
     const bar = createProgressBar(io.stderr, `rebuild ${projection} from the archive`, { unit: 'segments' });
     let archived = 0;
     try {
-      const replayed = await replayArchiveFor(definition.name, scheduler, {
+      const replayed = await replayArchiveFor(definition.processorName, scheduler, {
         leases: context.containers.leases,
         blobs,
         ...(options.archiver === undefined ? {} : { archiver: options.archiver }),

@@ -1,6 +1,6 @@
 import type { HostedAppContext, HostedProcessorDefinition } from '../dev/index.ts';
-import { createChangeFeedProcessor, estimateLag, type FeedSink } from '../feed/index.ts';
-import { createStreamScheduler } from '../streams/index.ts';
+import { estimateLag } from '../feed/index.ts';
+import { runHandler } from '../streams/index.ts';
 import type { TextSink } from './context.ts';
 import { createProgressBar } from './progress.ts';
 
@@ -26,74 +26,50 @@ export async function runUntilCaughtUp(
   options: { label: string; progress: TextSink; log: (line: string) => void; interrupted: Promise<string> },
 ): Promise<CatchUpResult> {
   const { events, leases, deadLetters } = context.containers;
-  const scheduler = createStreamScheduler({
-    name: definition.name,
-    handle: definition.handle,
-    parking: { deadLetters, afterAttempts: 5 },
-  });
-  let handledDocuments = 0;
-  const countingSink: FeedSink = {
-    async ingest(page) {
-      const accepted = await scheduler.ingest(page);
-      accepted.handled.then(
-        () => {
-          handledDocuments += page.documents.length;
-        },
-        () => undefined,
-      );
-      return accepted;
-    },
-    revoke: (leaseToken) => scheduler.revoke(leaseToken),
-    open: (leaseToken, start) => scheduler.open(leaseToken, start),
-    caughtUp: (leaseToken) => scheduler.caughtUp(leaseToken),
-    handled: (leaseToken) => scheduler.handled(leaseToken),
-    quiesce: () => scheduler.quiesce(),
-  };
-  const processor = createChangeFeedProcessor({
-    name: definition.name,
-    monitored: events,
+  const run = await runHandler(definition, {
+    events,
     leases,
-    sink: countingSink,
-    startFrom: 'beginning',
-    pollIntervalMs: 100,
-    checkpointIntervalMs: pollMs,
-    leaseTimings: { acquireIntervalMs: 1_000, renewIntervalMs: 1_000, expiryMs: 5_000 },
-    onError: (error, where) => options.log(`${where}: ${error instanceof Error ? error.message : String(error)}`),
+    parking: { deadLetters, afterAttempts: 5 },
+    processor: {
+      startFrom: 'beginning',
+      pollIntervalMs: 100,
+      checkpointIntervalMs: pollMs,
+      leaseTimings: { acquireIntervalMs: 1_000, renewIntervalMs: 1_000, expiryMs: 5_000 },
+      onError: (error, where) => options.log(`${where}: ${error instanceof Error ? error.message : String(error)}`),
+    },
   });
   const backlog = async () =>
-    (await estimateLag({ monitored: events, leases, name: definition.name, maxChangesPerRange: 1_000_000 })).reduce(
-      (sum, range) => sum + range.pendingChanges,
-      0,
-    );
+    (
+      await estimateLag({ monitored: events, leases, name: definition.processorName, maxChangesPerRange: 1_000_000 })
+    ).reduce((sum, range) => sum + range.pendingChanges, 0);
   let interrupted = false;
   options.interrupted.then(() => {
     interrupted = true;
   });
   const bar = createProgressBar(options.progress, options.label, { unit: 'changes' });
   try {
-    await processor.start();
     let total = await backlog();
     let countedAt = Date.now();
     bar.update(0, total);
     while (!interrupted) {
       await Promise.race([new Promise((resolve) => setTimeout(resolve, pollMs)), options.interrupted]);
-      total = Math.max(total, handledDocuments);
-      bar.update(handledDocuments, total);
+      const handled = run.stats().handledDocuments;
+      total = Math.max(total, handled);
+      bar.update(handled, total);
       // Count again when the pages add up, or every few seconds in case they never do (a page that stays unhandled).
       // The count runs from the checkpoints, which trail the handled pages by up to one checkpoint interval.
-      if (handledDocuments < total && Date.now() - countedAt < recountMs) continue;
+      if (handled < total && Date.now() - countedAt < recountMs) continue;
       countedAt = Date.now();
       if ((await backlog()) === 0) break;
     }
     if (!interrupted) {
-      await scheduler.awaitCompletion();
+      await run.scheduler.awaitCompletion();
       bar.update(total, total);
     }
   } finally {
-    await processor.stop();
-    scheduler.close();
+    await run.stop();
   }
-  const stats = scheduler.stats();
+  const stats = run.scheduler.stats();
   bar.finish(interrupted ? 'Interrupted: the checkpoints written so far are kept.' : undefined);
   return { events: stats.handled.events, parked: stats.streams.parked, interrupted };
 }

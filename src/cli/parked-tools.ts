@@ -78,16 +78,16 @@ export async function replayParked(
   }
   const appToHost = await options.app();
   return withHostedApp(connection, options.io, appToHost, async (app, context) => {
-    const definition = app.processors.find((candidate) => candidate.name === letter.processor);
+    const definition = app.processors.find((candidate) => candidate.processorName === letter.processor);
     if (definition === undefined) {
       throw new UnknownProcessorName(
         letter.processor,
-        app.processors.map((p) => p.name),
+        app.processors.map((p) => p.processorName),
         `the app ${appToHost.source}`,
       );
     }
     const scheduler = createStreamScheduler({
-      name: definition.name,
+      name: definition.processorName,
       handle: definition.handle,
       parking: { deadLetters: context.containers.deadLetters, afterAttempts: 1 },
     });
@@ -97,7 +97,7 @@ export async function replayParked(
       scheduler.close();
     }
     options.out.write(
-      `Replayed ${letter.events.length} event(s) of ${stream} through ${definition.name}; it is no longer parked.\n`,
+      `Replayed ${letter.events.length} event(s) of ${stream} through ${definition.processorName}; it is no longer parked.\n`,
     );
     return 0;
   });

@@ -1,4 +1,4 @@
-import type { HostedApp } from '../dev/index.ts';
+import type { HostedApp, HostedProcessorDefinition } from '../dev/index.ts';
 import { deleteProcessor, rewindCheckpoints } from '../feed/index.ts';
 import type { AppToHost } from './app-option.ts';
 import { runUntilCaughtUp } from './catch-up.ts';
@@ -12,12 +12,25 @@ function refuseWhileDevHostRuns(connection: CosmosConnection) {
   if (connection.viaDevHost) throw new DevHostRunning();
 }
 
-/** The app's processor named on the command line; an unknown name is a usage error (exit 2) listing the known ones. */
-function definitionOf(app: HostedApp, source: string, name: string, commandPath: string, kind?: string) {
+const namesOf = (definition: HostedProcessorDefinition) => [
+  ...new Set([definition.processorName, definition.name, ...(definition.aliases ?? [])]),
+];
+
+/**
+ * The app's processor named on the command line by its processor name, its name or an alias; an unknown name is a
+ * usage error (exit 2) listing the known ones.
+ */
+export function definitionOf(
+  app: HostedApp,
+  source: string,
+  name: string,
+  commandPath: string,
+  kind?: string,
+): HostedProcessorDefinition {
   const candidates = app.processors.filter((p) => kind === undefined || p.kind === kind);
-  const definition = candidates.find((p) => p.name === name || p.aliases?.includes(name));
+  const definition = candidates.find((p) => namesOf(p).includes(name));
   if (definition === undefined) {
-    const known = candidates.flatMap((p) => [p.name, ...(p.aliases ?? [])]);
+    const known = candidates.flatMap(namesOf);
     const unknown = new UnknownProcessorName(
       name,
       known,
@@ -48,7 +61,7 @@ export async function rebuildProjection(
       );
     }
     const cleared = await definition.clearViews();
-    await deleteProcessor({ leases: context.containers.leases, name: definition.name });
+    await deleteProcessor({ leases: context.containers.leases, name: definition.processorName });
     io.stderr.write(`Deleted ${cleared} view(s) of ${projection}; rebuilding from the beginning of the events.\n`);
     const result = await runUntilCaughtUp(definition, context, {
       label: `rebuild ${projection}`,
@@ -77,7 +90,10 @@ export async function replayProcessor(
   refuseWhileDevHostRuns(connection);
   return withHostedApp(connection, io, appToHost, async (app, context) => {
     const definition = definitionOf(app, appToHost.source, processor, commandPath);
-    const rewound = await rewindCheckpoints({ leases: context.containers.leases, name: definition.name }, from);
+    const rewound = await rewindCheckpoints(
+      { leases: context.containers.leases, name: definition.processorName },
+      from,
+    );
     io.stderr.write(
       `Rewound ${rewound} lease(s) of ${processor} to ${from === 'beginning' ? 'the beginning' : from.toISOString()}.\n`,
     );

@@ -1,18 +1,18 @@
 import type { Container } from '@azure/cosmos';
-import { type ChangeFeedProcessor, createChangeFeedProcessor } from '../feed/index.ts';
-import { createStreamScheduler, type StreamHandler, type StreamScheduler } from '../streams/index.ts';
+import type { ChangeFeedProcessor } from '../feed/index.ts';
+import { type ChangeFeedHandler, runHandler, type StreamScheduler } from '../streams/index.ts';
 import type { LeaseStatus, ProblemStream, ProcessorStatus } from './dashboard-model.ts';
 import { sampleLeaseStatus } from './lease-status.ts';
 import { createThroughputMeter } from './throughput.ts';
 
-/** A handler the dev host runs on its own change-feed processor: a projection, a reactor, the summary publisher. */
-export interface HostedProcessorDefinition {
-  /** the processor name: its leases, checkpoints and dead letters are filed under it */
-  readonly name: string;
+/**
+ * A change-feed handler the dev host runs on its own change-feed processor (a projection, a reactor, the summary
+ * publisher: `{ ...reactor, kind: 'reactor' }`). Tools accept its `name`, its `processorName` or an alias.
+ */
+export interface HostedProcessorDefinition extends ChangeFeedHandler {
   /** what it runs, shown on the dashboard: `projection`, `reactor`, `summaries` */
   readonly kind: string;
-  readonly handle: StreamHandler;
-  /** other names tools accept for it, e.g. the projection's name `account-balance` */
+  /** other names tools accept for it */
   readonly aliases?: readonly string[];
   /** a projection's: deletes its views, so that a rebuild from the beginning writes them afresh */
   readonly clearViews?: () => Promise<number>;
@@ -31,6 +31,7 @@ export interface HostedProcessorOptions {
 }
 
 export interface HostedProcessor {
+  /** the processor name */
   readonly name: string;
   readonly kind: string;
   readonly scheduler: StreamScheduler;
@@ -51,28 +52,22 @@ export async function startHostedProcessor(
   definition: HostedProcessorDefinition,
   options: HostedProcessorOptions,
 ): Promise<HostedProcessor> {
-  const { name, kind } = definition;
-  const scheduler = createStreamScheduler({
-    name,
-    handle: definition.handle,
-    retry: { initialDelayMs: options.retryInitialDelayMs, maxDelayMs: 5_000 },
-    parking: { deadLetters: options.deadLetters, afterAttempts: options.parkAfterAttempts },
-    stallAfterMs: 10_000,
-  });
-  const processor = createChangeFeedProcessor({
-    name,
-    monitored: options.events,
+  const { processorName: name, kind } = definition;
+  const { processor, scheduler, stop } = await runHandler(definition, {
+    events: options.events,
     leases: options.leases,
-    sink: scheduler,
-    instanceId: options.instanceId,
-    startFrom: 'beginning',
-    leaseTimings: { acquireIntervalMs: 2_000, renewIntervalMs: 2_000, expiryMs: 10_000 },
-    pollIntervalMs: 200,
-    checkpointIntervalMs: 1_000,
-    onError: (error, context) =>
-      options.log(`[${name}] ${context}: ${error instanceof Error ? error.message : String(error)}`),
+    parking: { deadLetters: options.deadLetters, afterAttempts: options.parkAfterAttempts },
+    scheduler: { retry: { initialDelayMs: options.retryInitialDelayMs, maxDelayMs: 5_000 }, stallAfterMs: 10_000 },
+    processor: {
+      instanceId: options.instanceId,
+      startFrom: 'beginning',
+      leaseTimings: { acquireIntervalMs: 2_000, renewIntervalMs: 2_000, expiryMs: 10_000 },
+      pollIntervalMs: 200,
+      checkpointIntervalMs: 1_000,
+      onError: (error, context) =>
+        options.log(`[${name}] ${context}: ${error instanceof Error ? error.message : String(error)}`),
+    },
   });
-  await processor.start();
 
   const throughput = createThroughputMeter();
   let leases: LeaseStatus[] = [];
@@ -126,9 +121,6 @@ export async function startHostedProcessor(
         })),
       };
     },
-    async stop() {
-      await processor.stop();
-      scheduler.close();
-    },
+    stop,
   };
 }

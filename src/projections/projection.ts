@@ -1,6 +1,6 @@
 import type { Container, SqlParameter } from '@azure/cosmos';
 import type { StreamSpan, TimelineEvent } from '../core/index.ts';
-import type { HandlerOutcome, StreamHandler } from '../streams/index.ts';
+import type { ChangeFeedHandler, HandlerOutcome } from '../streams/index.ts';
 import { type ActiveVersionPointer, activeVersionPointer } from './active-version.ts';
 import { InvalidProjection, ViewWriteConflicts } from './errors.ts';
 import { isCosmosStatus, partitionKeys } from './partition-key.ts';
@@ -46,13 +46,12 @@ export interface ViewQuery {
   readonly version?: number;
 }
 
-export interface Projection<V> {
-  readonly name: string;
+/**
+ * A change-feed handler (`runProjection(projection, …)`) whose `processorName` names this version: a new version gets
+ * new leases, so it starts from the beginning.
+ */
+export interface Projection<V> extends ChangeFeedHandler {
   readonly version: number;
-  /** the processor name to run this version under: a new version gets new leases, so it starts from the beginning */
-  readonly processorName: string;
-  /** the scheduler handler: `createStreamScheduler({ handle: projection.handle })` */
-  readonly handle: StreamHandler;
   /** the view of `key` in the active version (or `options.version`) */
   read(key: string, options?: { version?: number }): Promise<V | undefined>;
   /** the stored view document, with the versions it applied per source stream */

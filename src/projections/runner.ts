@@ -1,16 +1,11 @@
-import type { Container } from '@azure/cosmos';
-import { type ChangeFeedProcessor, estimateLag, type ProcessorOptions, type RangeLag } from '../feed/index.ts';
-import { runProcessor, type StreamScheduler, type StreamSchedulerOptions } from '../streams/index.ts';
+import { estimateLag, type RangeLag } from '../feed/index.ts';
+import { type HandlerRun, type RunOptions, runHandler } from '../streams/index.ts';
 import { caughtUpTo, feedHeads } from './catch-up.ts';
 import type { Projection } from './projection.ts';
 
-export interface ProjectionRunOptions {
-  /** the events container (the store's `container`) */
-  readonly events: Container;
-  readonly leases: Container;
-  readonly parking?: { readonly deadLetters: Container; readonly afterAttempts?: number };
-  readonly processor?: Omit<ProcessorOptions, 'name' | 'monitored' | 'leases' | 'sink' | 'startFrom'>;
-  readonly scheduler?: Omit<StreamSchedulerOptions, 'name' | 'handle' | 'parking'>;
+/** `runHandler`'s options but `beforeReading` (a projection always reads from the beginning of the feed), and: */
+export type ProjectionRunOptions = Omit<RunOptions, 'beforeReading' | 'processor'> & {
+  readonly processor?: Omit<NonNullable<RunOptions['processor']>, 'startFrom'>;
   /**
    * When this version is not the active one (a version bump), it is rebuilt from the beginning of the feed into its
    * own view set while readers keep using the active version. The head of the feed is noted when the run starts;
@@ -21,7 +16,7 @@ export interface ProjectionRunOptions {
   readonly switchOver?: false | { readonly checkEveryMs?: number };
   /** told when the switch-over happened (or failed to check) */
   readonly onSwitchOver?: (event: { readonly version: number } | { readonly error: unknown }) => void;
-}
+};
 
 export interface ProjectionProgress {
   readonly projection: string;
@@ -37,11 +32,8 @@ export interface ProjectionProgress {
   readonly behindMs: number;
 }
 
-export interface RunningProjection {
-  readonly processor: ChangeFeedProcessor;
-  readonly scheduler: StreamScheduler;
+export interface RunningProjection extends HandlerRun {
   progress(): Promise<ProjectionProgress>;
-  stop(): Promise<void>;
 }
 
 /**
@@ -59,15 +51,10 @@ export async function runProjection<V>(
   // The head the rebuild must reach, noted before it starts reading.
   const asked =
     switchOver && (await pointer.read()) !== projection.version ? await feedHeads(options.events) : undefined;
-  const run = await runProcessor({
-    ...options.processor,
-    ...options.scheduler,
-    name: projection.processorName,
-    monitored: options.events,
-    leases: options.leases,
-    startFrom: 'beginning',
-    handle: projection.handle,
-    parking: options.parking,
+  const { switchOver: _, onSwitchOver, ...runOptions } = options;
+  const run = await runHandler(projection, {
+    ...runOptions,
+    processor: { ...options.processor, startFrom: 'beginning' },
   });
   const { processor, scheduler } = run;
 
@@ -96,11 +83,11 @@ export async function runProjection<V>(
         const quiet = scheduler.stats().streams.failing === 0;
         if (quiet && processor.ownedLeases().length > 0 && (await caughtUpTo(asked, lag, feed))) {
           await projection.activate();
-          options.onSwitchOver?.({ version: projection.version });
+          onSwitchOver?.({ version: projection.version });
           return;
         }
       } catch (error) {
-        options.onSwitchOver?.({ error });
+        onSwitchOver?.({ error });
       }
       if (processor.stats().state === 'running') timer = setTimeout(check, switchOver.checkEveryMs);
     };
@@ -108,8 +95,7 @@ export async function runProjection<V>(
   }
 
   return {
-    processor,
-    scheduler,
+    ...run,
     progress,
     async stop() {
       if (timer) clearTimeout(timer);

@@ -1,5 +1,5 @@
 import { type StreamName, StreamName as StreamNames, type StreamSpan, type TimelineEvent } from '../core/index.ts';
-import type { HandlerOutcome, StreamHandler } from '../streams/index.ts';
+import type { ChangeFeedHandler, HandlerOutcome } from '../streams/index.ts';
 import { InvalidReactor } from './errors.ts';
 
 export interface ReactorContext {
@@ -27,12 +27,8 @@ export interface ReactorDefinition {
   ) => Promise<HandlerOutcome | undefined | void>;
 }
 
-export interface Reactor {
-  readonly name: string;
-  readonly processorName: string;
-  /** the scheduler handler: `createStreamScheduler({ handle: reactor.handle, parking: … })` */
-  readonly handle: StreamHandler;
-}
+/** A reactor is a change-feed handler run under the processor name `reactor-<name>` (`runHandler(reactor, …)`). */
+export type Reactor = ChangeFeedHandler;
 
 const namePattern = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 

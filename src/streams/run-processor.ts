@@ -1,63 +1,174 @@
-import { type ChangeFeedProcessor, createChangeFeedProcessor, type ProcessorOptions } from '../feed/index.ts';
+import type { Container } from '@azure/cosmos';
+import { z } from 'zod';
+import { parseOptions } from '../core/index.ts';
+import {
+  type ChangeFeedProcessor,
+  createChangeFeedProcessor,
+  type FeedSink,
+  type ProcessorOptions,
+  type ProcessorStats,
+} from '../feed/index.ts';
 import { createStreamScheduler } from './create-stream-scheduler.ts';
+import type { DeadLetterStore } from './dead-letter-store.ts';
+import type { StreamHandler } from './handler.ts';
 import type { StreamSchedulerOptions } from './options.ts';
 import type { StreamScheduler } from './scheduler.ts';
+import type { SchedulerStats } from './stats.ts';
 
-/** The options of a change-feed processor (but its sink) and of a stream scheduler, which shares its `name`. */
-export type RunProcessorOptions = Omit<ProcessorOptions, 'sink'> & Omit<StreamSchedulerOptions, 'name'>;
+/**
+ * What runs on the change feed: a projection, a reactor, a summary reactor, an archiver — each is one of these, and
+ * `runHandler` runs any of them.
+ */
+export interface ChangeFeedHandler {
+  /** what the handler is called in tools and messages, e.g. a projection's or reactor's own name */
+  readonly name: string;
+  /** the processor it runs under: its leases, checkpoints and dead letters are filed under this name */
+  readonly processorName: string;
+  /** handles one stream's span; never concurrently for a stream, always in version order */
+  readonly handle: StreamHandler;
+}
 
-export interface ProcessorRun {
+/** @deprecated the earlier name of {@link ChangeFeedHandler} */
+export type RunnableHandler = ChangeFeedHandler;
+
+const object = <T>(what: string) =>
+  z.custom<T>((value) => typeof value === 'object' && value !== null, `must be ${what}`);
+
+const runOptionsSchema = z.strictObject({
+  /** the events container (the store's `container`): the change feed that is read */
+  events: object<Container>('a Container'),
+  /** the leases container: one lease per feed range, holding the checkpoint */
+  leases: object<Container>('a Container'),
+  /**
+   * With dead letters, a stream that keeps failing (5 attempts unless `afterAttempts` says otherwise) is parked
+   * there and the checkpoint moves on; without, it is retried until it succeeds.
+   */
+  parking: z
+    .object({
+      deadLetters: object<Container | DeadLetterStore>('a Container or a DeadLetterStore'),
+      afterAttempts: z.number().int().positive().optional(),
+    })
+    .optional(),
+  /** processor settings: lease timings, poll interval, start position, instance id, `onError`, … */
+  processor: object<Omit<ProcessorOptions, 'name' | 'monitored' | 'leases' | 'sink'>>('an object').optional(),
+  /** scheduler settings: concurrency, span size, retry backoff, `notYet` bounds, stall and gap timings, … */
+  scheduler: object<Omit<StreamSchedulerOptions, 'name' | 'handle' | 'parking'>>('an object').optional(),
+  /**
+   * Called with the new scheduler before the processor starts reading, e.g. to hand it archived events first
+   * (`runFromArchive`); the processor starts once it resolves.
+   */
+  beforeReading: z
+    .custom<(scheduler: StreamScheduler) => Promise<void>>((value) => typeof value === 'function', 'must be a function')
+    .optional(),
+});
+
+/**
+ * How a handler is run. Settings are grouped by the part they configure (`processor`, `scheduler`, `parking`);
+ * each part checks its own group when it is created.
+ */
+export type RunOptions = z.input<typeof runOptionsSchema>;
+
+/** A snapshot of a running handler: its processor's and scheduler's stats, and the change-feed documents handled. */
+export interface HandlerRunStats {
+  readonly processor: ProcessorStats;
+  readonly scheduler: SchedulerStats;
+  /** change-feed documents in pages that were completely handled (or parked) since the run started */
+  readonly handledDocuments: number;
+}
+
+/** A handler running on its own change-feed processor, with a stream scheduler as the processor's sink. */
+export interface HandlerRun {
+  readonly handler: ChangeFeedHandler;
   readonly processor: ChangeFeedProcessor;
   readonly scheduler: StreamScheduler;
-  /** stops the processor (drains, checkpoints, releases leases), then the scheduler's timers */
+  stats(): HandlerRunStats;
+  /**
+   * Stops the processor (stops reading, drains the pages in flight, writes checkpoints, releases leases), then
+   * closes the scheduler (its timers and waiters). Calling it again waits for the first call.
+   */
   stop(): Promise<void>;
 }
 
-/** Every scheduler option but the shared `name`; a `Record` so that an option added to the scheduler must be listed. */
-const schedulerKeys = Object.keys({
-  handle: true,
-  maxConcurrentStreams: true,
-  maxEventsPerSpan: true,
-  maxReadAhead: true,
-  maxBufferedEvents: true,
-  retry: true,
-  notYet: true,
-  parking: true,
-  maxTrackedStreams: true,
-  carriedPositions: true,
-  stallAfterMs: true,
-  gapWarningAfterMs: true,
-  meterProvider: true,
-} satisfies Record<Exclude<keyof StreamSchedulerOptions, 'name'>, true>) as Exclude<
-  keyof StreamSchedulerOptions,
-  'name'
->[];
+/** @deprecated the earlier name of {@link HandlerRun} */
+export type RunningHandler = HandlerRun;
+
+/** Passes everything to the scheduler and counts the documents of each page once the page is handled. */
+function countingSink(scheduler: StreamScheduler, counted: (documents: number) => void): FeedSink {
+  return {
+    async ingest(page) {
+      const accepted = await scheduler.ingest(page);
+      accepted.handled.then(
+        () => counted(page.documents.length),
+        () => undefined,
+      );
+      return accepted;
+    },
+    revoke: (leaseToken) => scheduler.revoke(leaseToken),
+    open: (leaseToken, start) => scheduler.open(leaseToken, start),
+    caughtUp: (leaseToken) => scheduler.caughtUp(leaseToken),
+    handled: (leaseToken) => scheduler.handled(leaseToken),
+    quiesce: () => scheduler.quiesce(),
+  };
+}
 
 /**
- * Starts a change-feed processor over `monitored` whose pages go to a new stream scheduler, both named `name`: the
- * usual way to run a handler self-hosted.
+ * Runs a handler over the change feed of the events container — the one way every host (your process, the dev host,
+ * the CLI, the sample's self-hosted processors) runs one: a stream scheduler (ordered per stream, retried, parked when
+ * configured) as the sink of a change-feed processor named `handler.processorName`, started before this resolves.
+ * Run the same handler in several processes to share the feed ranges between them.
  *
- * `const run = await runProcessor({ name, monitored, leases, handle }); … await run.stop();`
+ * `const run = await runHandler(reactor, { events, leases, scheduler: { maxConcurrentStreams: 32 } }); … await run.stop();`
+ * @throws InvalidOptions when `options` break their schema (also `InvalidProcessorOptions` for `processor`, and
+ *   the scheduler's own for `scheduler`)
  */
-export async function runProcessor(options: RunProcessorOptions): Promise<ProcessorRun> {
-  const processorOptions: Record<string, unknown> = { ...options };
-  const schedulerOptions: Record<string, unknown> = { name: options.name };
-  for (const key of schedulerKeys) {
-    schedulerOptions[key] = options[key];
-    delete processorOptions[key];
-  }
-  const scheduler = createStreamScheduler(schedulerOptions as StreamSchedulerOptions);
-  const processor = createChangeFeedProcessor({
-    ...(processorOptions as Omit<ProcessorOptions, 'sink'>),
-    sink: scheduler,
+export async function runHandler(handler: ChangeFeedHandler, options: RunOptions): Promise<HandlerRun> {
+  const settings = parseOptions(runOptionsSchema, options, 'runHandler');
+  const { events, leases, parking, processor: processorSettings, scheduler: schedulerSettings } = settings;
+  const scheduler = createStreamScheduler({
+    ...schedulerSettings,
+    name: handler.processorName,
+    handle: handler.handle,
+    ...(parking ? { parking } : {}),
   });
-  await processor.start();
+  let handledDocuments = 0;
+  let processor: ChangeFeedProcessor;
+  try {
+    processor = createChangeFeedProcessor({
+      ...processorSettings,
+      name: handler.processorName,
+      monitored: events,
+      leases,
+      sink: countingSink(scheduler, (documents) => {
+        handledDocuments += documents;
+      }),
+    });
+  } catch (error) {
+    scheduler.close();
+    throw error;
+  }
+  try {
+    await settings.beforeReading?.(scheduler);
+    await processor.start();
+  } catch (error) {
+    await processor.stop().catch(() => undefined);
+    scheduler.close();
+    throw error;
+  }
+  let stopping: Promise<void> | undefined;
   return {
+    handler,
     processor,
     scheduler,
-    async stop() {
-      await processor.stop();
-      scheduler.close();
+    stats: () => ({ processor: processor.stats(), scheduler: scheduler.stats(), handledDocuments }),
+    stop() {
+      stopping ??= (async () => {
+        try {
+          await processor.stop();
+        } finally {
+          scheduler.close();
+        }
+      })();
+      return stopping;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { StreamName, type StreamSpan } from '../core/index.ts';
-import type { HandlerOutcome, StreamHandler } from '../streams/index.ts';
+import type { ChangeFeedHandler, HandlerOutcome } from '../streams/index.ts';
 import type { SummaryContract } from './contract.ts';
 import type { SummaryPublisher } from './publisher.ts';
 import { summaryRecord } from './summary-record.ts';
@@ -22,13 +22,11 @@ export interface SummaryReactorOptions<S, T> {
   readonly publisher: SummaryPublisher;
 }
 
-export interface SummaryReactor {
-  /** `<contract name>@<contract version>` */
-  readonly name: string;
-  /** names the reactor's processor (its checkpoints and dead letters) */
-  readonly processorName: string;
-  readonly handle: StreamHandler;
-}
+/**
+ * A change-feed handler named `<contract name>@<contract version>`, run under the processor name
+ * `summary-<contract name>-v<contract version>` (`runHandler(summaries, …)`).
+ */
+export type SummaryReactor = ChangeFeedHandler;
 
 /**
  * Publishes a coarse summary of each changed stream. It loads the stream's current state through the store (with

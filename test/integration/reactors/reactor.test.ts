@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createProjection, runProjection } from '../../../src/projections/index.ts';
-import { createReactor, notYet, runHandler } from '../../../src/reactors/index.ts';
+import { createReactor, notYet } from '../../../src/reactors/index.ts';
+import { runHandler } from '../../../src/streams/index.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import {
   type Account,

@@ -6,7 +6,6 @@ import {
   cosmosDeadLetters,
   createStreamScheduler,
   DeadLetter,
-  runProcessor,
   type StreamHandler,
 } from '../../../src/streams/index.ts';
 import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
@@ -215,52 +214,6 @@ describe('a processor with a stream scheduler', () => {
     } finally {
       await two.stop();
       recovered.close();
-    }
-  });
-});
-
-describe('runProcessor', () => {
-  it('reads the events container and hands every stream its events in order', async () => {
-    await append('Invoice-1', 0, 3);
-    await append('Invoice-1', 3, 2);
-    const { handle, handledOf } = handlerFor(new Set());
-    const run = await runProcessor({
-      name: 'invoices',
-      monitored: events,
-      leases,
-      handle,
-      pollIntervalMs: 20,
-      onError: () => {},
-    });
-    try {
-      await run.scheduler.waitFor('Invoice-1', 4n);
-      expect(handledOf('Invoice-1')).toEqual([0, 1, 2, 3, 4]);
-      expect(run.processor.ownedLeases().length).toBeGreaterThan(0);
-    } finally {
-      await run.stop();
-    }
-  });
-
-  it('hands scheduler settings such as maxEventsPerSpan to the scheduler, not the processor', async () => {
-    await append('Receipt-1', 0, 3);
-    const spanSizes: number[] = [];
-    const run = await runProcessor({
-      name: 'receipts',
-      monitored: events,
-      leases,
-      handle: async (span) => {
-        if (span.stream === 'Receipt-1') spanSizes.push(span.events.length);
-        return undefined;
-      },
-      maxEventsPerSpan: 1,
-      pollIntervalMs: 20,
-      onError: () => {},
-    });
-    try {
-      await run.scheduler.waitFor('Receipt-1', 2n);
-      expect(spanSizes).toEqual([1, 1, 1]);
-    } finally {
-      await run.stop();
     }
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { StreamSpan } from '../../../src/core/index.ts';
-import { runHandler } from '../../../src/reactors/index.ts';
+import { runHandler } from '../../../src/streams/index.ts';
 import {
   createEventSummaryReactor,
   createKafkaSummaryPublisher,
@@ -57,7 +57,7 @@ async function runBookings(env: PipelineEnvironment, topic: string, processorNam
   const spans: StreamSpan[] = [];
   const running = await runHandler(
     {
-      processorName: reactor.processorName,
+      ...reactor,
       handle: async (span) => {
         spans.push(span);
         return reactor.handle(span);

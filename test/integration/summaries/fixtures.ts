@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createProjection, type Projection, runProjection } from '../../../src/projections/index.ts';
-import { runHandler } from '../../../src/reactors/index.ts';
+import { runHandler } from '../../../src/streams/index.ts';
 import {
   createKafkaSummaryPublisher,
   createSummaryReactor,

@@ -75,13 +75,22 @@ describe('loading the app factory', () => {
     await expect(loadAppFactory(ref('wrong-export.mjs'))).rejects.toBeInstanceOf(InvalidAppModule);
   });
 
-  it('checks what the factory returned: serve, processors with name/kind/handle, categories, unique names', () => {
+  it('checks what the factory returned: serve, processors with name/processorName/kind/handle, categories, unique processor names', () => {
     const handle = async () => undefined;
-    const app = { serve: handle, processors: [{ name: 'p', kind: 'projection', handle }], categories: ['Order'] };
+    const app = {
+      serve: handle,
+      processors: [{ name: 'p', processorName: 'projection-p', kind: 'projection', handle }],
+      categories: ['Order'],
+    };
     expect(checkHostedApp(app, 'x')).toBe(app);
-    expect(() => checkHostedApp({ ...app, processors: [{ name: 'p', kind: 'projection' }] }, 'x')).toThrow(/handle/);
+    expect(() =>
+      checkHostedApp({ ...app, processors: [{ name: 'p', processorName: 'projection-p', kind: 'projection' }] }, 'x'),
+    ).toThrow(/handle/);
+    expect(() => checkHostedApp({ ...app, processors: [{ name: 'p', kind: 'projection', handle }] }, 'x')).toThrow(
+      /processorName/,
+    );
     expect(() => checkHostedApp({ ...app, processors: [app.processors[0], app.processors[0]] }, 'x')).toThrow(
-      /two processors named "p"/,
+      /two processors named "projection-p"/,
     );
   });
 });
