@@ -49,7 +49,7 @@ export function registerBankFunctions(
 ): BankFunctions {
   const http: Record<string, HttpHandler> = {};
   for (const route of bank.routes) {
-    const handler = azureHttpHandler((call) => route.handle(call));
+    const handler = azureHttpHandler((call) => route.handle(call), { route: route.route });
     http[route.name] = handler;
     registrar.http(route.name, {
       // HEAD is GET without the body (RFC 9110 §9.3.2): the host passes it on only when it is registered.

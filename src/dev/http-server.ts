@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inServerSpan } from '../http/server-span.ts';
 import type { AppRequestHandler } from './app-http.ts';
 import { answerClientErrors } from './client-errors.ts';
 import { handleDashboardApi } from './dashboard-api.ts';
@@ -60,7 +61,7 @@ export async function startDevHttpServer(options: {
   let policy: EdgePolicy = edgePolicy(options.host, options.port, options.corsOrigins);
 
   const route = async (request: EdgeRequest, response: ServerResponse): Promise<EdgeAnswer | undefined> => {
-    if (app.owns(request.path)) return app.serve(request);
+    if (app.owns(request.path)) return inServerSpan(request, () => app.serve(request));
     const answer = await handleDashboardApi(dashboard, request, log);
     if (answer !== undefined) return answer;
     // HEAD arrives here as GET: node:http leaves the body out of the answer to a HEAD request.

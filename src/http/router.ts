@@ -1,3 +1,4 @@
+import { nameServerSpan } from './server-span.ts';
 import type { HttpAnswer, HttpCall, HttpRequest, HttpRoute } from './types.ts';
 
 /** The prefix Azure Functions puts before every route (host.json `extensions.http.routePrefix`, default `api`). */
@@ -63,6 +64,7 @@ export function createRouter(
             body: { error: 'MethodNotAllowed', message: `${request.path} does not accept ${request.method}.` },
           };
     }
+    nameServerSpan(request.method, match.route.route);
     const call: HttpCall = { method: request.method, params: match.params, header: request.header, body: request.body };
     const answer = await match.route.handle(call);
     if (request.method.toUpperCase() !== 'HEAD') return answer;

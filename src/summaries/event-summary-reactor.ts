@@ -1,6 +1,7 @@
 import { StreamName, type StreamSpan, type TimelineEvent } from '../core/index.ts';
 import type { HandlerOutcome } from '../streams/index.ts';
 import type { SummaryContract } from './contract.ts';
+import { publishInSpan } from './publish-span.ts';
 import type { SummaryPublisher, SummaryRecord } from './publisher.ts';
 import type { SummaryReactor } from './summary-reactor.ts';
 import { summaryRecord } from './summary-record.ts';
@@ -75,7 +76,7 @@ export function createEventSummaryReactor<E, T>(
         records.push(summaryRecord(contract, stream, version, summary, recorded.correlationId, recorded.timestamp));
       }
     }
-    for (const record of records) await publisher.publish(record);
+    for (const record of records) await publishInSpan(publisher, record);
     return { kind: 'handled', nextIndex: span.index + BigInt(span.events.length) };
   };
 

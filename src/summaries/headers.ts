@@ -13,6 +13,9 @@ export const SummaryHeaders = {
   /** `${stream}:${version}:${contract}@${contractVersion}`: identical on every re-send of the same summary */
   idempotencyKey: 'tributary-idempotency-key',
   correlationId: 'tributary-correlation-id',
+  /** W3C Trace Context of the span that published the summary (OpenTelemetry's header names for Kafka) */
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
 } as const;
 
 /** The CloudEvents attributes as Kafka headers (CloudEvents Kafka protocol binding, binary content mode). */
@@ -55,6 +58,9 @@ export interface SummaryEnvelope {
   readonly source?: string | undefined;
   /** `ce_dataschema`: the URI of the contract version's JSON Schema */
   readonly dataschema?: string | undefined;
+  /** the W3C `traceparent` of the publishing span (and its `tracestate`), when tracing was on */
+  readonly traceparent?: string | undefined;
+  readonly tracestate?: string | undefined;
 }
 
 export function idempotencyKey(stream: string, version: bigint, contract: string, contractVersion: number): string {
@@ -78,6 +84,8 @@ export function envelopeHeaders(envelope: SummaryEnvelope): Record<string, strin
   headers[SummaryHeaders.contractVersion] = String(envelope.contractVersion);
   headers[SummaryHeaders.idempotencyKey] = envelope.idempotencyKey;
   if (envelope.correlationId !== undefined) headers[SummaryHeaders.correlationId] = envelope.correlationId;
+  if (envelope.traceparent !== undefined) headers[SummaryHeaders.traceparent] = envelope.traceparent;
+  if (envelope.tracestate !== undefined) headers[SummaryHeaders.tracestate] = envelope.tracestate;
   return headers;
 }
 
@@ -121,5 +129,7 @@ export function parseEnvelope(headers: Readonly<Record<string, unknown>> | undef
     time: time && !Number.isNaN(time.getTime()) ? time : undefined,
     source: read(CloudEventHeaders.source),
     dataschema: read(CloudEventHeaders.dataschema),
+    traceparent: read(SummaryHeaders.traceparent),
+    tracestate: read(SummaryHeaders.tracestate),
   };
 }

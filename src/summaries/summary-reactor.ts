@@ -1,6 +1,7 @@
 import { StreamName, type StreamSpan } from '../core/index.ts';
 import type { ChangeFeedHandler, HandlerOutcome } from '../streams/index.ts';
 import type { SummaryContract } from './contract.ts';
+import { publishInSpan } from './publish-span.ts';
 import type { SummaryPublisher } from './publisher.ts';
 import { summaryRecord } from './summary-record.ts';
 
@@ -53,7 +54,7 @@ export function createSummaryReactor<S, T>(options: SummaryReactorOptions<S, T>)
     if (summary !== undefined) {
       const correlationId = span.events.findLast((event) => event.correlationId !== undefined)?.correlationId;
       const time = span.events.at(-1)?.timestamp;
-      await publisher.publish(summaryRecord(contract, stream, version, summary, correlationId, time));
+      await publishInSpan(publisher, summaryRecord(contract, stream, version, summary, correlationId, time));
     }
     return { kind: 'handled', nextIndex: version };
   };
