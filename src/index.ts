@@ -54,8 +54,10 @@ export {
   activeVersionPointer,
 } from './projections/active-version.ts';
 export {
+  FeedHeadUnknown,
   InvalidProjection,
   UnstorableView,
+  ViewPartitionKeyMissing,
   ViewRejected,
   ViewTooLarge,
   ViewWriteConflicts,

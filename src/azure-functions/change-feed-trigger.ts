@@ -1,32 +1,37 @@
 import type { InvocationContext } from '@azure/functions';
-import type { StreamSpan as Span } from '../core/index.ts';
+import { z } from 'zod';
+import { parseOptions, type StreamSpan as Span } from '../core/index.ts';
 import { spanFromDocument } from '../store/index.ts';
 import { claimsToHoldEvents, type StreamHandler, StreamSpan } from '../streams/index.ts';
-import { TriggerBatchFailed } from './errors.ts';
+import { SpanNotFinished, StreamNotYetHandled, TooManyStreamsAtGaps, TriggerBatchFailed } from './errors.ts';
 import { createHeldSpans } from './held-spans.ts';
 import { createStreamPositions, type StreamPositions } from './stream-positions.ts';
 
-export interface ChangeFeedTriggerOptions {
+const positiveInt = z.number().int().positive();
+
+const triggerOptionsSchema = z.object({
   /** names the handler in logs and errors; use the function's name */
-  readonly name: string;
+  name: z.string().min(1),
   /** the same handler the self-hosted processor runs (a projection's or reactor's `handle`) */
-  readonly handle: StreamHandler;
+  handle: z.custom<StreamHandler>((value) => typeof value === 'function', 'must be a function'),
   /** streams of one batch handled at the same time (each stream still in version order); default 8 */
-  readonly maxConcurrentStreams?: number;
+  maxConcurrentStreams: positiveInt.default(8),
   /** streams whose handled position this process remembers to drop redelivered events; default 10,000 */
-  readonly rememberedStreams?: number;
+  rememberedStreams: positiveInt.default(10_000),
   /**
    * The trigger's `startFromBeginning`: a stream this process has not handled starts at version 0, and its events
    * wait (in this process) until its older documents come, even in a later batch. Default false: a stream not
    * handled here starts at the first version the batch holds of it.
    */
-  readonly startFromBeginning?: boolean;
+  startFromBeginning: z.boolean().default(false),
   /**
    * The trigger's `maxItemsPerInvocation`; default 100. A batch with fewer documents reached the head of the feed:
    * a stream still waiting for its first versions then will not get them, and starts at the first version it has.
    */
-  readonly maxItemsPerInvocation?: number;
-}
+  maxItemsPerInvocation: positiveInt.default(100),
+});
+
+export type ChangeFeedTriggerOptions = z.input<typeof triggerOptionsSchema>;
 
 /** What a trigger handler has counted in this process. */
 export interface ChangeFeedTriggerCounts {
@@ -64,11 +69,14 @@ interface Failure {
  * next tip.
  */
 export function createChangeFeedTriggerHandler(options: ChangeFeedTriggerOptions): ChangeFeedTriggerHandler {
-  const { name, handle } = options;
-  const maxConcurrent = options.maxConcurrentStreams ?? 8;
-  const capacity = options.rememberedStreams ?? 10_000;
-  const fromBeginning = options.startFromBeginning ?? false;
-  const maxItems = options.maxItemsPerInvocation ?? 100;
+  const {
+    name,
+    handle,
+    maxConcurrentStreams: maxConcurrent,
+    rememberedStreams: capacity,
+    startFromBeginning: fromBeginning,
+    maxItemsPerInvocation: maxItems,
+  } = parseOptions(triggerOptionsSchema, options, 'createChangeFeedTriggerHandler');
   const positions = createStreamPositions(capacity);
   const held = createHeldSpans(capacity);
   const counts = { foreignDocuments: 0, skippedAtStart: 0 };
@@ -87,22 +95,21 @@ export function createChangeFeedTriggerHandler(options: ChangeFeedTriggerOptions
       if (span.index > position) {
         if (!(atStart && atHead)) {
           const dropped = held.hold(stream, { spans: spans.slice(at), atStart });
-          if (dropped !== undefined)
-            throw new Error(`more than ${capacity} streams wait for a gap; ${dropped} dropped`);
+          if (dropped !== undefined) throw new TooManyStreamsAtGaps(capacity, dropped);
           break;
         }
         counts.skippedAtStart += Number(span.index - position);
         position = span.index;
       }
       const outcome = await handle(span);
-      if (outcome?.kind === 'notYet') throw new Error(`not yet: ${outcome.reason}`);
+      if (outcome?.kind === 'notYet') throw new StreamNotYetHandled(stream, outcome.reason);
       const end = StreamSpan.end(span);
       const next = outcome?.nextIndex ?? end;
       positions.advance(stream, next);
       position = next;
       atStart = false;
       handledEvents += span.events.length;
-      if (next < end) throw new Error(`the handler stopped at version ${next}, before the span's end ${end}`);
+      if (next < end) throw new SpanNotFinished(stream, next, end);
     }
     return handledEvents;
   };

@@ -1,5 +1,6 @@
 import { ChangeFeedStartFrom, type Container } from '@azure/cosmos';
 import { type EpkRange, listCheckpoints, type RangeLag } from '../feed/index.ts';
+import { FeedHeadUnknown } from './errors.ts';
 
 /** The change feed's position (LSN) at the head of each feed range, taken when a rebuild was asked to switch over. */
 export interface FeedHead {
@@ -24,7 +25,7 @@ export async function feedHeads(monitored: Container): Promise<FeedHead[]> {
         .getChangeFeedIterator({ changeFeedStartFrom: ChangeFeedStartFrom.Now(range) })
         .readNext();
       const lsn = lsnOf(response.headers.etag);
-      if (lsn === undefined) throw new Error(`The change feed of ${monitored.id} answered without a position (etag)`);
+      if (lsn === undefined) throw new FeedHeadUnknown(monitored.id);
       return { range: { minInclusive: range.minInclusive, maxExclusive: range.maxExclusive }, lsn };
     }),
   );

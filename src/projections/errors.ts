@@ -86,3 +86,32 @@ export class UnstorableView extends TributaryError {
     );
   }
 }
+
+/**
+ * The views container is partitioned by a path that a view document (or the active-version document) does not hold
+ * as a string, number or boolean. Views are written with `id`, `set`, `projection` and `view` at the top level: the
+ * container must be partitioned by one of those (`/id` is the default).
+ */
+export class ViewPartitionKeyMissing extends TributaryError {
+  readonly code = 'ViewPartitionKeyMissing';
+  constructor(
+    readonly container: string,
+    readonly path: string,
+  ) {
+    super(
+      `The views container ${container} is partitioned by ${path}, which view documents do not have as a scalar. ` +
+        'Partition it by /id (the default), /set or /projection.',
+    );
+  }
+}
+
+/**
+ * The change feed answered a read from "now" without its position (the etag), so the head a rebuilt version must
+ * reach before readers switch over is unknown; the switch-over check fails and is tried again.
+ */
+export class FeedHeadUnknown extends TributaryError {
+  readonly code = 'FeedHeadUnknown';
+  constructor(readonly container: string) {
+    super(`The change feed of ${container} answered without a position (etag); the head of the feed is unknown.`);
+  }
+}

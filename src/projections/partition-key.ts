@@ -1,4 +1,5 @@
 import type { Container, PartitionKey } from '@azure/cosmos';
+import { ViewPartitionKeyMissing } from './errors.ts';
 
 /**
  * The partition key value of a document in `container`, whatever top-level path the container was created with
@@ -17,9 +18,7 @@ export function partitionKeys(container: Container): (document: Record<string, u
     const field = (await keyPath()).slice(1);
     const value = document[field];
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-    throw new TypeError(
-      `The views container is partitioned by /${field}, which view documents do not have as a scalar.`,
-    );
+    throw new ViewPartitionKeyMissing(container.id, `/${field}`);
   };
 }
 

@@ -1,4 +1,9 @@
-import { TributaryError } from '../core/index.ts';
+import { InvalidOptions, TributaryError } from '../core/index.ts';
+
+/** `defineSummaryContract` was given a name, version, topic, source or schema URI that can't be used. */
+export class InvalidSummaryContract extends InvalidOptions {
+  override readonly code: string = 'InvalidSummaryContract';
+}
 
 /** A contract's schema has a part JSON cannot carry, so no JSON Schema can describe its messages. */
 export class ContractSchemaUnrepresentable extends TributaryError {

@@ -1,4 +1,6 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { parseOptions } from '../core/index.ts';
+import { InvalidSummaryContract } from './contract-errors.ts';
 
 /**
  * A published summary's contract: a stable, versioned, schema-checked shape on its own topic. A compatible change
@@ -24,40 +26,52 @@ const topicPattern = /^[A-Za-z0-9._-]{1,249}$/;
 // RFC 3986: an absolute URI starts with a scheme; CloudEvents requires one for `dataschema`.
 const absoluteUriPattern = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
 
-export function defineSummaryContract<S extends z.ZodType>(definition: {
-  name: string;
-  version: number;
-  schema: S;
-  topic: string;
+const definitionSchema = z.object({
+  name: z.string().regex(namePattern, 'must start with a letter and hold only letters, digits, ".", "_" or "-"'),
+  /** the contract's version, carried in every message's headers */
+  version: z.number().int('expected an integer ≥ 1').min(1, 'expected an integer ≥ 1'),
+  schema: z.custom<z.ZodType>(
+    (value) => typeof (value as { safeParse?: unknown } | null)?.safeParse === 'function',
+    'must be a zod schema',
+  ),
+  /** the Kafka topic = the event hub */
+  topic: z.string().regex(topicPattern, 'expected 1-249 of letters, digits, ".", "_", "-"'),
   /** `ce_source` of every summary; default `urn:tributary:<topic>` */
-  source?: string;
+  source: z.string().regex(/^\S+$/, 'expected a URI-reference').optional(),
   /** `ce_dataschema` and the exported schema's `$id`; default `urn:tributary:<topic>:v<version>` */
-  schemaUri?: string;
-}): SummaryContract<z.output<S>> {
-  const { name, version, schema, topic } = definition;
-  if (!namePattern.test(name)) {
-    throw new TypeError(
-      `Summary contract name ${JSON.stringify(name)} must start with a letter and hold only letters, digits, ".", "_" or "-".`,
-    );
-  }
-  if (!Number.isInteger(version) || version < 1) {
-    throw new TypeError(`Summary contract ${name} has version ${version}; expected an integer ≥ 1.`);
-  }
-  if (!topicPattern.test(topic)) {
-    throw new TypeError(
-      `Summary contract ${name} has topic ${JSON.stringify(topic)}; expected 1-249 of letters, digits, ".", "_", "-".`,
-    );
-  }
-  const source = definition.source ?? `urn:tributary:${topic}`;
-  if (source === '' || /\s/.test(source)) {
-    throw new TypeError(`Summary contract ${name} has source ${JSON.stringify(source)}; expected a URI-reference.`);
-  }
-  const schemaUri = definition.schemaUri ?? `urn:tributary:${topic}:v${version}`;
-  if (!absoluteUriPattern.test(schemaUri)) {
-    throw new TypeError(
-      `Summary contract ${name} has schemaUri ${JSON.stringify(schemaUri)}; expected an absolute URI (scheme:…), ` +
-        'as CloudEvents requires for dataschema.',
-    );
-  }
-  return Object.freeze({ name, version, schema: schema as z.ZodType<z.output<S>>, topic, source, schemaUri });
+  schemaUri: z
+    .string()
+    .regex(absoluteUriPattern, 'expected an absolute URI (scheme:…), as CloudEvents requires for dataschema')
+    .optional(),
+});
+
+/** What `defineSummaryContract` takes: a name, version, zod schema and topic, and optionally source and schema URI. */
+export type SummaryContractDefinition<S extends z.ZodType> = Omit<z.input<typeof definitionSchema>, 'schema'> & {
+  readonly schema: S;
+};
+
+/**
+ * Defines a summary contract.
+ * @throws InvalidSummaryContract (an `InvalidOptions`) listing every field that can't be used
+ */
+export function defineSummaryContract<S extends z.ZodType>(
+  definition: SummaryContractDefinition<S>,
+): SummaryContract<z.output<S>> {
+  const where = `defineSummaryContract(${JSON.stringify(definition?.name)})`;
+  const { name, version, topic, ...optional } = parseOptions(
+    definitionSchema,
+    definition,
+    where,
+    InvalidSummaryContract,
+  );
+  const source = optional.source ?? `urn:tributary:${topic}`;
+  const schemaUri = optional.schemaUri ?? `urn:tributary:${topic}:v${version}`;
+  return Object.freeze({
+    name,
+    version,
+    schema: definition.schema as z.ZodType<z.output<S>>,
+    topic,
+    source,
+    schemaUri,
+  });
 }

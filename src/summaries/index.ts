@@ -24,7 +24,12 @@ export {
   describeCheck,
   type PublishedSchema,
 } from './contract-check.ts';
-export { ContractSchemaUnrepresentable, InvalidContractFile, TopicSharedByContracts } from './contract-errors.ts';
+export {
+  ContractSchemaUnrepresentable,
+  InvalidContractFile,
+  InvalidSummaryContract,
+  TopicSharedByContracts,
+} from './contract-errors.ts';
 export { assertOneContractPerTopic, readCommittedSchemas, writeContractSchema } from './contract-files.ts';
 export {
   type ContractIdentity,

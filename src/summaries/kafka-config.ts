@@ -9,6 +9,7 @@ import {
   type RetryOptions,
 } from 'kafkajs';
 import { z } from 'zod';
+import { parseOptions } from '../core/index.ts';
 import { InvalidKafkaConfig } from './errors.ts';
 import { maxSummaryMessageBytes } from './limits.ts';
 
@@ -38,31 +39,6 @@ export interface SummaryKafkaConfig {
   redact(text: string): string;
 }
 
-/** Settings a caller may change; the Event Hubs variants refuse values the endpoint is known to punish. */
-export interface KafkaConfigOverrides {
-  clientId?: string;
-  /** ms to wait for a broker response; Event Hubs needs ≥ 60,000 */
-  requestTimeout?: number;
-  /** ms to establish a TCP (+TLS) connection */
-  connectionTimeout?: number;
-  /** ms after which cached metadata is refreshed; ≤ 180,000 for Event Hubs (it closes idle connections at 240 s) */
-  metadataMaxAge?: number;
-  retry?: RetryOptions;
-  /** a publisher idle this long connects anew before it sends; default 170,000 ms (< 240 s on Event Hubs) */
-  maxIdleMs?: number;
-  /** a publish not answered within this long replaces the connection and is tried once more; default requestTimeout + 5 s */
-  publishAttemptTimeoutMs?: number;
-  /** how long the publisher's close() waits for publishes in flight; default 10,000 ms */
-  closeTimeoutMs?: number;
-  /** how long a consumer's fetch waits for new data at the broker; default 5,000 ms (kafkajs's default) */
-  maxWaitTimeInMs?: number;
-  /** kafkajs's idempotent producer (supported by Event Hubs, not by the local mock cluster); default false */
-  idempotent?: boolean;
-  /** receives kafkajs log entries with secrets removed; default: errors and warnings to stderr */
-  log?: (entry: KafkaLogEntry) => void;
-  socketFactory?: ISocketFactory;
-}
-
 export interface KafkaLogEntry {
   readonly level: 'error' | 'warn' | 'info' | 'debug';
   readonly namespace: string;
@@ -90,18 +66,42 @@ const retrySchema = z.object({
   multiplier: z.number().positive().optional(),
 });
 
+const isFunction = (value: unknown) => typeof value === 'function';
+
 const overridesSchema = z.object({
   clientId: z.string().min(1).max(255).optional(),
+  /** ms to wait for a broker response; Event Hubs needs ≥ 60,000 */
   requestTimeout: z.number().int().positive().optional(),
+  /** ms to establish a TCP (+TLS) connection */
   connectionTimeout: z.number().int().positive().optional(),
+  /** ms after which cached metadata is refreshed; ≤ 180,000 for Event Hubs (it closes idle connections at 240 s) */
   metadataMaxAge: z.number().int().positive().optional(),
+  /** a publisher idle this long connects anew before it sends; default 170,000 ms (< 240 s on Event Hubs) */
   maxIdleMs: z.number().int().positive().optional(),
+  /** a publish not answered within this long replaces the connection and is tried once more; default requestTimeout + 5 s */
   publishAttemptTimeoutMs: z.number().int().positive().optional(),
+  /** how long the publisher's close() waits for publishes in flight; default 10,000 ms */
   closeTimeoutMs: z.number().int().positive().optional(),
+  /** kafkajs's retry settings (ms); default 8 retries from 300 ms up to 30 s */
   retry: retrySchema.optional(),
+  /** kafkajs's idempotent producer (supported by Event Hubs, not by the local mock cluster); default false */
   idempotent: z.boolean().optional(),
+  /** how long a consumer's fetch waits for new data at the broker; default 5,000 ms (kafkajs's default) */
   maxWaitTimeInMs: z.number().int().positive().optional(),
+  /** receives kafkajs log entries with secrets removed; default: errors and warnings to stderr */
+  log: z.custom<(entry: KafkaLogEntry) => void>(isFunction, 'expected a function').optional(),
+  socketFactory: z.custom<ISocketFactory>(isFunction, 'expected a function').optional(),
 });
+
+/** Settings a caller may change; the Event Hubs variants refuse values the endpoint is known to punish. */
+export type KafkaConfigOverrides = z.input<typeof overridesSchema>;
+
+/** `InvalidKafkaConfig` in the shape `parseOptions` raises it. */
+class InvalidKafkaSettings extends InvalidKafkaConfig {
+  constructor(where: string, problems: readonly string[]) {
+    super(`Invalid Kafka settings for ${where}: ${problems.join('; ')}.`);
+  }
+}
 
 const eventHubsOverridesSchema = overridesSchema
   .refine((o) => o.requestTimeout === undefined || o.requestTimeout >= eventHubsLimits.minRequestTimeout, {
@@ -131,7 +131,12 @@ export function kafkaConfigFromEventHubsConnectionString(
   overrides: KafkaConfigOverrides = {},
 ): SummaryKafkaConfig {
   const host = eventHubsHost(connectionString);
-  const options = parseOverrides(eventHubsOverridesSchema, overrides, [connectionString]);
+  const options = parseOptions(
+    eventHubsOverridesSchema,
+    overrides,
+    'kafkaConfigFromEventHubsConnectionString',
+    InvalidKafkaSettings,
+  );
   const sasl = { mechanism: 'plain' as const, username: '$ConnectionString' } as {
     mechanism: 'plain';
     username: string;
@@ -158,7 +163,12 @@ export function kafkaConfigFromEventHubsCredential(
     );
   }
   const host = namespace.includes('.') ? namespace : `${namespace}.servicebus.windows.net`;
-  const options = parseOverrides(eventHubsOverridesSchema, overrides, []);
+  const options = parseOptions(
+    eventHubsOverridesSchema,
+    overrides,
+    'kafkaConfigFromEventHubsCredential',
+    InvalidKafkaSettings,
+  );
   const scope = `https://${host}/.default`;
   const sasl = {
     mechanism: 'oauthbearer' as const,
@@ -176,34 +186,16 @@ export function kafkaConfigFromBrokers(
   brokers: readonly string[],
   overrides: KafkaConfigOverrides = {},
 ): SummaryKafkaConfig {
-  const parsed = brokersSchema.safeParse(brokers);
-  if (!parsed.success) {
-    throw new InvalidKafkaConfig(`Invalid Kafka brokers: ${parsed.error.issues.map((i) => i.message).join('; ')}.`);
-  }
-  const options = parseOverrides(overridesSchema, overrides, []);
-  return buildConfig({ brokers: [...parsed.data] }, options, false, []);
+  const { brokers: parsed, ...options } = parseOptions(
+    overridesSchema.extend({ brokers: brokersSchema }),
+    { ...overrides, brokers },
+    'kafkaConfigFromBrokers',
+    InvalidKafkaSettings,
+  );
+  return buildConfig({ brokers: parsed }, options, false, []);
 }
 
-type Overrides = z.infer<typeof overridesSchema> & Pick<KafkaConfigOverrides, 'log' | 'socketFactory'>;
-
-function parseOverrides(
-  schema: z.ZodType<z.infer<typeof overridesSchema>>,
-  overrides: KafkaConfigOverrides,
-  secrets: string[],
-): Overrides {
-  const { log, socketFactory, ...settings } = overrides;
-  const parsed = schema.safeParse(settings);
-  const issues = parsed.success
-    ? []
-    : parsed.error.issues.map((i) => `${i.path.join('.') || 'overrides'}: ${i.message}`);
-  if (log !== undefined && typeof log !== 'function') issues.push('log: expected a function');
-  if (socketFactory !== undefined && typeof socketFactory !== 'function')
-    issues.push('socketFactory: expected a function');
-  if (!parsed.success || issues.length > 0) {
-    throw new InvalidKafkaConfig(redactAll(`Invalid Kafka settings: ${issues.join('; ')}.`, secrets));
-  }
-  return { ...parsed.data, log, socketFactory };
-}
+type Overrides = z.output<typeof overridesSchema>;
 
 function buildConfig(
   connection: Pick<KafkaConfig, 'brokers' | 'ssl' | 'sasl'>,

@@ -126,12 +126,8 @@ export function createSummaryReceiver<T>(options: SummaryReceiverOptions<T>): Su
       const streamKey = `${envelope.contract}:${envelope.stream}`;
       const seen = await lastSeen.get(streamKey);
       if (seen !== undefined && envelope.version <= seen) return count('stale');
-      let body: unknown;
-      try {
-        body = decodeBody(value);
-      } catch {
-        return unreadable('not-json', `summary ${key} is not JSON`, envelope);
-      }
+      let body = decodeBody(value);
+      if (body === notJson) return unreadable('not-json', `summary ${key} is not JSON`, envelope);
       if (contract) {
         const parsed = contract.schema.safeParse(body);
         if (!parsed.success) {
@@ -156,10 +152,19 @@ export function createSummaryReceiver<T>(options: SummaryReceiverOptions<T>): Su
   };
 }
 
-/** Kafka delivers bytes; the Event Hubs AMQP SDK may hand over bytes, a string, or an already-decoded object. */
+const notJson = Symbol('not JSON');
+
+/**
+ * Kafka delivers bytes; the Event Hubs AMQP SDK may hand over bytes, a string, or an already-decoded object.
+ * `notJson` for no body or text that does not parse.
+ */
 function decodeBody(value: unknown): unknown {
-  if (value === null || value === undefined) throw new Error('empty');
-  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return JSON.parse(Buffer.from(value).toString('utf8'));
-  if (typeof value === 'string') return JSON.parse(value);
-  return value;
+  if (value === null || value === undefined) return notJson;
+  const text = Buffer.isBuffer(value) || value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value;
+  if (typeof text !== 'string') return value;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return notJson;
+  }
 }

@@ -1,8 +1,13 @@
 import { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
-import { createChangeFeedTriggerHandler, TriggerBatchFailed } from '../../../src/azure-functions/index.ts';
+import {
+  createChangeFeedTriggerHandler,
+  SpanNotFinished,
+  StreamNotYetHandled,
+  TriggerBatchFailed,
+} from '../../../src/azure-functions/index.ts';
 import { createStreamPositions } from '../../../src/azure-functions/stream-positions.ts';
-import type { StreamSpan } from '../../../src/core/index.ts';
+import { InvalidOptions, type StreamSpan } from '../../../src/core/index.ts';
 import type { HandlerOutcome } from '../../../src/streams/index.ts';
 
 const event = (type: string) => ({ t: '2026-11-23T10:00:00.000Z', c: type, d: { type } });
@@ -74,9 +79,12 @@ describe('the Cosmos DB trigger adapter', () => {
       name: 'test',
       handle: async () => ({ kind: 'notYet', reason: 'the target account is not projected' }),
     });
-    await expect(trigger([tip('Transfer-9', 0, ['Requested'])], quiet())).rejects.toThrow(
-      'not yet: the target account is not projected',
-    );
+    const failed = await trigger([tip('Transfer-9', 0, ['Requested'])], quiet()).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(TriggerBatchFailed);
+    expect((failed as TriggerBatchFailed).message).toContain('not yet: the target account is not projected');
+    const [failure] = (failed as TriggerBatchFailed).failures;
+    expect(failure?.error).toBeInstanceOf(StreamNotYetHandled);
+    expect(failure?.error).toMatchObject({ stream: 'Transfer-9', reason: 'the target account is not projected' });
     expect(trigger.positions.get('Transfer-9')).toBeUndefined();
   });
 
@@ -90,7 +98,9 @@ describe('the Cosmos DB trigger adapter', () => {
       name: 'test',
       handle: async () => ({ kind: 'handled', nextIndex: 1n }),
     });
-    await expect(short([tip('Account-1', 0, ['A', 'B'])], quiet())).rejects.toThrow('stopped at version 1');
+    const failed = await short([tip('Account-1', 0, ['A', 'B'])], quiet()).catch((error: unknown) => error);
+    expect((failed as TriggerBatchFailed).message).toContain('stopped at version 1');
+    expect((failed as TriggerBatchFailed).failures[0]?.error).toBeInstanceOf(SpanNotFinished);
   });
 
   it('handles streams side by side but never two spans of one stream at once', async () => {
@@ -123,5 +133,26 @@ describe('the Cosmos DB trigger adapter', () => {
     expect([positions.get('a'), positions.get('b'), positions.get('c')]).toEqual([2n, undefined, 1n]);
     positions.advance('a', 1n);
     expect(positions.get('a')).toBe(2n);
+  });
+});
+
+describe('createChangeFeedTriggerHandler options', () => {
+  it('refuses options that break their schema with InvalidOptions naming each one', () => {
+    const handle = async () => undefined;
+    const refused = (options: unknown) => {
+      try {
+        createChangeFeedTriggerHandler(options as Parameters<typeof createChangeFeedTriggerHandler>[0]);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    const error = refused({ name: 'test', handle, maxConcurrentStreams: 0, rememberedStreams: 1.5 });
+    expect(error).toBeInstanceOf(InvalidOptions);
+    expect((error as InvalidOptions).problems).toHaveLength(2);
+    expect((error as InvalidOptions).message).toMatch(
+      /createChangeFeedTriggerHandler: maxConcurrentStreams: .*rememberedStreams/,
+    );
+    expect(refused({ name: 'test' })).toBeInstanceOf(InvalidOptions);
   });
 });

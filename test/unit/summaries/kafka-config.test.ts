@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createKafkaSummaryPublisher,
   InvalidKafkaConfig,
+  type KafkaConfigOverrides,
   type KafkaLogEntry,
   kafkaConfigFromBrokers,
   kafkaConfigFromEventHubsConnectionString,
@@ -123,6 +124,15 @@ describe('Kafka settings from an Event Hubs connection string', () => {
     expect(error).toBeInstanceOf(InvalidKafkaConfig);
     expect(errorText(error)).not.toContain(secretKey);
     expect(errorText(error)).not.toContain(bad);
+  });
+
+  it('checks every override against one schema, functions included, and names each broken one', () => {
+    const overrides = { requestTimeout: -1, log: 'stderr' } as unknown as KafkaConfigOverrides;
+    const error = thrown(() => kafkaConfigFromEventHubsConnectionString(connectionString, overrides));
+    expect(error).toBeInstanceOf(InvalidKafkaConfig);
+    expect((error as Error).message).toMatch(
+      /^Invalid Kafka settings for kafkaConfigFromEventHubsConnectionString: requestTimeout: .*; log: expected a function\.$/,
+    );
   });
 
   it('keeps the connection string out of invalid-override errors', () => {

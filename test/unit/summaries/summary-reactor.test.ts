@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { TimelineEvent } from '../../../src/core/index.ts';
+import { InvalidOptions, type TimelineEvent } from '../../../src/core/index.ts';
 import {
   createSummaryReactor,
   defineSummaryContract,
+  InvalidSummaryContract,
   type SummaryPublisher,
   type SummaryRecord,
   SummaryRejected,
@@ -142,5 +143,25 @@ describe('summary contracts', () => {
       /must start with a letter/,
     );
     expect(() => defineSummaryContract({ name: 'A', version: 1, schema, topic: 'a/b' })).toThrow(/topic/);
+  });
+
+  it('throw InvalidSummaryContract (an InvalidOptions) listing every field that cannot be used', () => {
+    const schema = z.object({});
+    let error: unknown;
+    try {
+      defineSummaryContract({ name: 'A', version: 1.5, schema, topic: 'a/b', schemaUri: 'relative/path' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InvalidSummaryContract);
+    expect(error).toBeInstanceOf(InvalidOptions);
+    expect(error).toMatchObject({ code: 'InvalidSummaryContract', where: 'defineSummaryContract("A")' });
+    expect((error as InvalidSummaryContract).problems.map((problem) => problem.split(':')[0])).toEqual([
+      'version',
+      'topic',
+      'schemaUri',
+    ]);
+    const contract = defineSummaryContract({ name: 'A', version: 2, schema, topic: 'a' });
+    expect(contract).toMatchObject({ source: 'urn:tributary:a', schemaUri: 'urn:tributary:a:v2' });
   });
 });
