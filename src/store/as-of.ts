@@ -112,14 +112,35 @@ async function* documentsBefore(
  * state folds from the snapshot alone. Otherwise events are read backwards from that point until an origin event or
  * the stream's start, then folded forwards. Events the codec skips are not folded but still count as versions.
  */
-export async function loadStateAsOf<E extends AnyEvent, S>(
+export function loadStateAsOf<E extends AnyEvent, S>(
   container: Container,
   model: AsOfModel<E, S>,
   stream: string,
   asOf: AsOf,
 ): Promise<StateAsOf<S>> {
+  const source: HistorySource = {
+    tip: (counter) => readTipCounted(container, stream, counter),
+    before: (before, counter) => documentsBefore(container, stream, before, counter),
+  };
+  return loadStateAsOfFrom(source, model, stream, asOf);
+}
+
+/** Where a historical load reads a stream's documents, counting the requests it makes. */
+export interface HistorySource {
+  tip(counter: { requests: number }): Promise<TipDocument | undefined>;
+  /** documents before version `before`, newest first */
+  before(before: number, counter: { requests: number }): AsyncIterable<BatchDocument>;
+}
+
+/** As `loadStateAsOf`, over any source of a stream's tip and batches. */
+export async function loadStateAsOfFrom<E extends AnyEvent, S>(
+  source: HistorySource,
+  model: AsOfModel<E, S>,
+  stream: string,
+  asOf: AsOf,
+): Promise<StateAsOf<S>> {
   const counter = { requests: 0 };
-  const tip = await readTipCounted(container, stream, counter);
+  const tip = await source.tip(counter);
   const currentVersion = BigInt(tip?.n ?? 0);
   const isOrigin = model.isOrigin ?? (() => false);
   const result = (
@@ -188,7 +209,7 @@ export async function loadStateAsOf<E extends AnyEvent, S>(
   // The first batch read holds version `before - 1`; each older one ends where the newer one began.
   let first = true;
   if (!found && tip.i > 0) {
-    const held = documentsBefore(container, stream, before, counter);
+    const held = source.before(before, counter);
     for await (const batch of withPrunedHistory(held, stream, before, model.prunedHistory)) {
       const complete = first ? batch.n >= expectedNext : batch.n === expectedNext;
       if (!complete) throw new MissingEvents(stream, BigInt(batch.n), BigInt(expectedNext));

@@ -61,9 +61,15 @@ function lastOrigin<E>(items: readonly Item<E>[], isOrigin: (event: E) => boolea
 const eventsFrom = <E>(items: readonly Item<E>[], at: number) => items.slice(at).map((item) => item.event);
 
 /**
- * Rebuilds a stream's state from its tip: from the newest origin among the tip's events and unfolds (no further
- * reads), else from `known` (a cached state) when the tip still holds every event after it, else by reading
- * batches backwards until an origin or the stream's start.
+ * Rebuilds a stream's state from its tip (read by the caller), trying in order:
+ * 1. the newest origin among the tip's events and unfolds (an unfold at version i sorts after the events before i):
+ *    fold from it, no further reads;
+ * 2. `known` (a cached state) when the tip still holds every event after it: fold those onto it;
+ * 3. a tip that starts at version 0: fold its events from `initial`;
+ * 4. otherwise read batches backwards (`batchesBefore`) until an origin or the stream's start, checking that they
+ *    tile the stream without gaps (`MissingEvents`), then fold forwards.
+ * The command ids kept in the tip's `$commands` unfold come back with the state.
+ * @throws MissingEvents when a batch is missing; the codec's errors for an event or unfold that does not decode
  */
 export async function rebuildFromTip<E, S>(
   stream: string,

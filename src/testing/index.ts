@@ -9,4 +9,10 @@ export {
   startKafkaMockCluster,
 } from './kafka-mock.ts';
 export { startTestCosmos, type TestCosmos, type TestCosmosOptions } from './local-cosmos.ts';
+export {
+  createMemoryStore,
+  type MemoryStore,
+  type MemoryStoreOptions,
+  type MemoryStreamSummary,
+} from './memory-store.ts';
 export { waitUntilFailed, waitUntilHandled, waitUntilIdle } from './waiters.ts';

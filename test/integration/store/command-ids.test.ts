@@ -1,30 +1,23 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  CommandIdExpired,
-  CommandIdReused,
-  type CosmosStore,
-  commandFingerprint,
-  createCosmosStore,
-} from '../../../src/store/index.ts';
+import { CommandIdExpired, CommandIdReused, commandFingerprint } from '../../../src/store/index.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
-import { codec, freshEvents, ledger, type State, snapshot } from './ledger.ts';
+import { codec, ledger, type State, snapshot } from './ledger.ts';
+import { type StoreUnderTest, storeFactories } from './stores.ts';
 
 const cosmos = useTestCosmos();
-let store: CosmosStore;
-
-beforeAll(async () => {
-  const fresh = await freshEvents(cosmos);
-  store = createCosmosStore({ client: cosmos.client, databaseId: fresh.databaseId });
-});
-
-const category = (options: { maxCommandIds?: number; maxExpiredCommandIds?: number } = {}) =>
-  store.category({ name: 'Ledger', codec, fold: ledger, access: snapshot, cache: false, ...options });
 const deposit = (amount: number) => ({
   decide: (state: State) => ledger.decide({ type: 'Deposit', amount }, state),
   fingerprint: commandFingerprint('Deposit', { amount }),
 });
 
-describe('command ids with fingerprints', () => {
+describe.each(storeFactories(cosmos))('command ids with fingerprints ($name)', (factory) => {
+  let store: StoreUnderTest;
+  beforeAll(async () => {
+    store = await factory.create();
+  });
+  const category = (options: { maxCommandIds?: number; maxExpiredCommandIds?: number } = {}) =>
+    store.category({ name: 'Ledger', codec, fold: ledger, access: snapshot, cache: false, ...options });
+
   it('refuses an id reused for a different command and writes nothing; a true retry gets the first outcome', async () => {
     const first = deposit(100);
     const applied = await category().transact('k1', first.decide, { commandId: 'K1', fingerprint: first.fingerprint });

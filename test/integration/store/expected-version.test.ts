@@ -1,31 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Category,
-  type CosmosStore,
-  createCosmosStore,
-  LoadOption,
-  StaleExpectedVersion,
-} from '../../../src/store/index.ts';
+import { type Category, LoadOption, StaleExpectedVersion } from '../../../src/store/index.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
-import { codec, type Event, freshEvents, ledger, type State } from './ledger.ts';
+import { codec, type Event, ledger, type State } from './ledger.ts';
+import { type StoreUnderTest, storeFactories } from './stores.ts';
 
 const cosmos = useTestCosmos();
-let store: CosmosStore;
-
-beforeAll(async () => {
-  const { databaseId } = await freshEvents(cosmos);
-  store = createCosmosStore({ client: cosmos.client, databaseId });
-});
-/** A category with a cache of its own, as another process would have. */
-const ledgers = (): Category<Event, State> =>
-  store.category({ name: 'Expected', codec, fold: ledger, cache: { maxEntries: 100 } });
 
 const deposit = (amount: number) => (state: State) => ledger.decide({ type: 'Deposit', amount }, state);
-
-async function streamAt(id: string, version: number): Promise<void> {
-  const category = ledgers();
-  for (let amount = 1; amount <= version; amount++) await category.transact(id, deposit(amount));
-}
 
 async function refusal(promise: Promise<unknown>): Promise<StaleExpectedVersion> {
   const error = await promise.then(
@@ -36,7 +17,20 @@ async function refusal(promise: Promise<unknown>): Promise<StaleExpectedVersion>
   return error as StaleExpectedVersion;
 }
 
-describe('transact with an expected version', () => {
+describe.each(storeFactories(cosmos))('transact with an expected version ($name)', (factory) => {
+  let store: StoreUnderTest;
+  beforeAll(async () => {
+    store = await factory.create();
+  });
+  /** A category with a cache of its own, as another process would have. */
+  const ledgers = (): Category<Event, State> =>
+    store.category({ name: 'Expected', codec, fold: ledger, cache: { maxEntries: 100 } });
+
+  async function streamAt(id: string, version: number): Promise<void> {
+    const category = ledgers();
+    for (let amount = 1; amount <= version; amount++) await category.transact(id, deposit(amount));
+  }
+
   it('appends when the stream is at the expected version, including 0 for a new stream', async () => {
     const category = ledgers();
     expect((await category.transact('new', deposit(5), { expectedVersion: 0n })).version).toBe(1n);

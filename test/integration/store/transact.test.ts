@@ -15,22 +15,20 @@ import {
 import { requireLocal } from '../../support/cosmos.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { codec, type Event, freshEvents, InsufficientFunds, ledger, type State, schemas, snapshot } from './ledger.ts';
+import { type StoreUnderTest, storeFactories } from './stores.ts';
 
 const cosmos = useTestCosmos();
-let store: CosmosStore;
-let container: Container;
-
-beforeAll(async () => {
-  const fresh = await freshEvents(cosmos);
-  container = fresh.container;
-  store = createCosmosStore({ client: cosmos.client, databaseId: fresh.databaseId, tip: { maxEvents: 4 } });
-});
-// each category gets a cache of its own, as if it ran in a process of its own
-const accounts = (options: { maxAttempts?: number; cache?: false } = {}) =>
-  store.category({ name: 'Ledger', codec, fold: ledger, access: snapshot, cache: { maxEntries: 100 }, ...options });
 const run = (command: Parameters<typeof ledger.decide>[0]) => (state: State) => ledger.decide(command, state);
 
-describe('transact', () => {
+describe.each(storeFactories(cosmos))('transact ($name)', (factory) => {
+  let store: StoreUnderTest;
+  beforeAll(async () => {
+    store = await factory.create({ tipMaxEvents: 4 });
+  });
+  // each category gets a cache of its own, as if it ran in a process of its own
+  const accounts = (options: { maxAttempts?: number; cache?: false; queueWrites?: boolean } = {}) =>
+    store.category({ name: 'Ledger', codec, fold: ledger, access: snapshot, cache: { maxEntries: 100 }, ...options });
+
   it('appends the decided events and reports the new version', async () => {
     const outcome = await accounts().transact('t1', run({ type: 'Open', owner: 'ada' }));
     expect(outcome).toEqual({ version: 1n, appended: 1, duplicate: false });
@@ -39,19 +37,16 @@ describe('transact', () => {
     expect(loaded.version).toBe(1n);
     expect(loaded.etag).toEqual(expect.any(String));
   });
-
   it('writes nothing when the decision is empty', async () => {
     const category = accounts();
     await category.transact('t2', run({ type: 'Open', owner: 'ada' }));
     const again = await category.transact('t2', run({ type: 'Open', owner: 'bob' }));
     expect(again).toEqual({ version: 1n, appended: 0, duplicate: false });
   });
-
   it('lets a rejected command throw its own error and writes nothing', async () => {
     await expect(accounts().transact('t3', run({ type: 'Withdraw', amount: 5 }))).rejects.toThrow(InsufficientFunds);
     expect(await store.readStream('Ledger-t3')).toEqual([]);
   });
-
   it('reloads and decides again when another writer got there first', async () => {
     const first = accounts();
     const second = accounts();
@@ -68,7 +63,6 @@ describe('transact', () => {
     expect(outcome.version).toBe(3n);
     expect(await accounts({ cache: false }).query('t4', (s) => s.balance)).toBe(3);
   });
-
   it('gives up with MaxResyncsExhausted after maxAttempts conflicts, writing nothing', async () => {
     const writer = accounts();
     const loser = accounts({ maxAttempts: 1 });
@@ -80,7 +74,6 @@ describe('transact', () => {
     await expect(attempt).rejects.toThrow(/stream Ledger-t5 after 1 attempts/);
     expect(await writer.query('t5', (s) => s.balance)).toBe(2);
   });
-
   it('returns the original outcome for a repeated command id and appends nothing', async () => {
     const category = accounts();
     const decide = (state: State) => {
@@ -93,7 +86,6 @@ describe('transact', () => {
     expect(repeat).toEqual({ version: 1n, appended: 0, duplicate: true });
     expect(await store.readStream('Ledger-t6')).toHaveLength(1);
   });
-
   it('remembers only the most recent command ids', async () => {
     const category = store.category({ name: 'Ledger', codec, fold: ledger, access: snapshot, maxCommandIds: 2 });
     for (const id of ['a', 'b', 'c'])
@@ -104,15 +96,32 @@ describe('transact', () => {
     const remembered = await category.transact('t7', run({ type: 'Deposit', amount: 1 }), { commandId: 'c' });
     expect(remembered.duplicate).toBe(true);
   });
-
-  it('queues concurrent commands for one stream in one process instead of letting them conflict', async ({ skip }) => {
-    const local = requireLocal(cosmos, { skip });
+  it('runs concurrent commands for one stream in one process one at a time, each decided once', async () => {
     const category = accounts();
-    await category.transact('t9', run({ type: 'Open', owner: 'ada' }));
-    local.resetMetrics();
-    await Promise.all(Array.from({ length: 10 }, () => category.transact('t9', run({ type: 'Deposit', amount: 1 }))));
-    expect(local.metrics().byOperation.batch.requests).toBe(10);
-    expect(await category.query('t9', (s) => s.balance)).toBe(10);
+    await category.transact('q1', run({ type: 'Open', owner: 'ada' }));
+    let decisions = 0;
+    const deposit = (state: State) => {
+      decisions += 1;
+      return ledger.decide({ type: 'Deposit', amount: 1 }, state);
+    };
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => category.transact('q1', deposit)));
+    expect(decisions).toBe(10);
+    // in the order they were called
+    expect(outcomes.map((outcome) => outcome.version)).toEqual(Array.from({ length: 10 }, (_, i) => BigInt(i + 2)));
+    expect(await category.query('q1', (s) => s.balance)).toBe(10);
+  });
+
+  it('without the write queue, concurrent commands conflict and are decided again, losing no update', async () => {
+    const category = accounts({ queueWrites: false, maxAttempts: 20 });
+    await category.transact('q2', run({ type: 'Open', owner: 'ada' }));
+    let decisions = 0;
+    const deposit = (state: State) => {
+      decisions += 1;
+      return ledger.decide({ type: 'Deposit', amount: 1 }, state);
+    };
+    await Promise.all(Array.from({ length: 5 }, () => category.transact('q2', deposit)));
+    expect(decisions).toBeGreaterThan(5);
+    expect(await accounts({ cache: false }).query('q2', (s) => s.balance)).toBe(5);
   });
 
   it('recovers when a stream assumed empty already exists', async () => {
@@ -123,19 +132,6 @@ describe('transact', () => {
     expect(outcome.version).toBe(2n);
     expect(await accounts({ cache: false }).query('t10', (s) => s.balance)).toBe(8);
   });
-
-  it('ignores unfolds of types it does not declare, written by other writers', async () => {
-    await container.items.create({
-      id: '-1',
-      p: 'Ledger-t11',
-      i: 0,
-      n: 1,
-      e: [{ t: new Date().toISOString(), c: 'Deposited', d: { amount: 5 } }],
-      u: [{ i: 1, t: new Date().toISOString(), c: 'SomeoneElsesView', d: { x: 1 } }],
-    });
-    expect(await accounts().query('t11', (s) => s.balance)).toBe(5);
-  });
-
   it('stores correlation, causation and metadata with each event', async () => {
     await accounts().transact('t8', run({ type: 'Deposit', amount: 1 }), {
       correlationId: 'corr',
@@ -150,9 +146,6 @@ describe('transact', () => {
       type: 'Deposited',
     });
   });
-});
-
-describe('bad input', () => {
   it('rejects an event that breaks its schema, naming stream and version, and writes nothing', async () => {
     const category = accounts();
     await category.transact('b1', run({ type: 'Deposit', amount: 1 }));
@@ -161,13 +154,11 @@ describe('bad input', () => {
     await expect(attempt).rejects.toThrow(/at version 1 of stream Ledger-b1/);
     expect(await store.readStream('Ledger-b1')).toHaveLength(1);
   });
-
   it('rejects an event over the 2 MB document limit before sending anything', async () => {
     const huge: Event = { type: 'Noted', data: { text: 'x'.repeat(2_100_000) } };
     await expect(accounts().transact('b2', () => [huge])).rejects.toThrow(EventTooLarge);
     expect(await store.readStream('Ledger-b2')).toEqual([]);
   });
-
   it('rejects more events than one transactional batch can carry', async () => {
     const many: Event[] = Array.from({ length: 30 }, () => ({ type: 'Noted', data: { text: 'y'.repeat(100_000) } }));
     const attempt = accounts().transact('b3', () => many);
@@ -175,7 +166,43 @@ describe('bad input', () => {
     await expect(attempt).rejects.toThrow(/30 events at version 0 of stream Ledger-b3/);
     expect(await store.readStream('Ledger-b3')).toEqual([]);
   });
+  it('rejects an invalid stream id before any request', async () => {
+    await expect(accounts().transact('', run({ type: 'Deposit', amount: 1 }))).rejects.toThrow(InvalidStreamName);
+    await expect(accounts().load('a/b')).rejects.toThrow(InvalidStreamName);
+  });
+});
 
+describe('transact on Cosmos DB', () => {
+  let store: CosmosStore;
+  let container: Container;
+  beforeAll(async () => {
+    const fresh = await freshEvents(cosmos);
+    container = fresh.container;
+    store = createCosmosStore({ client: cosmos.client, databaseId: fresh.databaseId, tip: { maxEvents: 4 } });
+  });
+  const accounts = () =>
+    store.category({ name: 'Ledger', codec, fold: ledger, access: snapshot, cache: { maxEntries: 100 } });
+
+  it('queues concurrent commands for one stream in one process instead of letting them conflict', async ({ skip }) => {
+    const local = requireLocal(cosmos, { skip });
+    const category = accounts();
+    await category.transact('t9', run({ type: 'Open', owner: 'ada' }));
+    local.resetMetrics();
+    await Promise.all(Array.from({ length: 10 }, () => category.transact('t9', run({ type: 'Deposit', amount: 1 }))));
+    expect(local.metrics().byOperation.batch.requests).toBe(10);
+    expect(await category.query('t9', (s) => s.balance)).toBe(10);
+  });
+  it('ignores unfolds of types it does not declare, written by other writers', async () => {
+    await container.items.create({
+      id: '-1',
+      p: 'Ledger-t11',
+      i: 0,
+      n: 1,
+      e: [{ t: new Date().toISOString(), c: 'Deposited', d: { amount: 5 } }],
+      u: [{ i: 1, t: new Date().toISOString(), c: 'SomeoneElsesView', d: { x: 1 } }],
+    });
+    expect(await accounts().query('t11', (s) => s.balance)).toBe(5);
+  });
   it('sends no write at all for an append it refuses', async ({ skip }) => {
     const local = requireLocal(cosmos, { skip });
     const category = accounts();
@@ -200,12 +227,6 @@ describe('bad input', () => {
     expect(total.documentsWritten).toBe(0);
     expect(await store.readStream('Ledger-b6')).toHaveLength(1);
   });
-
-  it('rejects an invalid stream id before any request', async () => {
-    await expect(accounts().transact('', run({ type: 'Deposit', amount: 1 }))).rejects.toThrow(InvalidStreamName);
-    await expect(accounts().load('a/b')).rejects.toThrow(InvalidStreamName);
-  });
-
   it('raises UndecodableEvent naming stream, version and type for a stored event that breaks its schema', async () => {
     await container.items.create({
       id: '-1',
@@ -222,7 +243,6 @@ describe('bad input', () => {
     await expect(attempt).rejects.toThrow(UndecodableEvent);
     await expect(attempt).rejects.toThrow(/"Deposited" at version 1 of stream Ledger-b4/);
   });
-
   it('raises MalformedDocument naming stream and version when a stored body does not decode', async () => {
     await container.items.create({
       id: '-1',
@@ -239,7 +259,6 @@ describe('bad input', () => {
     await expect(attempt).rejects.toThrow(MalformedDocument);
     await expect(attempt).rejects.toThrow(/stream Ledger-b7 .*version 1/);
   });
-
   it('fails on unknown stored types by default and skips them with a report when asked', async () => {
     await container.items.create({
       id: '-1',
