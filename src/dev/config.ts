@@ -41,6 +41,11 @@ export const DevHostConfig = z.object({
   archive: z.enum(['off', 'azurite']).default('off'),
   /** Port of Azurite's blob service when `archive` is `azurite` (10000, Azurite's default); 0 picks a free port. */
   archivePort: z.coerce.number().int().min(0).max(65535).default(10000),
+  /**
+   * `on` (default): spans are kept in memory for the dashboard's journey view and exported where the environment
+   * says (OTLP, Application Insights); `console` prints them too; `off`: no tracing.
+   */
+  tracing: z.enum(['on', 'off', 'console']).default('on'),
   /** How often lag is sampled for the dashboard's chart, in ms. */
   lagSampleIntervalMs: z.coerce.number().int().min(100).default(1000),
 });
@@ -63,5 +68,6 @@ export function devHostConfigFromEnv(env: Readonly<Record<string, string | undef
     // checked by DevHostConfig.parse like every other value here
     archive: read('TRIBUTARY_ARCHIVE') as DevHostConfigInput['archive'],
     archivePort: read('AZURITE_BLOB_PORT'),
+    tracing: read('TRIBUTARY_TRACING') as DevHostConfigInput['tracing'],
   };
 }

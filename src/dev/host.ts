@@ -9,13 +9,16 @@ import { checkCosmosAccess } from '../store/access-check.ts';
 import { createCosmosClient, isLocalEndpoint } from '../store/client.ts';
 import { createCosmosStore, ensureContainers, tributaryContainers } from '../store/index.ts';
 import type { StreamHandler } from '../streams/index.ts';
+import type { Tracing, TracingOptions } from '../tracing/setup.ts';
 import { appRequestHandler } from './app-http.ts';
 import { checkHostedApp } from './app-module.ts';
 import type { DevHostConfig } from './config.ts';
 import { dashboardSources } from './dashboard-sources.ts';
 import { startDevArchive } from './dev-archive.ts';
+import { startDevTracing } from './dev-tracing.ts';
 import { portInUse } from './errors.ts';
 import type { HostedApp, HostedAppFactory } from './hosted-app.ts';
+import { type HostedConsumer, startHostedConsumers } from './hosted-consumers.ts';
 import { type HostedProcessor, startHostedProcessor } from './hosted-processors.ts';
 import { startDevHttpServer } from './http-server.ts';
 import { startLagSampler } from './lag-sampler.ts';
@@ -42,6 +45,8 @@ export interface DevHostOptions {
    * given, a local endpoint without a key signs in with it too.
    */
   readonly credential?: TokenCredential;
+  /** exporters and span processors for the host's tracing (unless `config.tracing` is `off`), e.g. from the environment */
+  readonly tracing?: TracingOptions | undefined;
 }
 
 /** A running dev host: where everything is, and how to stop it. */
@@ -62,8 +67,12 @@ export interface DevHost {
   /** the directory of the summary files when the file sink is used */
   readonly summaryDirectory: string | undefined;
   readonly processors: readonly HostedProcessor[];
+  /** the app's downstream consumers, when Kafka or Event Hubs is configured (none with the file sink) */
+  readonly consumers: readonly HostedConsumer[];
   /** the client the host uses (for tests and tools in the same process) */
   readonly client: CosmosClient;
+  /** the host's tracing (its recent spans feed the journey view); undefined when off or the SDK is missing */
+  readonly tracing: Tracing | undefined;
   /** takes a lag sample now instead of waiting for the next tick */
   sample(): Promise<void>;
   close(): Promise<void>;
@@ -88,6 +97,11 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
     }
   };
   try {
+    const tracing =
+      config.tracing === 'off'
+        ? undefined
+        : await startDevTracing({ ...options.tracing, console: config.tracing === 'console' }, log);
+    if (tracing) closers.push(() => tracing.stop());
     let local: LocalCosmos | undefined;
     if (!config.cosmosEndpoint) {
       await mkdir(dataDir, { recursive: true });
@@ -132,7 +146,9 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
       await Promise.all(processors.map((processor) => processor.stop()));
     });
     for (const definition of app.processors) {
-      const handle = options.wrapHandler ? options.wrapHandler(definition.name, definition.handle) : definition.handle;
+      const handle = options.wrapHandler
+        ? options.wrapHandler(definition.processorName, definition.handle)
+        : definition.handle;
       processors.push(
         await startHostedProcessor(
           { ...definition, handle },
@@ -146,6 +162,19 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
         ),
       );
     }
+
+    const consumers: HostedConsumer[] = [];
+    closers.push(async () => {
+      await Promise.all(consumers.map((consumer) => consumer.stop()));
+    });
+    consumers.push(
+      ...(await startHostedConsumers(app.consumers ?? [], config, {
+        deadLetters: containers.deadLetters,
+        parkAfterAttempts: options.parkAfterAttempts ?? 5,
+        retryInitialDelayMs: options.retryInitialDelayMs ?? 200,
+        log,
+      })),
+    );
 
     if (config.archive === 'azurite') {
       const archive = await startDevArchive({ dataDir, port: config.archivePort, ...containers, log });
@@ -172,6 +201,7 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
       }),
       app,
       processors,
+      consumers,
       lagHistory: sampler.history,
       recentSummaries,
       store,
@@ -203,7 +233,9 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
       summarySink: sink.description,
       summaryDirectory: sink.directory,
       processors,
+      consumers,
       client,
+      tracing,
       sample: sampler.sample,
       close: closeAll,
     };

@@ -48,6 +48,8 @@ export type TracingOptions = z.input<typeof tracingOptionsSchema>;
 /** Tracing started by `startTracing`: the recent spans (when asked for), and how to flush and stop. */
 export interface Tracing {
   readonly recent?: RecentSpans | undefined;
+  /** false when another tracer provider was registered first: Tributary's spans then go to that one */
+  readonly registered: boolean;
   /** exports every ended span now */
   flush(): Promise<void>;
   /** flushes, then unregisters the tracer provider, the context manager and the propagator */
@@ -112,10 +114,13 @@ export async function startTracing(options: TracingOptions = {}): Promise<Tracin
     resource: resourceFromAttributes({ 'service.name': parsed.serviceName }),
     spanProcessors: processors,
   });
-  const contextManager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(contextManager);
-  propagation.setGlobalPropagator(w3cTraceContextPropagator);
-  trace.setGlobalTracerProvider(provider);
+  // A process has one set of globals: when another tracing already holds them, this one exports what its own
+  // provider is given and leaves theirs alone on stop.
+  const registered = trace.setGlobalTracerProvider(provider);
+  if (registered) {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(w3cTraceContextPropagator);
+  }
   if (parsed.azureSdk) {
     const { useInstrumenter } = await import('@azure/core-tracing');
     useInstrumenter(azureSdkInstrumenter);
@@ -123,8 +128,10 @@ export async function startTracing(options: TracingOptions = {}): Promise<Tracin
   return {
     recent,
     flush: () => provider.forceFlush(),
+    registered,
     async stop() {
       await provider.shutdown();
+      if (!registered) return;
       trace.disable();
       propagation.disable();
       context.disable();

@@ -1,3 +1,4 @@
+import { tracingOptionsFromEnv } from '../../tracing/env.ts';
 import { appOption, appToHost } from '../app-option.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../usage-error.ts';
@@ -13,6 +14,7 @@ const settingNames: Readonly<Record<string, string>> = {
   kafkaBrokers: 'KAFKA_BROKERS',
   eventHubsConnectionString: 'EVENTHUBS_CONNECTION_STRING',
   corsOrigins: 'TRIBUTARY_CORS_ORIGINS',
+  tracing: 'TRIBUTARY_TRACING',
 };
 
 export const devCommand: Command = {
@@ -30,7 +32,10 @@ export const devCommand: Command = {
     '  COSMOS_PORT                   port of the local server (default 8081)\n' +
     '  KAFKA_BROKERS                 publish summaries to these Kafka brokers\n' +
     '  EVENTHUBS_CONNECTION_STRING   publish summaries to Event Hubs (its Kafka endpoint)\n' +
-    '  TRIBUTARY_CORS_ORIGINS        web origins allowed to call the API from a browser (default none)',
+    '  TRIBUTARY_CORS_ORIGINS        web origins allowed to call the API from a browser (default none)\n' +
+    '  TRIBUTARY_TRACING             on (default: spans for the journey view), console (print them too) or off\n' +
+    '  OTEL_EXPORTER_OTLP_ENDPOINT   send traces to this OTLP/HTTP collector too\n' +
+    '  APPLICATIONINSIGHTS_CONNECTION_STRING  send traces to Application Insights too',
   options: {
     ...appOption,
     port: {
@@ -71,6 +76,7 @@ export const devCommand: Command = {
       appSource: app.source,
       cwd: context.io.cwd,
       log: (line) => context.io.stderr.write(`${line}\n`),
+      tracing: tracingOptionsFromEnv(context.io.env),
     });
     context.io.stdout.write(describeDevHost(host));
     const signal = await context.io.waitForInterrupt();
