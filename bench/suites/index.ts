@@ -60,6 +60,14 @@ export const suites: readonly BenchSuite[] = [
     load: () => import('./archive.ts'),
   },
   {
+    name: 'tracing',
+    promises: [
+      { name: 'tracing.transact.ratio', unit: 'commands/s' },
+      { name: 'tracing.feed.ratio', unit: 'events/s' },
+    ],
+    load: () => import('./tracing.ts'),
+  },
+  {
     name: 'rss',
     promises: [{ name: 'processor.rss_mb.backlog_1m', unit: 'MB', goal: atMost(300) }],
     load: () => import('./rss.ts'),
