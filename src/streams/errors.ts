@@ -1,4 +1,4 @@
-import { TributaryError } from '../core/index.ts';
+import { InvalidOptions, TributaryError } from '../core/index.ts';
 
 /** A handler answered `notYet` for longer than the scheduler's `notYet` bounds allow. */
 export class HandlerKeptWaiting extends TributaryError {
@@ -95,4 +95,9 @@ export class DeadLetterTooLarge extends TributaryError {
         'Expected every event to fit a Cosmos DB document with room to spare; replay or remove the parked stream.',
     );
   }
+}
+
+/** `createStreamScheduler` was given options it cannot run with; `problems` lists each broken option. */
+export class InvalidSchedulerOptions extends InvalidOptions {
+  override readonly code = 'InvalidSchedulerOptions';
 }

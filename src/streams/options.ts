@@ -1,7 +1,9 @@
 import type { Container } from '@azure/cosmos';
 import type { MeterProvider } from '@opentelemetry/api';
 import { z } from 'zod';
+import { parseOptions } from '../core/index.ts';
 import type { DeadLetterStore } from './dead-letter-store.ts';
+import { InvalidSchedulerOptions } from './errors.ts';
 import type { StreamHandler } from './handler.ts';
 
 const positiveInt = z.number().int().positive();
@@ -69,13 +71,11 @@ const schema = z.object({
 /** What `createStreamScheduler` accepts; every field but `handle` has a default. */
 export type StreamSchedulerOptions = z.input<typeof schema>;
 export type SchedulerSettings = z.output<typeof schema>;
-export type RetrySettings = z.output<typeof retrySchema>;
 
+/**
+ * Parses the options once, with their defaults.
+ * @throws InvalidSchedulerOptions listing every broken option
+ */
 export function parseSchedulerOptions(options: StreamSchedulerOptions): SchedulerSettings {
-  return schema.parse(options);
-}
-
-/** Exponential backoff: `initialDelayMs * factor^(attempt-1)`, capped at `maxDelayMs`. */
-export function retryDelay(retry: RetrySettings, attempt: number): number {
-  return Math.min(retry.maxDelayMs, retry.initialDelayMs * retry.factor ** Math.max(0, attempt - 1));
+  return parseOptions(schema, options, 'createStreamScheduler', InvalidSchedulerOptions);
 }

@@ -1,5 +1,8 @@
 import { DeadLetter } from './dead-letter-store.ts';
+import { LatencyWindow, RateWindow } from './handler-timings.ts';
+import type { PageProgressTracker } from './page-progress.ts';
 import type { StreamState } from './stream-state.ts';
+import type { StreamStates } from './stream-states.ts';
 
 /** A stream that needs attention, as the stats report it. */
 export interface StreamAttention {
@@ -109,4 +112,64 @@ export function surveyStreams(
     stalled: stalled.sort(worst).slice(0, maxListed),
     parked: parked.sort(),
   };
+}
+
+/** The scheduler's running totals of handler calls and documents; the stats read them, nothing else does. */
+export class SchedulerTotals {
+  events = 0;
+  spans = 0;
+  failures = 0;
+  notYet = 0;
+  foreign = 0;
+  readonly latency = new LatencyWindow();
+  readonly rate = new RateWindow();
+
+  /** a handler call made progress over `count` events */
+  handled(count: number, now: number): void {
+    this.events += count;
+    this.spans++;
+    this.rate.add(count, now);
+  }
+}
+
+/** What the stats are read from. */
+export interface StatsSources {
+  readonly name: string;
+  readonly states: StreamStates;
+  readonly pages: PageProgressTracker;
+  readonly totals: SchedulerTotals;
+  /** handlers running */
+  readonly active: number;
+  readonly parkingFailures: number;
+  readonly limits: { readonly stallAfterMs: number; readonly gapWarningAfterMs: number };
+}
+
+export function schedulerStats({ name, states, pages, totals, active, parkingFailures, limits }: StatsSources) {
+  const now = performance.now();
+  const survey = surveyStreams(states.values(), now, limits);
+  const stats: SchedulerStats = {
+    name,
+    streams: { known: states.size, active, ...survey.streams },
+    handled: { events: totals.events, spans: totals.spans },
+    failures: totals.failures,
+    notYet: totals.notYet,
+    duplicates: states.duplicates,
+    foreignDocuments: totals.foreign,
+    parkingFailures,
+    eventsPerSecond: totals.rate.perSecond(now),
+    latencyMs: totals.latency.percentiles(),
+    buffered: { events: states.buffered, pages: pages.size },
+    gaps: { open: states.openGaps, ...survey.gaps, skippedAtStart: states.skippedAtStart },
+    lag: lagOf(pages.oldestChangeAt()),
+    failing: survey.failing,
+    stalled: survey.stalled,
+    parked: survey.parked,
+  };
+  return stats;
+}
+
+/** How far handling is behind the feed, from the oldest change (epoch ms) in a page not yet handled. */
+function lagOf(oldestChangeAt: number | undefined): SchedulerStats['lag'] {
+  if (oldestChangeAt === undefined) return { behindMs: 0, oldestPendingChangeAt: undefined };
+  return { behindMs: Math.max(0, Date.now() - oldestChangeAt), oldestPendingChangeAt: new Date(oldestChangeAt) };
 }

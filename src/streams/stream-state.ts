@@ -1,6 +1,9 @@
 import type { StreamSpan } from '../core/index.ts';
 import type { DeadLetter, MalformedDocumentRecord } from './dead-letter-store.ts';
 import type { HandlerOutcome } from './handler.ts';
+import type { PageClaim } from './page-progress.ts';
+
+const ignore = (): void => {};
 
 /**
  * Where a stream is in the scheduler:
@@ -12,38 +15,10 @@ import type { HandlerOutcome } from './handler.ts';
  * - `parked`: its events are in the dead letters; later events join them there until it is replayed
  * - `removed`: forgotten (its lease was revoked); a new state is created if it shows up again
  */
-const ignore = (): void => {};
-
 export type StreamPhase = 'idle' | 'queued' | 'active' | 'delayed' | 'parking' | 'parked' | 'removed';
 
-/** A page being handled: how many of its streams still have to reach the version the page carried. */
-export class PageProgress {
-  remaining = 0;
-  revoked = false;
-  resolve: () => void = ignore;
-  constructor(
-    readonly leaseToken: string,
-    /** epoch ms of the oldest change (`_ts`) in the page, when its documents carry one */
-    readonly changedAt: number | undefined = undefined,
-  ) {}
-}
-
-/** A page's claim on one stream: the page is not handled before the stream's write position reaches `until`. */
-export class PageClaim {
-  constructor(
-    readonly page: PageProgress,
-    public until: number,
-  ) {}
-}
-
-/** Someone waiting (`waitFor`) for the stream to be handled (or parked) past a version. */
-export interface VersionWaiter {
-  /** the write position that satisfies the wait (the awaited version + 1) */
-  readonly until: number;
-  readonly resolve: (outcome: 'handled' | 'parked') => void;
-}
-
 export interface ReplayInProgress {
+  /** the write position at which every replayed event has been handled */
   readonly until: number;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
@@ -66,8 +41,8 @@ export class StreamState {
   openTail = false;
   /** events in `pending` */
   buffered = 0;
+  /** the pages this stream holds back, each until the write position reaches its claim */
   pageClaims: PageClaim[] = [];
-  versionWaiters: VersionWaiter[] = [];
   malformed: MalformedDocumentRecord[] = [];
 
   /** the span the running handler was given, and when it started (performance.now()) */
@@ -98,4 +73,24 @@ export class StreamState {
   onTimer: () => void = ignore;
 
   constructor(readonly stream: string) {}
+
+  /** Failed attempts in a row as the failure waiters count them: a held malformed document counts as one. */
+  get failures(): number {
+    return Math.max(this.attempts, this.malformed.length > 0 ? 1 : 0);
+  }
+
+  /** Records a failure (a handler's, a malformed document, or a `notYet` past its bounds). */
+  failedWith(error: unknown, now: number): void {
+    this.lastError = error;
+    if (this.failingSince === 0) this.failingSince = now;
+  }
+
+  /** The stream moved (or was replayed): its failures and `notYet` answers in a row start again from zero. */
+  resetFailures(): void {
+    this.attempts = 0;
+    this.notYetCount = 0;
+    this.notYetSince = 0;
+    this.lastError = undefined;
+    this.failingSince = 0;
+  }
 }

@@ -1,4 +1,26 @@
 import type { StreamScheduler } from '../streams/scheduler.ts';
+import type { StreamProgress } from '../streams/waiters.ts';
+
+/** Resolves with the first value `pick` returns for what the scheduler reports of `stream` (now or later). */
+function firstOf<T>(
+  scheduler: StreamScheduler,
+  stream: string,
+  pick: (progress: StreamProgress) => T | undefined,
+): Promise<T> {
+  return new Promise<T>((resolve) => {
+    let found = false;
+    const stop = scheduler.watch(stream, (progress) => {
+      if (found) return;
+      const value = pick(progress);
+      if (value === undefined) return;
+      found = true;
+      resolve(value);
+      // the first report can come before `watch` returns: then `stop` is called below
+      if (typeof stop === 'function') stop();
+    });
+    if (found) stop();
+  });
+}
 
 /**
  * Resolves once `stream` has been handled up to `version` — a stream version as `transact` reports it (the number of
@@ -13,12 +35,16 @@ export function waitUntilHandled(
 ): Promise<'handled' | 'parked'> {
   const count = BigInt(version);
   if (count <= 0n) return Promise.resolve('handled');
-  return scheduler.waitFor(stream, count - 1n);
+  return firstOf(scheduler, stream, (progress) =>
+    progress.kind !== 'failed' && progress.nextVersion >= count ? progress.kind : undefined,
+  );
 }
 
 /** Resolves with the error once `stream` has failed `attempts` times in a row (default 1). */
 export function waitUntilFailed(scheduler: StreamScheduler, stream: string, attempts = 1): Promise<unknown> {
-  return scheduler.waitForFailure(stream, attempts);
+  return firstOf(scheduler, stream, (progress) =>
+    progress.kind === 'failed' && progress.attempts >= attempts ? { error: progress.error } : undefined,
+  ).then(({ error }) => error);
 }
 
 /**

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReadOnlyDashboardServer, startReadOnlyDashboard } from '../../src/dev/dashboard-server.ts';
+import { waitUntilHandled } from '../../src/testing/index.ts';
 import { Processors, startTestDevHost } from '../integration/dev/dev-host-harness.ts';
 import { type BrowserSession, haveChromium, startBrowser } from './browser.ts';
 import { screenshotDirectory } from './screenshots.ts';
@@ -21,7 +22,7 @@ beforeAll(async () => {
   dev = await startTestDevHost({ local: true, poison: { processor: Processors.statement, stream: 'Account-poison' } });
   await dev.api('POST', '/api/accounts/ada/open', { owner: 'Ada' });
   await dev.api('POST', '/api/accounts/poison/open', { owner: 'Mallory' });
-  expect(await dev.processor(Processors.statement).scheduler.waitFor('Account-poison', 0n)).toBe('parked');
+  expect(await waitUntilHandled(dev.processor(Processors.statement).scheduler, 'Account-poison', 1n)).toBe('parked');
   // what `tributary dashboard` serves: the same database, no app, nothing running here
   dashboard = await startReadOnlyDashboard({
     client: dev.host.client,

@@ -6,6 +6,7 @@ import { type BankApp, createBankApp } from '../../../functions/app.ts';
 import { type BankProcessors, startBankProcessors } from '../../../functions/processors.ts';
 import { ensureContainers } from '../../../src/store/index.ts';
 import { createFileSummarySink, readFileSummaries, type SummaryPublisher } from '../../../src/summaries/index.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
 
 let cosmos: TestCosmos;
@@ -37,12 +38,14 @@ const post = (route: string, body: unknown) =>
 /** Resolves once every handler has handled the account's stream up to its current version. */
 async function caughtUp(accountId: string) {
   const { version } = await bank.accounts.load(accountId);
-  await Promise.all(processors.running.map(({ scheduler }) => scheduler.waitFor(`Account-${accountId}`, version - 1n)));
+  await Promise.all(
+    processors.running.map(({ scheduler }) => waitUntilHandled(scheduler, `Account-${accountId}`, version)),
+  );
 }
 
 /** Resolves once the transfer reactor has handled the transfer's final event (the process runs to its end). */
 async function transferFinished(transferId: string, events: number) {
-  await processors.get('transferProcess').scheduler.waitFor(`Transfer-${transferId}`, BigInt(events - 1));
+  await waitUntilHandled(processors.get('transferProcess').scheduler, `Transfer-${transferId}`, BigInt(events));
 }
 
 describe('a transfer, end to end through the change-feed processor', () => {

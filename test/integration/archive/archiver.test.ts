@@ -9,6 +9,7 @@ import {
   SegmentManifest,
 } from '../../../src/archive/index.ts';
 import { listCheckpoints, resetCheckpoints } from '../../../src/feed/index.ts';
+import { waitUntilFailed, waitUntilHandled } from '../../../src/testing/index.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { fastProcessor } from '../projections/fixtures.ts';
 import { type ArchiveEnvironment, archiveEnvironment, useTestAzurite, writeAccounts } from './fixtures.ts';
@@ -28,7 +29,7 @@ async function archiveAll(env: ArchiveEnvironment, streams: readonly string[], l
     scheduler: fastScheduler,
   });
   try {
-    await Promise.all(streams.map((stream) => running.scheduler.waitFor(stream, last)));
+    await Promise.all(streams.map((stream) => waitUntilHandled(running.scheduler, stream, last + 1n)));
   } finally {
     await running.stop();
   }
@@ -93,12 +94,12 @@ describe('the archiver', () => {
       scheduler: fastScheduler,
     });
     try {
-      await running.scheduler.waitForFailure('Account-down', 3);
+      await waitUntilFailed(running.scheduler, 'Account-down', 3);
       await new Promise((resolve) => setTimeout(resolve, 300)); // several checkpoint intervals
       const checkpoints = await listCheckpoints({ leases: env.leases, name: archiver.processorName });
       expect(checkpoints.every((checkpoint) => checkpoint.continuation === undefined)).toBe(true);
       env.blobs.down = false;
-      await running.scheduler.waitFor('Account-down', 3n);
+      await waitUntilHandled(running.scheduler, 'Account-down', 4n);
     } finally {
       await running.stop();
     }

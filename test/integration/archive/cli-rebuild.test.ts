@@ -4,6 +4,7 @@ import { createArchiver, runArchiver } from '../../../src/archive/index.ts';
 import { runCli } from '../../../src/cli/run.ts';
 import { ContainerNames } from '../../../src/store/index.ts';
 import { createFileSummarySink } from '../../../src/summaries/index.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { captureIo } from '../../unit/cli/capture-io.ts';
 import { startTestDevHost } from '../dev/dev-host-harness.ts';
@@ -41,8 +42,8 @@ beforeAll(async () => {
     leases: database.container(ContainerNames.leases),
     processor: fastProcessor,
   });
-  await running.scheduler.waitFor('Account-alice', 1n);
-  await running.scheduler.waitFor('Account-bob', 0n);
+  await waitUntilHandled(running.scheduler, 'Account-alice', 2n);
+  await waitUntilHandled(running.scheduler, 'Account-bob', 1n);
   await running.stop();
 }, 60_000);
 

@@ -7,6 +7,7 @@ import {
   readArchivedStream,
   runArchiver,
 } from '../../../src/archive/index.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { fastProcessor } from '../projections/fixtures.ts';
 import { archiveEnvironment, useTestAzurite, writeAccounts } from './fixtures.ts';
@@ -23,7 +24,7 @@ describe('erasing a stream', () => {
       leases: env.leases,
       processor: fastProcessor,
     });
-    await Promise.all(['gone', 'kept'].map((id) => running.scheduler.waitFor(`Account-${id}`, 9n)));
+    await Promise.all(['gone', 'kept'].map((id) => waitUntilHandled(running.scheduler, `Account-${id}`, 10n)));
     await running.stop();
     await pruneCategory({ events: env.events, blobs: env.blobs, category: 'Account', policy: { olderThanMs: 0 } });
     const keptBefore = await readArchivedStream(env.blobs, 'Account-kept');

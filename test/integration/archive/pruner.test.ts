@@ -11,6 +11,7 @@ import {
   SegmentManifest,
 } from '../../../src/archive/index.ts';
 import { createCosmosStore, MissingEvents } from '../../../src/store/index.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { accountCodec, accountFold, fastProcessor } from '../projections/fixtures.ts';
 import { type ArchiveEnvironment, archiveEnvironment, useTestAzurite, writeAccounts } from './fixtures.ts';
@@ -28,7 +29,9 @@ async function archiveUpTo(env: ArchiveEnvironment, last: Record<string, bigint>
     scheduler: fastScheduler,
   });
   try {
-    await Promise.all(Object.entries(last).map(([stream, version]) => running.scheduler.waitFor(stream, version)));
+    await Promise.all(
+      Object.entries(last).map(([stream, version]) => waitUntilHandled(running.scheduler, stream, version + 1n)),
+    );
   } finally {
     await running.stop();
   }

@@ -9,6 +9,7 @@ import {
 } from '../../../src/archive/index.ts';
 import { listCheckpoints } from '../../../src/feed/index.ts';
 import { createReactor } from '../../../src/reactors/index.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { fastProcessor } from '../projections/fixtures.ts';
 import { type ArchiveEnvironment, archiveEnvironment, useTestAzurite, writeAccounts } from './fixtures.ts';
@@ -57,7 +58,7 @@ describe('replay from the archive', () => {
     const ids = ['r1', 'r2', 'r3'];
     await writeAccounts(env, ids, 8);
     const archiver = await startArchiver(env);
-    await Promise.all(ids.map((id) => archiver.scheduler.waitFor(`Account-${id}`, 8n)));
+    await Promise.all(ids.map((id) => waitUntilHandled(archiver.scheduler, `Account-${id}`, 9n)));
     await archiver.stop();
     await writeAccounts(env, [...ids, 'r4'], 3); // after the archiver's checkpoint: only the feed has these
 
@@ -70,7 +71,9 @@ describe('replay from the archive', () => {
       scheduler: fastScheduler,
     });
     try {
-      await Promise.all([...ids, 'r4'].map((id) => run.scheduler.waitFor(`Account-${id}`, id === 'r4' ? 3n : 11n)));
+      await Promise.all(
+        [...ids, 'r4'].map((id) => waitUntilHandled(run.scheduler, `Account-${id}`, id === 'r4' ? 4n : 12n)),
+      );
       expect(run.fromArchive?.events).toBe(27);
       for (const id of ids) expect(seen.get(`Account-${id}`)).toEqual(upTo(12));
       expect(seen.get('Account-r4')).toEqual(upTo(4));
@@ -84,7 +87,7 @@ describe('replay from the archive', () => {
     await writeAccounts(env, ['m1', 'm2'], 4);
     const archiver = await startArchiver(env);
     try {
-      await Promise.all(['m1', 'm2'].map((id) => archiver.scheduler.waitFor(`Account-${id}`, 4n)));
+      await Promise.all(['m1', 'm2'].map((id) => waitUntilHandled(archiver.scheduler, `Account-${id}`, 5n)));
       await waitForCheckpointPast(env, 0);
       // While the replay reads its first segment, more events are written, archived and checkpointed.
       let paused = false;
@@ -99,7 +102,7 @@ describe('replay from the archive', () => {
             paused = true;
             const since = Date.now();
             await writeAccounts(env, ['m1', 'm2'], 3);
-            await Promise.all(['m1', 'm2'].map((id) => archiver.scheduler.waitFor(`Account-${id}`, 7n)));
+            await Promise.all(['m1', 'm2'].map((id) => waitUntilHandled(archiver.scheduler, `Account-${id}`, 8n)));
             await waitForCheckpointPast(env, since);
           }
           return env.blobs.get(name);
@@ -114,7 +117,7 @@ describe('replay from the archive', () => {
         scheduler: fastScheduler,
       });
       try {
-        await Promise.all(['m1', 'm2'].map((id) => run.scheduler.waitFor(`Account-${id}`, 7n)));
+        await Promise.all(['m1', 'm2'].map((id) => waitUntilHandled(run.scheduler, `Account-${id}`, 8n)));
         for (const id of ['m1', 'm2']) expect(seen.get(`Account-${id}`)).toEqual(upTo(8));
       } finally {
         await run.stop();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBankApp } from '../../../functions/app.ts';
 import { runCli } from '../../../src/cli/run.ts';
 import { createFileSummarySink, readFileSummaries } from '../../../src/summaries/index.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { captureIo } from '../../unit/cli/capture-io.ts';
 import { Processors, startTestDevHost } from './dev-host-harness.ts';
@@ -30,8 +31,10 @@ beforeAll(async () => {
   await dev.api('POST', '/api/accounts/alice/open', { owner: 'Alice' });
   await dev.api('POST', '/api/accounts/alice/deposit', { amount: 4_200, transactionId: 't1' });
   await dev.api('POST', '/api/accounts/poison/open', { owner: 'Mallory' });
-  expect(await dev.processor(Processors.balance).scheduler.waitFor('Account-poison', 0n)).toBe('parked');
-  expect(await dev.processor(Processors.statementLines).scheduler.waitFor('Account-alice', 1n)).toBe('handled');
+  expect(await waitUntilHandled(dev.processor(Processors.balance).scheduler, 'Account-poison', 1n)).toBe('parked');
+  expect(await waitUntilHandled(dev.processor(Processors.statementLines).scheduler, 'Account-alice', 2n)).toBe(
+    'handled',
+  );
   await dev.host.close();
 });
 

@@ -6,6 +6,7 @@ import { defineCodec } from '../../../src/codec/index.ts';
 import { createChangeFeedProcessor } from '../../../src/feed/index.ts';
 import { ContainerNames, createCosmosStore, ensureContainers } from '../../../src/store/index.ts';
 import { createStreamScheduler } from '../../../src/streams/index.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { captureIo } from '../../unit/cli/capture-io.ts';
 
@@ -42,7 +43,7 @@ beforeAll(async () => {
     pollIntervalMs: 50,
   });
   await processor.start();
-  await Promise.all([scheduler.waitFor('Note-a', 0n), scheduler.waitFor('Note-b', 0n)]);
+  await Promise.all([waitUntilHandled(scheduler, 'Note-a', 1n), waitUntilHandled(scheduler, 'Note-b', 1n)]);
   await processor.stop();
   scheduler.close();
 });

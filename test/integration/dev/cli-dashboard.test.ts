@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/run.ts';
 import type { DashboardStatus, StreamPage } from '../../../src/dev/index.ts';
 import { WELL_KNOWN_EMULATOR_KEY } from '../../../src/emulator/index.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { captureIo } from '../../unit/cli/capture-io.ts';
 import { Processors, startTestDevHost } from './dev-host-harness.ts';
 
@@ -33,7 +34,7 @@ beforeAll(async () => {
   dev = await startTestDevHost({ local: true, poison: { processor: Processors.balance, stream: 'Account-poison' } });
   await dev.api('POST', '/api/accounts/ada/open', { owner: 'Ada' });
   await dev.api('POST', '/api/accounts/poison/open', { owner: 'Mallory' });
-  expect(await dev.processor(Processors.balance).scheduler.waitFor('Account-poison', 0n)).toBe('parked');
+  expect(await waitUntilHandled(dev.processor(Processors.balance).scheduler, 'Account-poison', 1n)).toBe('parked');
   dashboard = await startDashboard(dev.host.cosmos.endpoint, WELL_KNOWN_EMULATOR_KEY, dev.config.databaseId);
 });
 

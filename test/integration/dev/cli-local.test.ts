@@ -8,6 +8,7 @@ import { CosmosClient } from '@azure/cosmos';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/run.ts';
 import { WELL_KNOWN_EMULATOR_KEY } from '../../../src/emulator/index.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { captureIo } from '../../unit/cli/capture-io.ts';
 import { Processors, startTestDevHost } from './dev-host-harness.ts';
 
@@ -92,7 +93,7 @@ describe('tributary on the local dev data', () => {
     });
     try {
       await dev.api('POST', '/api/accounts/poison/open', { owner: 'Mallory' });
-      expect(await dev.processor(Processors.balance).scheduler.waitFor('Account-poison', 0n)).toBe('parked');
+      expect(await waitUntilHandled(dev.processor(Processors.balance).scheduler, 'Account-poison', 1n)).toBe('parked');
       const listed = await tributary('parked', 'list', '--data-dir', dev.dataDir, '--database', dev.config.databaseId);
       expect(listed.stdout).toContain(`Account-poison  processor ${Processors.balance}`);
       expect(listed.stdout).toContain("1 parked stream(s) in the running dev host's server");

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DashboardStatus } from '../../../src/dev/index.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { skipKafka, startTestKafka, type TestKafka } from '../../support/kafka.ts';
 import { Processors, startTestDevHost } from './dev-host-harness.ts';
 
@@ -55,7 +57,9 @@ describe.skipIf(skipKafka)('the dev host with KAFKA_BROKERS', () => {
     await dev.api('POST', '/api/accounts/erin/open', { owner: 'Erin' });
     await dev.api('POST', '/api/accounts/erin/deposit', { amount: 700, transactionId: 'k1' });
     // The reactor counts an event handled only once the broker has acknowledged its summary.
-    expect(await dev.processor(Processors.statementLines).scheduler.waitFor('Account-erin', 1n)).toBe('handled');
+    expect(await waitUntilHandled(dev.processor(Processors.statementLines).scheduler, 'Account-erin', 2n)).toBe(
+      'handled',
+    );
 
     const messages = await readTopic('statement-lines');
     expect(messages).toHaveLength(1);
@@ -63,5 +67,43 @@ describe.skipIf(skipKafka)('the dev host with KAFKA_BROKERS', () => {
     expect(message?.key).toBe('Account-erin');
     expect(JSON.parse(message?.payload ?? '')).toMatchObject({ accountId: 'erin', amount: 700, transactionId: 'k1' });
     expect(message?.headers).toEqual(expect.arrayContaining(['tributary-stream-version', '2']));
+  });
+
+  it("runs the app's statement-ledger consumer: a deposit's statement line is handled downstream and its lag shown", async () => {
+    expect(dev.host.consumers.map((c) => [c.name, c.topic])).toEqual([['statement-ledger', 'statement-lines']]);
+    await dev.api('POST', '/api/accounts/fay/open', { owner: 'Fay' });
+    await dev.api('POST', '/api/accounts/fay/deposit', { amount: 250, transactionId: 'f1' });
+    await dev.api('POST', '/api/accounts/fay/withdraw', { amount: 40, transactionId: 'f2' });
+    const deadline = Date.now() + 30_000;
+    let ledger = await dev.api('GET', '/api/ledger/fay');
+    while (ledger.status !== 200 || ((ledger.body?.lines ?? []) as unknown[]).length < 2) {
+      if (Date.now() > deadline) throw new Error(`the ledger never got fay's lines: ${JSON.stringify(ledger)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ledger = await dev.api('GET', '/api/ledger/fay');
+    }
+    expect(ledger.body).toMatchObject({
+      accountId: 'fay',
+      balance: 210,
+      lines: [
+        { transactionId: 'f1', kind: 'deposit', amount: 250 },
+        { transactionId: 'f2', kind: 'withdrawal', amount: -40 },
+      ],
+    });
+    const consumer = dev.host.consumers[0]!;
+    expect(consumer.stats().summaries.handled).toBeGreaterThanOrEqual(2);
+    // The dashboard shows the consumer with its partitions; the committed offsets catch up within a commit interval.
+    let status = await dev.json<DashboardStatus>('/dashboard/api/status');
+    while (status.consumers[0]?.lag !== 0 || status.consumers[0]?.partitions.every((p) => p.committed === undefined)) {
+      if (Date.now() > deadline)
+        throw new Error(`the consumer's lag never reached 0: ${JSON.stringify(status.consumers)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await dev.json<DashboardStatus>('/dashboard/api/status');
+    }
+    const [shown] = status.consumers;
+    expect(shown).toMatchObject({ name: 'statement-ledger', topic: 'statement-lines', parked: 0, failing: 0 });
+    expect(shown?.handled).toBe(consumer.stats().summaries.handled);
+    const busy = shown?.partitions.filter((p) => p.newest !== undefined && p.newest !== '0') ?? [];
+    expect(busy.length).toBeGreaterThan(0);
+    for (const partition of busy) expect(partition).toMatchObject({ committed: partition.newest, lag: 0, inFlight: 0 });
   });
 });

@@ -5,6 +5,7 @@ import bankApp from '../../../functions/dev-app.ts';
 import { type DashboardStatus, describeDevHost, startDevHost } from '../../../src/dev/index.ts';
 import { WELL_KNOWN_EMULATOR_KEY } from '../../../src/emulator/index.ts';
 import { readFileSummaries } from '../../../src/summaries/index.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { Processors, startTestDevHost } from './dev-host-harness.ts';
 
 interface StreamJson {
@@ -38,8 +39,10 @@ describe('the dev host', () => {
     expect(transfer.status).toBe(202);
 
     // Bob's stream: Opened (0), TransferCredited (1). Wait until the views and the summaries have handled it.
-    expect(await dev.processor(Processors.balance).scheduler.waitFor('Account-bob', 1n)).toBe('handled');
-    expect(await dev.processor(Processors.statementLines).scheduler.waitFor('Account-bob', 1n)).toBe('handled');
+    expect(await waitUntilHandled(dev.processor(Processors.balance).scheduler, 'Account-bob', 2n)).toBe('handled');
+    expect(await waitUntilHandled(dev.processor(Processors.statementLines).scheduler, 'Account-bob', 2n)).toBe(
+      'handled',
+    );
 
     const bob = await dev.api('GET', '/api/accounts/bob');
     expect(bob).toEqual({ status: 200, body: expect.objectContaining({ accountId: 'bob', balance: 2_500 }) });
@@ -113,7 +116,7 @@ describe('the dev host', () => {
 
   it('parks a stream whose handler keeps failing, and replays it after the fix through the dashboard API', async () => {
     await dev.api('POST', '/api/accounts/poison/open', { owner: 'Mallory' });
-    expect(await dev.processor(Processors.balance).scheduler.waitFor('Account-poison', 0n)).toBe('parked');
+    expect(await waitUntilHandled(dev.processor(Processors.balance).scheduler, 'Account-poison', 1n)).toBe('parked');
     const status = await dev.json<DashboardStatus>('/dashboard/api/status');
     expect(status.streams.parked).toContainEqual(
       expect.objectContaining({

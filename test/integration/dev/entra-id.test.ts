@@ -5,6 +5,7 @@ import { runCli } from '../../../src/cli/run.ts';
 import { DevHostConfig, startDevHost } from '../../../src/dev/index.ts';
 import { localTokenCredential } from '../../../src/emulator/index.ts';
 import { createCosmosClient } from '../../../src/store/index.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { useEntraAccount } from '../../support/entra-account.ts';
 import { captureIo } from '../../unit/cli/capture-io.ts';
 
@@ -75,7 +76,8 @@ describe('Microsoft Entra ID when no key is given (an account with key auth disa
       });
       expect(opened.status).toBe(200);
       const balance = host.processors.find((processor) => processor.kind === 'projection');
-      expect(await balance?.scheduler.waitFor('Account-ada', 0n)).toBe('handled');
+      expect(balance).toBeDefined();
+      expect(await waitUntilHandled(balance!.scheduler, 'Account-ada', 1n)).toBe('handled');
       const status = await fetch(`${host.url}/dashboard/api/status`);
       expect(status.status).toBe(200);
       expect(await status.text()).not.toContain(account.cosmos.key);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createChangeFeedProcessor, estimateLag } from '../../../src/feed/index.ts';
 import { createStreamScheduler, type StreamHandler } from '../../../src/streams/index.ts';
+import { waitUntilFailed } from '../../../src/testing/index.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import { createLedger, createWriter, fastTimings, feedContainers, streamNames, waitUntil } from './fixtures.ts';
 
@@ -83,7 +84,7 @@ describe('the processor feeding the stream scheduler', () => {
     await processor.start();
     const healthy = new Map([...writer.next].filter(([stream]) => stream !== 'Account-3'));
     await waitUntil('every healthy stream is handled', () => ledger.caughtUpWith(healthy));
-    await scheduler.waitForFailure('Account-3', 2);
+    await waitUntilFailed(scheduler, 'Account-3', 2);
     const started = performance.now();
     await processor.stop();
     const stoppedInMs = performance.now() - started;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createProjection, runProjection, UnstorableView, ViewTooLarge } from '../../../src/projections/index.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { requireLocal } from '../../support/cosmos.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import {
@@ -76,7 +77,7 @@ describe('a projection whose view cannot be stored', () => {
       scheduler: fastScheduler,
     });
     try {
-      await running.scheduler.waitFor('Account-small', 4n);
+      await waitUntilHandled(running.scheduler, 'Account-small', 5n);
       await waitUntil('both streams are parked', async () => (await running.scheduler.parked.list()).length === 2);
       const letters = await running.scheduler.parked.list();
       const big = letters.find((letter) => letter.stream === 'Account-big2');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createProjection, type Projection, runProjection } from '../../../src/projections/index.ts';
+import { createProjection, InvalidProjection, type Projection, runProjection } from '../../../src/projections/index.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import {
   type Account,
@@ -42,7 +43,7 @@ describe('projections', () => {
       scheduler: fastScheduler,
     });
     try {
-      await Promise.all(ids.map((id) => running.scheduler.waitFor(`Account-${id}`, 4n)));
+      await Promise.all(ids.map((id) => waitUntilHandled(running.scheduler, `Account-${id}`, 5n)));
       for (const id of ids) {
         expect(await projection.read(`Account-${id}`)).toEqual(await expectedAccount(env, id));
         expect((await projection.readDocument(`Account-${id}`))?.versions).toEqual({ [`Account-${id}`]: 5 });
@@ -114,7 +115,7 @@ describe('projections', () => {
       scheduler: { ...fastScheduler, maxConcurrentStreams: 8 },
     });
     try {
-      await Promise.all(ids.map((id) => running.scheduler.waitFor(`Account-${id}`, 3n)));
+      await Promise.all(ids.map((id) => waitUntilHandled(running.scheduler, `Account-${id}`, 4n)));
       const document = await totals.readDocument('bank');
       expect(document?.view).toEqual({ total: 8 * (1 + 2 + 3), deposits: 24 });
       expect(document?.versions).toEqual(Object.fromEntries(ids.map((id) => [`Account-${id}`, 4])));
@@ -134,7 +135,7 @@ describe('projections', () => {
       processor: fastProcessor,
       scheduler: fastScheduler,
     });
-    await Promise.all(['b1', 'b2'].map((id) => first.scheduler.waitFor(`Account-${id}`, 3n)));
+    await Promise.all(['b1', 'b2'].map((id) => waitUntilHandled(first.scheduler, `Account-${id}`, 4n)));
     await first.stop();
     expect(await v1.activeVersion()).toBe(1);
 
@@ -167,15 +168,19 @@ describe('projections', () => {
       expect(await v1.read('Account-b1')).toMatchObject({ balance: 6 });
       await waitUntil('readers switched to version 2', async () => (await v2.activeVersion()) === 2);
       expect(switched).toEqual([2]);
-      await Promise.all(['b1', 'b2'].map((id) => second.scheduler.waitFor(`Account-${id}`, 3n)));
+      await Promise.all(['b1', 'b2'].map((id) => waitUntilHandled(second.scheduler, `Account-${id}`, 4n)));
       // readers of either definition now get the version-2 views; version 1's set is still there, untouched
       expect(await v1.read('Account-b1')).toEqual({ owner: 'owner-b1', cents: 600 });
       expect(await v1.read('Account-b1', { version: 1 })).toMatchObject({ balance: 6 });
       expect((await second.progress()).rebuilding).toBe(false);
       await expect(v2.deleteViews()).rejects.toThrow(/is the active one/);
+      await expect(v2.deleteViews()).rejects.toBeInstanceOf(InvalidProjection);
       expect(await v2.deleteViews({ version: 1 })).toBe(2);
       expect(await v1.read('Account-b1', { version: 1 })).toBeUndefined();
       expect(await v1.read('Account-b1')).toEqual({ owner: 'owner-b1', cents: 600 });
+      // a rebuild in place (`tributary rebuild`) clears the active version's views on purpose
+      expect(await v2.deleteViews({ evenIfActive: true })).toBe(2);
+      expect(await v1.read('Account-b1')).toBeUndefined();
     } finally {
       await second.stop();
     }
@@ -210,7 +215,7 @@ describe('projections', () => {
       scheduler: fastScheduler,
     });
     try {
-      await running.scheduler.waitFor('Account-healthy', 2n);
+      await waitUntilHandled(running.scheduler, 'Account-healthy', 3n);
       expect(await projection.read('Account-healthy')).toEqual(await expectedAccount(env, 'healthy'));
       await waitUntil('both bad streams are parked', async () => (await running.scheduler.parked.list()).length === 2);
       const letters = await running.scheduler.parked.list();
@@ -224,7 +229,7 @@ describe('projections', () => {
       expect(invalid?.events).toHaveLength(1);
       expect(await projection.read('Account-invalid')).toBeUndefined();
       await depositRounds(env, ['healthy'], 1, 3);
-      await running.scheduler.waitFor('Account-healthy', 3n);
+      await waitUntilHandled(running.scheduler, 'Account-healthy', 4n);
       expect((await projection.read('Account-healthy'))?.balance).toBe(6);
     } finally {
       await running.stop();

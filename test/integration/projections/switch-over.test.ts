@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createProjection, runProjection } from '../../../src/projections/index.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import {
   type Account,
@@ -41,7 +42,7 @@ describe('a rebuild', () => {
       processor: fastProcessor,
       scheduler: fastScheduler,
     });
-    await first.scheduler.waitFor('Account-old', 1n);
+    await waitUntilHandled(first.scheduler, 'Account-old', 2n);
     await first.stop();
 
     const ids = Array.from({ length: 300 }, (_, n) => `fresh${n}`);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createProjection, runProjection } from '../../../src/projections/index.ts';
 import { createReactor, notYet } from '../../../src/reactors/index.ts';
 import { runHandler } from '../../../src/streams/index.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { useTestCosmos } from '../../support/use-test-cosmos.ts';
 import {
   type Account,
@@ -41,8 +42,8 @@ describe('reactors', () => {
     });
     try {
       await Promise.all([
-        running.scheduler.waitFor('Account-flaky', 2n),
-        running.scheduler.waitFor('Account-steady', 2n),
+        waitUntilHandled(running.scheduler, 'Account-flaky', 3n),
+        waitUntilHandled(running.scheduler, 'Account-steady', 3n),
       ]);
       expect(sent.filter((s) => s.startsWith('Account-flaky'))).toEqual([
         'Account-flaky#0',
@@ -81,8 +82,8 @@ describe('reactors', () => {
       scheduler: fastScheduler,
     });
     try {
-      expect(await running.scheduler.waitFor('Account-poison', 1n)).toBe('parked');
-      await running.scheduler.waitFor('Account-fine', 1n);
+      expect(await waitUntilHandled(running.scheduler, 'Account-poison', 2n)).toBe('parked');
+      await waitUntilHandled(running.scheduler, 'Account-fine', 2n);
       const [letter] = await running.scheduler.parked.list();
       expect(letter).toMatchObject({ stream: 'Account-poison', reason: 'failed', attempts: 3 });
       expect(letter?.error.message).toContain('ledger rejects this account');
@@ -154,13 +155,13 @@ describe('reactors', () => {
       scheduler: fastScheduler,
     });
     try {
-      await projection.scheduler.waitFor('Account-other', 1n);
+      await waitUntilHandled(projection.scheduler, 'Account-other', 2n);
       await waitUntil('r1 has been told notYet', () => running.scheduler.stats().notYet > 0);
       expect(welcomed).toEqual([]);
       await depositRounds(env, ['later'], 1);
-      expect(await running.scheduler.waitFor('Referral-r1', 0n)).toBe('handled');
+      expect(await waitUntilHandled(running.scheduler, 'Referral-r1', 1n)).toBe('handled');
       expect(welcomed).toEqual(['Referral-r1 by owner-later']);
-      expect(await running.scheduler.waitFor('Referral-r2', 0n)).toBe('parked');
+      expect(await waitUntilHandled(running.scheduler, 'Referral-r2', 1n)).toBe('parked');
       const [letter] = await running.scheduler.parked.list();
       expect(letter).toMatchObject({ stream: 'Referral-r2', reason: 'notYet' });
       expect(letter?.error.message).toContain('account never is not projected yet');

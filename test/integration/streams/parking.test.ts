@@ -8,6 +8,7 @@ import {
   DeadLetter,
   type StreamHandler,
 } from '../../../src/streams/index.ts';
+import { waitUntilFailed, waitUntilHandled } from '../../../src/testing/index.ts';
 import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
 
 let cosmos: TestCosmos;
@@ -155,10 +156,10 @@ describe('a processor with a stream scheduler', () => {
     const processor = processorFor('parking', scheduler);
     await processor.start();
     try {
-      expect(await scheduler.waitFor('Account-1', 1n)).toBe('parked');
-      await scheduler.waitFor('Account-2', 1n);
+      expect(await waitUntilHandled(scheduler, 'Account-1', 2n)).toBe('parked');
+      await waitUntilHandled(scheduler, 'Account-2', 2n);
       await append('Account-1', 2, 1);
-      expect(await scheduler.waitFor('Account-1', 2n)).toBe('parked');
+      expect(await waitUntilHandled(scheduler, 'Account-1', 3n)).toBe('parked');
       const { resource } = await deadLetters
         .item(DeadLetter.id('parking', 'Account-1'), DeadLetter.id('parking', 'Account-1'))
         .read<DeadLetter>();
@@ -180,7 +181,7 @@ describe('a processor with a stream scheduler', () => {
       expect(handledOf('Account-1')).toEqual([0, 1, 2]);
       expect(await scheduler.parked.list()).toEqual([]);
       await append('Account-1', 3, 1);
-      await scheduler.waitFor('Account-1', 3n);
+      await waitUntilHandled(scheduler, 'Account-1', 4n);
       expect(handledOf('Account-1')).toEqual([0, 1, 2, 3]);
     } finally {
       await processor.stop();
@@ -199,8 +200,8 @@ describe('a processor with a stream scheduler', () => {
     });
     const one = processorFor('holding', failing);
     await one.start();
-    await failing.waitFor('Order-2', 0n);
-    await failing.waitForFailure('Order-1', 3);
+    await waitUntilHandled(failing, 'Order-2', 1n);
+    await waitUntilFailed(failing, 'Order-1', 3);
     await one.stop();
     failing.close();
 
@@ -209,7 +210,7 @@ describe('a processor with a stream scheduler', () => {
     const two = processorFor('holding', recovered);
     await two.start();
     try {
-      await recovered.waitFor('Order-1', 1n);
+      await waitUntilHandled(recovered, 'Order-1', 2n);
       expect(second.handledOf('Order-1')).toEqual([0, 1]);
     } finally {
       await two.stop();

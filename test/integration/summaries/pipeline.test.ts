@@ -10,6 +10,7 @@ import {
   type LastSeenVersions,
   type ReceivedSummary,
 } from '../../../src/summaries/index.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { startTestCosmos, type TestCosmos } from '../../support/cosmos.ts';
 import { type KafkaProxy, skipKafka, startKafkaProxy, startTestKafka, type TestKafka } from '../../support/kafka.ts';
 import {
@@ -102,7 +103,7 @@ describe.skipIf(skipKafka)('the read-side pipeline with summaries to Kafka', () 
       const last = received.findLast((s) => s.envelope.stream === 'Account-p1');
       expect(last?.body).toEqual({ owner: 'owner-p1', balance: 15, transactions: 5 });
       expect(last?.envelope.idempotencyKey).toBe(idempotencyKey('Account-p1', 6n, 'AccountSummary', 1));
-      await Promise.all(ids.map((id) => pipeline.views.scheduler.waitFor(`Account-${id}`, 5n)));
+      await Promise.all(ids.map((id) => waitUntilHandled(pipeline.views.scheduler, `Account-${id}`, 6n)));
       await expectViewsToEqualReplay(env, ids);
     } finally {
       await Promise.all([consumer.stop(), pipeline.stop()]);
@@ -192,7 +193,7 @@ describe.skipIf(skipKafka)('the read-side pipeline with summaries to Kafka', () 
       );
     try {
       await depositRounds(env, ids, 2);
-      await Promise.all(ids.map((id) => pipeline.reactor.scheduler.waitFor(`Account-${id}`, 2n)));
+      await Promise.all(ids.map((id) => waitUntilHandled(pipeline.reactor.scheduler, `Account-${id}`, 3n)));
       await waitUntil('the checkpoint caught up', async () => (await lag()) === 0);
 
       proxy.cut();
@@ -203,7 +204,7 @@ describe.skipIf(skipKafka)('the read-side pipeline with summaries to Kafka', () 
       expect(await lag()).toBeGreaterThan(0);
       expect(pipeline.reactor.scheduler.stats().handled.spans).toBeGreaterThan(0);
       const during = await Promise.race([
-        pipeline.reactor.scheduler.waitFor('Account-o1', 4n).then(() => 'handled'),
+        waitUntilHandled(pipeline.reactor.scheduler, 'Account-o1', 5n).then(() => 'handled'),
         new Promise((resolve) => setTimeout(() => resolve('pending'), 200)),
       ]);
       expect(during).toBe('pending');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createInMemoryDeadLetters, createStreamScheduler } from '../../../src/streams/index.ts';
+import { waitUntilFailed } from '../../../src/testing/index.ts';
 import { isSettled, recorder } from './support.ts';
 
 const event = (k: number) => ({ t: '2026-01-01T00:00:00.000Z', c: 'Deposited', d: { amount: k } });
@@ -24,7 +25,7 @@ describe('the scheduler reading store documents', () => {
     const { handle, versionsOf } = recorder();
     const scheduler = createStreamScheduler({ handle });
     const { handled } = await scheduler.ingest(page([{ id: '0', p: 'Account-1', i: 0, n: 5, e: [event(0)] }]));
-    const error = await scheduler.waitForFailure('Account-1');
+    const error = await waitUntilFailed(scheduler, 'Account-1');
     expect(error).toMatchObject({ name: 'MalformedDocument' });
     expect(await isSettled(handled)).toBe(false);
     expect(versionsOf('Account-1')).toEqual([]);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HandlerKeptWaiting, HandlerMadeNoProgress } from '../../../src/streams/errors.ts';
 import type { HandlerOutcome } from '../../../src/streams/handler.ts';
 import { createScheduler } from '../../../src/streams/scheduler.ts';
+import { waitUntilFailed, waitUntilHandled } from '../../../src/testing/index.ts';
 import { doc, isSettled, readDocument, recorder, span } from './support.ts';
 
 const quickRetry = { initialDelayMs: 1, maxDelayMs: 4, factor: 2 };
@@ -31,7 +32,7 @@ describe('a failing handler is retried with backoff', () => {
       readDocument,
     );
     await scheduler.ingestSpans('0', [span('Account-1', 0, 1)]);
-    await scheduler.waitForFailure('Account-1');
+    await waitUntilFailed(scheduler, 'Account-1');
     expect(scheduler.stats().streams.failing).toBe(1);
     expect(scheduler.stats().failing[0]).toMatchObject({
       stream: 'Account-1',
@@ -50,7 +51,7 @@ describe('a failing handler is retried with backoff', () => {
     const held = await scheduler.ingestSpans('0', [span('Account-1', 0, 1), span('Account-2', 0, 1)]);
     const other = await scheduler.ingestSpans('0', [span('Account-2', 1, 1)]);
     await other.handled;
-    await scheduler.waitForFailure('Account-1', 3);
+    await waitUntilFailed(scheduler, 'Account-1', 3);
     expect(versionsOf('Account-2')).toEqual([0, 1]);
     expect(await isSettled(held.handled)).toBe(false);
     scheduler.close();
@@ -63,7 +64,7 @@ describe('a failing handler is retried with backoff', () => {
     );
     scheduler.open('0', { fromBeginning: false, handled: {} });
     await scheduler.ingestSpans('0', [span('Account-1', 3, 1)]);
-    expect(await scheduler.waitForFailure('Account-1')).toBeInstanceOf(HandlerMadeNoProgress);
+    expect(await waitUntilFailed(scheduler, 'Account-1')).toBeInstanceOf(HandlerMadeNoProgress);
     scheduler.close();
   });
 });
@@ -96,7 +97,7 @@ describe('a handler that answers notYet', () => {
       readDocument,
     );
     await scheduler.ingestSpans('0', [span('Order-1', 0, 1)]);
-    const error = await scheduler.waitForFailure('Order-1');
+    const error = await waitUntilFailed(scheduler, 'Order-1');
     expect(error).toBeInstanceOf(HandlerKeptWaiting);
     expect((error as HandlerKeptWaiting).message).toContain('no customer');
     expect(scheduler.stats().streams.failing).toBe(1);
@@ -115,7 +116,7 @@ describe('a handler that answers notYet for too long', () => {
       readDocument,
     );
     await scheduler.ingestSpans('0', [span('Order-1', 0, 1)]);
-    expect(await scheduler.waitForFailure('Order-1')).toBeInstanceOf(HandlerKeptWaiting);
+    expect(await waitUntilFailed(scheduler, 'Order-1')).toBeInstanceOf(HandlerKeptWaiting);
     expect(scheduler.stats().notYet).toBe(1);
     scheduler.close();
   });
@@ -130,8 +131,8 @@ describe('a malformed event document', () => {
       continuation: 'c',
       documents: [{ id: '0', p: 'Account-1', i: 0, e: 'not events' }, doc('Account-2', 0, 1)],
     });
-    await scheduler.waitFor('Account-2', 0n);
-    expect(await scheduler.waitForFailure('Account-1')).toMatchObject({ message: 'document 0 is malformed' });
+    await waitUntilHandled(scheduler, 'Account-2', 1n);
+    expect(await waitUntilFailed(scheduler, 'Account-1')).toMatchObject({ message: 'document 0 is malformed' });
     expect(await isSettled(handled)).toBe(false);
     expect(scheduler.stats().failing.map((f) => f.stream)).toEqual(['Account-1']);
     await scheduler.ingestSpans('0', [span('Account-1', 0, 1)]);
@@ -157,7 +158,7 @@ describe('a scheduler asked to quiesce (its processor is stopping)', () => {
     );
     const failing = await scheduler.ingestSpans('0', [span('Account-1', 0, 1)]);
     const healthy = await scheduler.ingestSpans('1', [span('Account-2', 0, 1)]);
-    await scheduler.waitForFailure('Account-1', 3);
+    await waitUntilFailed(scheduler, 'Account-1', 3);
     await scheduler.quiesce();
     const attemptsWhenQuiet = attempts;
     await new Promise((resolve) => setTimeout(resolve, 50));

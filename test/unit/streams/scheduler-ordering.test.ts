@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createScheduler } from '../../../src/streams/scheduler.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
 import { doc, gate, isSettled, readDocument, recorder, span } from './support.ts';
 
 const page = (documents: Record<string, unknown>[], leaseToken = '0') => ({ leaseToken, documents, continuation: 'c' });
@@ -47,7 +48,7 @@ describe('the stream scheduler delivers each stream in order', () => {
     const scheduler = createScheduler({ handle }, readDocument);
     scheduler.open('0', { fromBeginning: false, handled: {} });
     await scheduler.ingest(page([doc('Account-1', 7, 2)]));
-    expect(await scheduler.waitFor('Account-1', 8n)).toBe('handled');
+    expect(await waitUntilHandled(scheduler, 'Account-1', 9n)).toBe('handled');
     await scheduler.ingest(page([doc('Account-1', 9, 1)]));
     await scheduler.awaitCompletion();
     expect(versionsOf('Account-1')).toEqual([7, 8, 9]);
@@ -69,7 +70,7 @@ describe('the stream scheduler delivers each stream in order', () => {
   it('reports a gap that stays open as stale', async () => {
     const scheduler = createScheduler({ handle: async () => undefined, gapWarningAfterMs: 0 }, readDocument);
     await scheduler.ingestSpans('0', [span('Account-1', 0, 1)]);
-    await scheduler.waitFor('Account-1', 0n);
+    await waitUntilHandled(scheduler, 'Account-1', 1n);
     await scheduler.ingestSpans('0', [span('Account-1', 3, 1)]);
     expect(scheduler.stats().gaps).toMatchObject({ open: 1, stale: 1 });
   });
@@ -81,7 +82,7 @@ describe('the stream scheduler delivers each stream in order', () => {
     );
     const scheduler = createScheduler({ handle }, readDocument);
     const { handled } = await scheduler.ingest(page([doc('Account-1', 0, 1), doc('Account-2', 0, 1)]));
-    await scheduler.waitFor('Account-1', 0n);
+    await waitUntilHandled(scheduler, 'Account-1', 1n);
     expect(await isSettled(handled)).toBe(false);
     slow.open();
     await handled;
@@ -171,7 +172,7 @@ describe('the stream scheduler runs streams in parallel, one handler per stream'
   it('keeps reading past a full read-ahead when only open gaps remain, so that they can fill', async () => {
     const scheduler = createScheduler({ maxReadAhead: 1, handle: async () => undefined }, readDocument);
     await scheduler.ingestSpans('0', [span('Account-1', 0, 1)]);
-    await scheduler.waitFor('Account-1', 0n);
+    await waitUntilHandled(scheduler, 'Account-1', 1n);
     const waiting = await scheduler.ingestSpans('0', [span('Account-1', 3, 1)]);
     const filling = await scheduler.ingestSpans('0', [span('Account-1', 1, 2)]);
     await Promise.all([waiting.handled, filling.handled]);
@@ -198,7 +199,7 @@ describe('a handler may report how far it got', () => {
     );
     const scheduler = createScheduler({ handle }, readDocument);
     await scheduler.ingestSpans('0', [span('Account-1', 0, 2)]);
-    expect(await scheduler.waitFor('Account-1', 4n)).toBe('handled');
+    expect(await waitUntilHandled(scheduler, 'Account-1', 5n)).toBe('handled');
     const { handled } = await scheduler.ingestSpans('0', [span('Account-1', 2, 5)]);
     await handled;
     expect(versionsOf('Account-1')).toEqual([0, 1, 5, 6]);

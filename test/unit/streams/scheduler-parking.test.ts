@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createInMemoryDeadLetters, DeadLetter } from '../../../src/streams/dead-letter-store.ts';
 import { ReplayFailed, StreamNotParked } from '../../../src/streams/errors.ts';
+import { eventDocuments } from '../../../src/streams/event-documents.ts';
 import type { StreamHandler } from '../../../src/streams/handler.ts';
 import { createScheduler } from '../../../src/streams/scheduler.ts';
-import { doc, readDocument, recorder, span } from './support.ts';
+import { waitUntilHandled } from '../../../src/testing/index.ts';
+import { doc, readDocument, readSpan, recorder, span } from './support.ts';
 
 const quickRetry = { initialDelayMs: 1, maxDelayMs: 2 };
 
@@ -62,7 +64,7 @@ describe('parking a stream that keeps failing', () => {
     expect(handledOf('Account-2')).toEqual([0]);
     const [letter] = await scheduler.parked.list();
     expect(letter?.events.map((e) => e.index)).toEqual([0, 1, 2, 3]);
-    expect(await scheduler.waitFor('Account-1', 3n)).toBe('parked');
+    expect(await waitUntilHandled(scheduler, 'Account-1', 4n)).toBe('parked');
   });
 
   it('parks a malformed document at once, keeping the document for a replay', async () => {
@@ -133,9 +135,8 @@ describe('replaying a parked stream', () => {
     const deadLetters = createInMemoryDeadLetters();
     const { handle, versionsOf } = recorder();
     let fixed = false;
-    const scheduler = createScheduler({ handle, parking: { deadLetters } }, (document) =>
-      fixed ? span(String(document.p), 0, 2) : readDocument(document),
-    );
+    const reader = eventDocuments((document) => (fixed ? span(String(document.p), 0, 2) : readSpan(document)));
+    const scheduler = createScheduler({ handle, parking: { deadLetters } }, reader);
     await (
       await scheduler.ingest({
         leaseToken: '0',

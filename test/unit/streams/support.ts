@@ -1,6 +1,6 @@
 import type { StreamSpan, TimelineEvent } from '../../../src/core/index.ts';
+import { eventDocuments } from '../../../src/streams/event-documents.ts';
 import type { StreamHandler } from '../../../src/streams/handler.ts';
-import type { DocumentReader } from '../../../src/streams/scheduler.ts';
 
 export function event(index: bigint | number, type = 'Happened'): TimelineEvent {
   return {
@@ -28,16 +28,17 @@ export function doc(stream: string, from: number, count: number): Record<string,
   };
 }
 
-/**
- * A stand-in for the store's `spanFromDocument`: undefined without `p`/`i`/`e`, throws when `e` is not an array.
- */
-export const readDocument: DocumentReader = (document) => {
+/** A stand-in for the store's `spanFromDocument`: undefined without `p`/`i`/`e`, throws when `e` is not an array. */
+export function readSpan(document: Record<string, unknown>): StreamSpan | undefined {
   if (!('p' in document) && !('i' in document) && !('e' in document)) return undefined;
   if (!Array.isArray(document.e) || typeof document.p !== 'string' || typeof document.i !== 'number') {
     throw new Error(`document ${String(document.id)} is malformed`);
   }
   return span(document.p, document.i, document.e.length);
-};
+}
+
+/** The event-document reader around `readSpan`. */
+export const readDocument = eventDocuments(readSpan);
 
 /** Records the versions each stream was handed, in order. */
 export function recorder(then: StreamHandler = async () => undefined) {

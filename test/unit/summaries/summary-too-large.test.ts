@@ -10,6 +10,7 @@ import {
   encodeSummary,
   SummaryTooLarge,
 } from '../../../src/summaries/index.ts';
+import { waitUntilFailed } from '../../../src/testing/index.ts';
 import { readDocument } from '../streams/support.ts';
 
 const contract = defineSummaryContract({
@@ -79,7 +80,7 @@ describe('a summary over the size limit', () => {
       () => (settled = true),
       () => (settled = true),
     );
-    expect(await scheduler.waitForFailure('Note-1', 3)).toBeInstanceOf(SummaryTooLarge);
+    expect(await waitUntilFailed(scheduler, 'Note-1', 3)).toBeInstanceOf(SummaryTooLarge);
     expect(settled).toBe(false);
     expect(scheduler.stats().failing).toEqual([
       expect.objectContaining({ stream: 'Note-1', error: expect.objectContaining({ name: 'SummaryTooLarge' }) }),
