@@ -174,6 +174,15 @@ describe('the packed tarball', () => {
     );
 
     it(
+      "runs the memory store's unit-test example (node:test fails the process on a failed test)",
+      async () => {
+        const { stdout } = await inConsumer('node', ['out/examples/memory-store-unit-test.js']);
+        expect(stdout).toMatch(/^# pass 1$/m);
+      },
+      minutes(1),
+    );
+
+    it(
       'hosts its own app with the CLI: rebuild and replay find its processors, not the sample bank',
       async () => {
         const app = join('out', 'examples', 'orders-app.js');
