@@ -118,6 +118,7 @@ const hostedApp = z.looseObject({
   processors: z.array(
     z.looseObject({
       name: z.string().min(1),
+      processorName: z.string().min(1),
       kind: z.string().min(1),
       handle: fn,
       aliases: z.array(z.string()).optional(),
@@ -125,6 +126,9 @@ const hostedApp = z.looseObject({
     }),
   ),
   categories: z.array(z.string()),
+  consumers: z
+    .array(z.looseObject({ name: z.string().min(1), contract: z.looseObject({ topic: z.string() }), handle: fn }))
+    .optional(),
   state: fn.optional(),
   close: fn.optional(),
 });
@@ -135,13 +139,19 @@ export function checkHostedApp(app: unknown, source: string): HostedApp {
   if (!parsed.success) {
     throw new InvalidAppModule(
       source,
-      `returned something that is not a HostedApp ({ serve, processors: [{ name, kind, handle }], categories }): ` +
+      `returned something that is not a HostedApp ({ serve, processors: [{ name, processorName, kind, handle }], categories }): ` +
         z.prettifyError(parsed.error),
     );
   }
   const names = new Set<string>();
-  for (const { name } of parsed.data.processors) {
-    if (names.has(name)) throw new InvalidAppModule(source, `returned two processors named "${name}".`);
+  for (const { processorName } of parsed.data.processors) {
+    if (names.has(processorName)) {
+      throw new InvalidAppModule(source, `returned two processors named "${processorName}".`);
+    }
+    names.add(processorName);
+  }
+  for (const { name } of parsed.data.consumers ?? []) {
+    if (names.has(name)) throw new InvalidAppModule(source, `returned two processors or consumers named "${name}".`);
     names.add(name);
   }
   return app as HostedApp;

@@ -66,6 +66,37 @@ export interface ProblemStream {
   readonly attempts?: number;
 }
 
+/** One partition of a consumer's topic: how far the committed offset trails the newest. */
+export interface ConsumerPartitionStatus {
+  readonly partition: string;
+  /** the next offset the broker will write (high watermark), as a decimal string; undefined before the first fetch */
+  readonly newest: string | undefined;
+  /** the offset last committed (the next one a restarted consumer reads); undefined before the first commit */
+  readonly committed: string | undefined;
+  /** messages read but not handled or parked yet */
+  readonly inFlight: number;
+  /** newest − committed, in messages */
+  readonly lag: number;
+}
+
+/** A downstream summary consumer the dev host runs (`HostedApp.consumers`). */
+export interface ConsumerStatus {
+  readonly name: string;
+  readonly topic: string;
+  /** summaries handed to the handler and handled */
+  readonly handled: number;
+  /** summaries skipped as not newer than the last handled version of their stream */
+  readonly stale: number;
+  /** messages that could not be read (parked with their stream) */
+  readonly unreadable: number;
+  /** streams failing (retried) and parked now */
+  readonly failing: number;
+  readonly parked: number;
+  /** the sum of the partitions' lag, in messages */
+  readonly lag: number;
+  readonly partitions: readonly ConsumerPartitionStatus[];
+}
+
 /** Everything the dashboard redraws each second: `GET /dashboard/api/status`. Never holds a secret. */
 export interface DashboardStatus {
   readonly generatedAt: string;
@@ -89,6 +120,8 @@ export interface DashboardStatus {
   /** true when the page may only look (`tributary dashboard`): Replay is refused */
   readonly readOnly?: boolean;
   readonly processors: readonly ProcessorStatus[];
+  /** the dev host's downstream consumers; empty when it runs none (file sink, `tributary dashboard`) */
+  readonly consumers: readonly ConsumerStatus[];
   readonly lagHistory: readonly LagSample[];
   readonly streams: {
     readonly failing: readonly ProblemStream[];
@@ -163,6 +196,6 @@ export interface DashboardSources {
   /** undefined when nobody can fold the stream (no app, or a category the app does not know) */
   streamAt(stream: string, at: AsOf): Promise<StreamStep | undefined>;
   query(container: string, sql: string, continuation: string | undefined): Promise<QueryPage>;
-  /** replays a parked stream through its processor's handler; resolves with a sentence for the page */
+  /** replays a parked stream through its processor's (or consumer's) handler; resolves with a sentence for the page */
   replayParked(processor: string, stream: string): Promise<string>;
 }

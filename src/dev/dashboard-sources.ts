@@ -1,4 +1,5 @@
 import type { CosmosStore } from '../store/index.ts';
+import { consumerProblems, consumerStatus } from './consumer-status.ts';
 import { queryContainer } from './container-query.ts';
 import { ReadOnlyDashboard } from './dashboard-errors.ts';
 import type {
@@ -10,6 +11,7 @@ import type {
 } from './dashboard-model.ts';
 import { UnknownProcessor } from './errors.ts';
 import type { HostedApp } from './hosted-app.ts';
+import type { HostedConsumer } from './hosted-consumers.ts';
 import type { HostedProcessor } from './hosted-processors.ts';
 import type { LagHistory } from './lag-history.ts';
 import { explainStalled } from './problem-rows.ts';
@@ -35,6 +37,8 @@ export function dashboardSources(parts: {
   /** the app whose categories and states the stream browser shows; none for `tributary dashboard` */
   readonly app: HostedApp | undefined;
   readonly processors: readonly DashboardProcessor[];
+  /** the downstream consumers the host runs */
+  readonly consumers?: readonly HostedConsumer[];
   readonly lagHistory: LagHistory;
   readonly recentSummaries: RecentSummaries;
   readonly store: CosmosStore;
@@ -44,10 +48,12 @@ export function dashboardSources(parts: {
   readonly readOnly?: boolean;
 }): DashboardSources {
   const { app, processors, store } = parts;
+  const consumers = parts.consumers ?? [];
   const kindOf = (name: string) => processors.find((p) => p.name === name)?.status().kind ?? '';
   return {
     async status() {
       const problems = await Promise.all(processors.map((processor) => processor.problems()));
+      const consumerTrouble = await Promise.all(consumers.map(consumerProblems));
       const statuses = processors.map((processor, at) => ({
         ...processor.status(),
         health: healthOf(processor.status(), problems[at] as Problems),
@@ -69,13 +75,14 @@ export function dashboardSources(parts: {
         },
         readOnly: parts.readOnly === true,
         processors: statuses,
+        consumers: consumers.map(consumerStatus),
         lagHistory: parts.lagHistory.samples(),
         streams: {
-          failing: problems.flatMap((p) => p.failing),
+          failing: [...problems.flatMap((p) => p.failing), ...consumerTrouble.flatMap((c) => c.failing)],
           stalled: problems.flatMap((p) =>
             p.stalled.map((s) => explainStalled(s, p.failing, kindOf(s.processor), publisher)),
           ),
-          parked: problems.flatMap((p) => p.parked),
+          parked: [...problems.flatMap((p) => p.parked), ...consumerTrouble.flatMap((c) => c.parked)],
         },
         recentSummaries: parts.recentSummaries.list(),
       };
@@ -91,13 +98,11 @@ export function dashboardSources(parts: {
     async replayParked(processorName, stream) {
       if (parts.readOnly) throw new ReadOnlyDashboard('replay a parked stream');
       const processor = processors.find((candidate) => candidate.name === processorName);
-      if (!processor?.scheduler) {
-        throw new UnknownProcessor(
-          processorName,
-          processors.map((p) => p.name),
-        );
+      const parked = processor?.scheduler?.parked ?? consumers.find((c) => c.name === processorName)?.parked;
+      if (!parked) {
+        throw new UnknownProcessor(processorName, [...processors.map((p) => p.name), ...consumers.map((c) => c.name)]);
       }
-      await processor.scheduler.parked.replay(stream);
+      await parked.replay(stream);
       return `Replayed ${stream} through ${processorName}: it is flowing again.`;
     },
   };

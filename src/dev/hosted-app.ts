@@ -2,6 +2,7 @@ import type { CosmosClient } from '@azure/cosmos';
 import type { HttpAnswer, HttpRequest } from '../http/types.ts';
 import type { AsOf, StateAsOf, TributaryContainers } from '../store/index.ts';
 import type { SummaryPublisher } from '../summaries/publisher.ts';
+import type { HostedConsumerDefinition } from './hosted-consumers.ts';
 import type { HostedProcessorDefinition } from './hosted-processors.ts';
 
 /** What the dev host gives an app to build itself with. */
@@ -27,6 +28,11 @@ export interface HostedApp {
    */
   serve(request: HostedHttpRequest): Promise<HostedHttpAnswer>;
   readonly processors: readonly HostedProcessorDefinition[];
+  /**
+   * downstream consumers of the app's summary topics (`hostedConsumer({ name, contract, handle })`): the host runs
+   * them when Kafka or Event Hubs is configured and stops them on shutdown
+   */
+  readonly consumers?: readonly HostedConsumerDefinition[];
   /** the categories the stream browser offers */
   readonly categories: readonly string[];
   /** the domain state of a stream, for the stream browser; undefined for a category the app does not know */

@@ -9,6 +9,8 @@ export {
 } from './app-module.ts';
 export { DevHostConfig, type DevHostConfigInput, devHostConfigFromEnv } from './config.ts';
 export type {
+  ConsumerPartitionStatus,
+  ConsumerStatus,
   DashboardSources,
   DashboardStatus,
   LeaseStatus,
@@ -31,6 +33,7 @@ export type {
   HostedHttpAnswer,
   HostedHttpRequest,
 } from './hosted-app.ts';
+export { type HostedConsumer, type HostedConsumerDefinition, hostedConsumer } from './hosted-consumers.ts';
 export type { HostedProcessor, HostedProcessorDefinition } from './hosted-processors.ts';
 export { hostedProjection } from './hosted-projection.ts';
 export { openHostedApp } from './tool-app.ts';

@@ -117,6 +117,8 @@ interface PartitionState {
 export function createConsumerScheduler<T>(options: ConsumerSchedulerOptions<T>): ConsumerScheduler {
   const parking = options.parking !== undefined;
   const notYetReasons = new Map<string, string>();
+  // The receiver counts an unreadable message only once `onUnreadable` returns; a parked one is counted here.
+  let unreadableParked = 0;
   const receiver = createSummaryReceiver<T>({
     contract: options.contract,
     lastSeen: options.lastSeen,
@@ -127,7 +129,9 @@ export function createConsumerScheduler<T>(options: ConsumerSchedulerOptions<T>)
     },
     onUnreadable: async (message) => {
       await options.onUnreadable(message);
-      if (parking) throw new SummaryMessageUnreadable(message.reason, message.problem);
+      if (!parking) return;
+      unreadableParked++;
+      throw new SummaryMessageUnreadable(message.reason, message.problem);
     },
   });
   const partitions = new Map<string, PartitionState>();
@@ -252,7 +256,14 @@ export function createConsumerScheduler<T>(options: ConsumerSchedulerOptions<T>)
       scheduler.revoke(lease);
     },
     partitions: () => [...partitions.values()].map(({ topic, partition }) => ({ topic, partition })),
-    stats: () => ({ summaries: receiver.stats(), scheduler: scheduler.stats(), partitions: lags() }),
+    stats() {
+      const summaries = receiver.stats();
+      return {
+        summaries: { ...summaries, unreadable: summaries.unreadable + unreadableParked },
+        scheduler: scheduler.stats(),
+        partitions: lags(),
+      };
+    },
     parked: scheduler.parked,
     awaitCompletion: () => scheduler.awaitCompletion(),
     quiesce: () => scheduler.quiesce(),

@@ -91,22 +91,36 @@ export function createSummaryConsumer<T>(options: SummaryConsumerOptions<T>): Su
       committer = setInterval(() => {
         if (!rebalancing) void offsets.commit();
       }, commitIntervalMs);
-      await created.connect();
-      await created.subscribe({ topic: options.contract.topic, fromBeginning: options.fromBeginning ?? true });
-      await created.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
-        // Returns once the scheduler has accepted the batch: kafkajs fetches a broker's next batches only when every
-        // batch of its last fetch has returned, so waiting here for a slow or failing stream would stall them all.
-        eachBatch: async ({ batch, resolveOffset }) => {
-          const partition = String(batch.partition);
-          running.noteNewest(batch.topic, partition, BigInt(batch.highWatermark));
-          if (batch.messages.length === 0) return;
-          await running.ingest(batch.topic, partition, batch.messages.map(kafkaMessage));
-          resolveOffset(batch.lastOffset());
-        },
-      });
+      // A `stop()` while joining leaves `consumer` unset: the join is then abandoned and its connection closed.
+      const stopped = () => consumer !== created;
+      try {
+        await created.connect();
+        if (stopped()) throw new SummaryConsumerStopped();
+        await created.subscribe({ topic: options.contract.topic, fromBeginning: options.fromBeginning ?? true });
+        if (stopped()) throw new SummaryConsumerStopped();
+        await created.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
+          // Returns once the scheduler has accepted the batch: kafkajs fetches a broker's next batches only when every
+          // batch of its last fetch has returned, so waiting here for a slow or failing stream would stall them all.
+          eachBatch: async ({ batch, resolveOffset }) => {
+            const partition = String(batch.partition);
+            running.noteNewest(batch.topic, partition, BigInt(batch.highWatermark));
+            if (batch.messages.length === 0) return;
+            await running.ingest(batch.topic, partition, batch.messages.map(kafkaMessage));
+            resolveOffset(batch.lastOffset());
+          },
+        });
+      } catch (error) {
+        if (consumer === created) {
+          consumer = undefined;
+          clearInterval(committer);
+        }
+        await created.disconnect().catch(() => undefined);
+        if (error instanceof SummaryConsumerStopped) return;
+        throw error;
+      }
     },
     async stop() {
       const current = consumer;
@@ -179,6 +193,9 @@ function groupTopics(reading: { topic: string; partition: string }[]): TopicPart
   for (const { topic, partition } of reading) byTopic.set(topic, [...(byTopic.get(topic) ?? []), Number(partition)]);
   return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
 }
+
+/** `stop()` was called while `start()` was joining. */
+class SummaryConsumerStopped extends Error {}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,7 @@
-// The overview: where things are, health, charts, processors and leases, streams in trouble, recent summaries.
+// The overview: where things are, health, charts, processors and leases, consumers, streams in trouble, recent
+// summaries.
 import { colorsFor, drawChart } from './chart.js';
+import { renderConsumers } from './consumers.js';
 import { $, age, compactJson, el, fillRows, fullTime, getJson, number, postJson, session } from './dom.js';
 
 const hiddenLag = new Set();
@@ -195,6 +197,7 @@ export async function refreshOverview(actions) {
   renderCards(status);
   renderCharts(status);
   renderProcessors(status);
+  renderConsumers(status);
   renderProblems(status, actions);
   renderSummaries(status);
   return status;
