@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type IHeaders, Kafka, type Producer } from 'kafkajs';
+import { type IHeaders, Kafka, type Message, type Producer } from 'kafkajs';
 import { z } from 'zod';
 import {
   defineSummaryContract,
@@ -41,7 +41,7 @@ export function summaryMessage(
 }
 
 export async function startProducer(config: SummaryKafkaConfig): Promise<{
-  send(topic: string, messages: ReturnType<typeof summaryMessage>[]): Promise<void>;
+  send(topic: string, messages: Message[]): Promise<void>;
   close(): Promise<void>;
 }> {
   const producer: Producer = new Kafka(config.client).producer(config.producer);

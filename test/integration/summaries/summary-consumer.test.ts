@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInMemoryDeadLetters } from '../../../src/streams/index.ts';
-import { createSummaryConsumer, type ReceivedSummary, type SummaryConsumer } from '../../../src/summaries/index.ts';
+import {
+  createSummaryConsumer,
+  envelopeHeaders,
+  idempotencyKey,
+  type ReceivedSummary,
+  type SummaryConsumer,
+} from '../../../src/summaries/index.ts';
 import { skipKafka, startTestKafka, type TestKafka } from '../../support/kafka.ts';
 import { quickKafka } from './fixtures.ts';
 import { balanceContract, startProducer, summaryMessage, uniqueName, until } from './summary-consumer-support.ts';
@@ -168,7 +174,70 @@ describe.skipIf(skipKafka)('a summary consumer on the stream scheduler', () => {
       expect(letters[0]?.error.message).toContain('has no summary envelope');
       expect(letters[1]?.error.message).toContain('is not JSON');
       expect(letters[2]?.error.message).toContain("can't read");
+      expect(consumer.stats().summaries).toMatchObject({ unreadable: 3, handled: 1 });
       await until(() => consumer.stats().partitions.find((p) => p.partition === '0')?.committed === 4n, 'commit');
+    } finally {
+      await consumer.stop();
+      await producer.close();
+    }
+  });
+
+  it('parks, each with its reason, a summary of another contract, a body of the wrong shape, bytes that are not UTF-8 and a stream version that is not a number', async () => {
+    const topic = uniqueName('unreadable-more');
+    const producer = await startProducer(config());
+    const otherContract = envelopeHeaders({
+      stream: 'Account-5',
+      version: 1n,
+      contract: 'CustomerAddress',
+      contractVersion: 1,
+      idempotencyKey: idempotencyKey('Account-5', 1n, 'CustomerAddress', 1),
+    });
+    const badVersion = { ...summaryMessage('Account-8', 1).headers, 'tributary-stream-version': 'seven' };
+    await producer.send(topic, [
+      summaryMessage('Account-5', 1, { partition: 0, headers: otherContract }),
+      summaryMessage('Account-6', 1, { partition: 0, value: '{"balance":"twenty"}' }),
+      { ...summaryMessage('Account-7', 1, { partition: 0 }), value: Buffer.from([0xff, 0xfe, 0x7b, 0x80]) },
+      summaryMessage('Account-8', 1, { partition: 0, headers: badVersion }),
+      summaryMessage('Account-9', 1, { partition: 0 }),
+    ]);
+    const deadLetters = createInMemoryDeadLetters();
+    const seen: string[] = [];
+    const received: ReceivedSummary<Balance>[] = [];
+    const consumer = createSummaryConsumer({
+      config: config(),
+      groupId: uniqueName('g'),
+      contract: balanceContract(topic),
+      ...fast,
+      parking: { deadLetters },
+      handle: async (summary) => {
+        received.push(summary);
+      },
+      onUnreadable: (message) => {
+        seen.push(`${message.source.position} ${message.reason}`);
+      },
+    });
+    running.push(consumer);
+    await consumer.start();
+    try {
+      await until(() => consumer.stats().scheduler.streams.parked === 4 && received.length === 1, 'four parked');
+      expect(seen.sort()).toEqual(['0 other-contract', '1 invalid-shape', '2 not-json', '3 not-a-summary']);
+      expect(received.map((s) => s.envelope.stream)).toEqual(['Account-9']);
+      const letters = (await consumer.parked.list()).sort((a, b) => a.stream.localeCompare(b.stream));
+      expect(letters.map((letter) => [letter.stream, letter.error.name])).toEqual([
+        ['Account-5', 'SummaryMessageUnreadable'],
+        ['Account-6', 'SummaryMessageUnreadable'],
+        ['Account-7', 'SummaryMessageUnreadable'],
+        ['Account-8', 'SummaryMessageUnreadable'],
+      ]);
+      expect(letters[0]?.error.message).toContain('is of contract CustomerAddress, not AccountBalance');
+      expect(letters[1]?.error.message).toMatch(/does not match AccountBalance: balance: .*number/);
+      expect(letters[2]?.error.message).toContain('is not JSON');
+      expect(letters[3]?.error.message).toContain('has no summary envelope');
+      // the undecodable bytes are kept as they came, in base64, so that nothing of the message is lost
+      expect(letters[2]?.events[0]?.data).toMatchObject({ value: '//57gA==', valueEncoding: 'base64' });
+      expect(letters[3]?.events[0]?.data).toMatchObject({ headers: { 'tributary-stream-version': 'seven' } });
+      expect(consumer.stats().summaries).toMatchObject({ unreadable: 4, handled: 1 });
+      await until(() => consumer.stats().partitions.find((p) => p.partition === '0')?.committed === 5n, 'commit');
     } finally {
       await consumer.stop();
       await producer.close();
