@@ -11,6 +11,9 @@ export interface TimelineEvent {
   readonly timestamp: Date;
   readonly correlationId?: string | undefined;
   readonly causationId?: string | undefined;
+  /** the W3C `traceparent` of the span that appended the event, when tracing was on (and its `tracestate`) */
+  readonly traceparent?: string | undefined;
+  readonly tracestate?: string | undefined;
 }
 
 /** A run of consecutive events of one stream starting at `index` (the version of the first event). */

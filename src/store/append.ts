@@ -1,5 +1,6 @@
 import { jsonBytes } from '../codec/encoding.ts';
 import { type AnyEvent, type Codec, encodeBody, encodeBodyDeflate } from '../codec/index.ts';
+import { activeTraceContext } from '../tracing/trace-context.ts';
 import { type AppendPlan, planAppend, type TipLimits, type TipPosition } from './calving.ts';
 import {
   type CommandWindow,
@@ -70,6 +71,8 @@ export function prepareAppend<E extends AnyEvent>(
 ): PreparedAppend {
   const at = new Date().toISOString();
   const { maxEventBytes, maxRequestBytes } = settings.writeLimits;
+  // the appending span, for the readers of each event (processors link their spans to it)
+  const trace = activeTraceContext();
   const events = decided.events.map((event, offset) => {
     const version = current.version + BigInt(offset);
     const encoded = codec.encode(event, { stream, version });
@@ -80,6 +83,7 @@ export function prepareAppend<E extends AnyEvent>(
       ...(context.meta === undefined ? {} : { m: context.meta }),
       ...(context.correlationId === undefined ? {} : { correlationId: context.correlationId }),
       ...(context.causationId === undefined ? {} : { causationId: context.causationId }),
+      ...trace,
     };
     const bytes = jsonBytes(document);
     if (bytes > maxEventBytes) throw new EventTooLarge(stream, version, encoded.type, bytes, maxEventBytes);

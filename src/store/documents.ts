@@ -18,6 +18,9 @@ export interface EventDocument {
   M?: number;
   correlationId?: string;
   causationId?: string;
+  /** W3C Trace Context of the span that appended the event (Tributary's addition; Equinox readers ignore it) */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /** State derived from events (a snapshot or other fold), taken at version `i`; never replayed as an event. */

@@ -53,6 +53,8 @@ function decodeEvent(
     timestamp,
     correlationId: event.correlationId ?? undefined,
     causationId: event.causationId ?? undefined,
+    traceparent: event.traceparent ?? undefined,
+    tracestate: event.tracestate ?? undefined,
   };
 }
 

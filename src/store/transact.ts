@@ -7,6 +7,7 @@ import { CommandIdExpired, CommandIdReused, lookupCommand } from './commands.ts'
 import { MaxResyncsExhausted, StaleExpectedVersion } from './errors.ts';
 import type { LoadOption } from './load-option.ts';
 import type { CategoryModel, StreamVersion } from './stream-store.ts';
+import { inTransactSpan, type TransactSpan } from './transact-span.ts';
 
 export interface TransactOptions {
   /** how fresh the state the decision starts from must be (a conflict always reloads) */
@@ -100,15 +101,17 @@ export function transactor<E extends AnyEvent, S, L extends StreamVersion<S>>(
     stream: StreamName,
     decide: Decide<S, R, E>,
     options: TransactOptions,
+    span: TransactSpan,
   ): Promise<{ result: R; outcome: TransactOutcome }> {
     const { expectedVersion } = options;
-    const start = await streams.load(stream, options.load ?? settings.defaultLoad);
+    const start = await span.load(() => streams.load(stream, options.load ?? settings.defaultLoad));
     let current = start.loaded;
     // A state from memory may be older than the client's: confirm a disagreement with a (conditional) read first.
     if (expectedVersion !== undefined && current.version !== expectedVersion && !start.read) {
-      current = await streams.reload(stream, current);
+      current = await span.load(() => streams.reload(stream, current));
     }
     for (let attempt = 1; ; attempt++) {
+      span.attempt(attempt);
       const known =
         options.commandId === undefined
           ? undefined
@@ -122,12 +125,17 @@ export function transactor<E extends AnyEvent, S, L extends StreamVersion<S>>(
       if (expectedVersion !== undefined && current.version !== expectedVersion) {
         throw new StaleExpectedVersion(stream, expectedVersion, current.version);
       }
-      const [result, decided] = decide(current.state, { stream, version: current.version });
+      const state0 = current.state;
+      const version0 = current.version;
+      const [result, decided] = span.decide(() => decide(state0, { stream, version: version0 }));
       if (decided.length === 0) return { result, outcome: { version: current.version, appended: 0, duplicate: false } };
 
       const state = fold(model.fold.evolve, current.state, decided);
       const transmuted = model.access.transmute(decided, state);
-      const synced = await streams.sync(stream, current, { ...transmuted, state, result, context: options });
+      const before = current;
+      const synced = await span.append(before.version, transmuted.events.length, () =>
+        streams.sync(stream, before, { ...transmuted, state, result, context: options }),
+      );
       if (synced.kind === 'written') {
         const outcome = { version: synced.loaded.version, appended: transmuted.events.length, duplicate: false };
         return { result, outcome };
@@ -140,12 +148,15 @@ export function transactor<E extends AnyEvent, S, L extends StreamVersion<S>>(
       // Resync: read again, unconditionally (never joining a load that may predate the conflicting write). With an
       // expected version, the check at the top of the loop then refuses a stream that moved on instead of deciding again.
       const conflicted = current.version;
-      current = await streams.reload(stream, { ...current, etag: undefined });
+      span.conflict(conflicted);
+      const stale = current;
+      current = await span.load(() => streams.reload(stream, { ...stale, etag: undefined }));
       if (expectedVersion !== undefined && current.version === expectedVersion && attempt >= maxAttempts) {
         throw new MaxResyncsExhausted(stream, attempt, conflicted);
       }
     }
   }
 
-  return (stream, decide, options) => queued(stream, () => attempt(stream, decide, options));
+  return (stream, decide, options) =>
+    queued(stream, () => inTransactSpan(stream, (span) => attempt(stream, decide, options, span)));
 }
