@@ -7,8 +7,13 @@ export interface ProcessorLag {
   readonly processor: string;
   /** `trigger`: an Azure Functions Cosmos DB trigger's leases; `processor`: Tributary's own processor's leases */
   readonly source: 'trigger' | 'processor';
-  /** changes after the checkpoints, over all ranges (a lower bound when a range's count was capped) */
+  /**
+   * changes after the checkpoints, over all ranges: an LSN estimate by default, a count with `exact` (a lower bound
+   * when a range's count was capped); 0 exactly when caught up
+   */
   readonly pendingChanges: number;
+  /** true when `pendingChanges` is an LSN estimate */
+  readonly estimated: boolean;
   /** the largest lag in time over the ranges: how old the oldest change not yet checkpointed is */
   readonly behindMs: number;
   /** how many leases (feed ranges) were found; 0 means this processor has not run yet */
@@ -22,7 +27,12 @@ export interface LagTimerOptions {
   readonly processors?: readonly string[];
   /** Cosmos DB triggers to report, by function name and `leaseContainerPrefix` */
   readonly triggers?: readonly { readonly name: string; readonly leasePrefix: string }[];
-  /** stop counting a range after this many changes; default 10,000 */
+  /**
+   * count the pending changes by reading them (about one request per 1,000 changes per range) instead of estimating
+   * them from LSNs (one request per range); default false
+   */
+  readonly exact?: boolean;
+  /** with `exact`: stop counting a range after this many changes; default 10,000 */
   readonly maxChangesPerRange?: number;
 }
 
@@ -33,7 +43,10 @@ export interface LagTimerOptions {
  */
 export function createLagTimerHandler(options: LagTimerOptions) {
   const { monitored, leases } = options;
-  const cap = options.maxChangesPerRange ? { maxChangesPerRange: options.maxChangesPerRange } : {};
+  const cap = {
+    exact: options.exact === true,
+    ...(options.maxChangesPerRange ? { maxChangesPerRange: options.maxChangesPerRange } : {}),
+  };
   const summarize = (
     processor: string,
     source: ProcessorLag['source'],
@@ -42,6 +55,7 @@ export function createLagTimerHandler(options: LagTimerOptions) {
     processor,
     source,
     pendingChanges: ranges.reduce((sum, range) => sum + range.pendingChanges, 0),
+    estimated: options.exact !== true,
     behindMs: ranges.reduce((max, range) => Math.max(max, range.behindMs), 0),
     ranges: ranges.length,
   });
@@ -58,8 +72,14 @@ export function createLagTimerHandler(options: LagTimerOptions) {
     for (const lag of report) {
       context.log(
         `lag of ${lag.source} ${lag.processor}: ${lag.pendingChanges} pending changes, ${lag.behindMs} ms behind, ` +
-          `${lag.ranges} ranges`,
-        { processor: lag.processor, source: lag.source, pendingChanges: lag.pendingChanges, behindMs: lag.behindMs },
+          `${lag.ranges} ranges${lag.estimated ? ' (pending changes estimated from LSNs)' : ''}`,
+        {
+          processor: lag.processor,
+          source: lag.source,
+          pendingChanges: lag.pendingChanges,
+          estimated: lag.estimated,
+          behindMs: lag.behindMs,
+        },
       );
     }
     return report;

@@ -37,10 +37,17 @@ export function changeFeed(request: ApiRequest, container: ContainerState): Repl
     feedStart(request),
     pageSize(request, DEFAULT_FEED_PAGE, DEFAULT_FEED_PAGE),
   );
+  const range = scope.ranges.length === 1 ? scope.ranges[0]! : undefined;
   const headers = {
     etag: `"${page.continuationLsn}"`,
     lsn: String(container.lsn),
-    ...(scope.ranges.length === 1 ? { 'x-ms-documentdb-partitionkeyrangeid': scope.ranges[0]!.id } : {}),
+    // As the service does: the range's session token ends with its newest LSN (what lag estimators read).
+    ...(range
+      ? {
+          'x-ms-documentdb-partitionkeyrangeid': range.id,
+          'x-ms-session-token': `${range.id}:-1#${range.log.at(-1)?.lsn ?? container.lsn}`,
+        }
+      : {}),
   };
   // A 304 must carry the etag too: without it the SDK would restart the range from the beginning.
   if (page.documents.length === 0) return { status: 304, headers };

@@ -1,5 +1,6 @@
 import type { Container } from '@azure/cosmos';
 import type { EpkRange } from './epk-range.ts';
+import { LeaseContended } from './errors.ts';
 import type { LeaseDocument, StartMarker } from './lease.ts';
 import { createLeaseStore } from './lease-store.ts';
 
@@ -50,6 +51,7 @@ export async function listCheckpoints({ leases, name }: ProcessorLeases): Promis
  * Makes every lease start again from `to` (a time, or the beginning) instead of its checkpoint. Running owners
  * notice at their next renewal (the checkpoint changed under them), drop the range and re-acquire it from the
  * marker; best done with the processor stopped. Returns how many leases were rewound.
+ * @throws LeaseContended when a lease keeps changing under 5 attempts (a running processor)
  */
 export function rewindCheckpoints({ leases, name }: ProcessorLeases, to: Date | 'beginning'): Promise<number> {
   const startFrom: StartMarker = to === 'beginning' ? { kind: 'beginning' } : { kind: 'time', at: to.toISOString() };
@@ -93,8 +95,7 @@ async function updateAll(
   for (const listed of await store.list()) {
     let lease: LeaseDocument | undefined = listed;
     for (let attempt = 0; lease !== undefined; attempt += 1) {
-      if (attempt === maxAttempts)
-        throw new Error(`Lease ${listed.id} kept changing; retry when the processor is stopped`);
+      if (attempt === maxAttempts) throw new LeaseContended(listed.id, maxAttempts);
       if ((await store.replace(change(lease))) !== undefined) {
         updated += 1;
         break;

@@ -1,13 +1,18 @@
-import type { Container } from '@azure/cosmos';
+import { BulkOperationType, type Container } from '@azure/cosmos';
 import type { EpkRange } from './epk-range.ts';
+import { LeaseCreateFailed } from './errors.ts';
 import { Lease, type LeaseDocument } from './lease.ts';
 
 /** Reads and writes lease documents; every replace is guarded by the document's `_etag`. */
 export interface LeaseStore {
   list(): Promise<LeaseDocument[]>;
   read(id: string): Promise<LeaseDocument | undefined>;
-  /** creates the lease unless another instance already did (409 is fine: same id, same range) */
-  create(range: EpkRange): Promise<void>;
+  /**
+   * creates the lease (owned by `owner` when given) unless another instance already did: the created document, or
+   * undefined on 409 (same id, same range). One request: a one-operation batch names the partition key, where
+   * `items.create` first reads the container to learn it.
+   */
+  create(range: EpkRange, owner?: string): Promise<LeaseDocument | undefined>;
   /** replaces `lease` if its `_etag` still matches; undefined when it changed or vanished meanwhile */
   replace(lease: LeaseDocument): Promise<LeaseDocument | undefined>;
   remove(id: string): Promise<void>;
@@ -37,12 +42,21 @@ export function createLeaseStore(leases: Container, processor: string): LeaseSto
       }
     },
 
-    async create(range) {
-      try {
-        await leases.items.create(Lease.create(processor, range, new Date()));
-      } catch (error) {
-        if (statusOf(error) !== 409) throw error;
+    async create(range, owner) {
+      const now = new Date();
+      const fresh = Lease.create(processor, range, now);
+      const lease =
+        owner === undefined ? fresh : { ...fresh, owner, acquiredAt: now.toISOString(), renewedAt: now.toISOString() };
+      const response = await leases.items.batch(
+        [{ operationType: BulkOperationType.Create, resourceBody: { ...lease, feedRange: { ...lease.feedRange } } }],
+        lease.id,
+      );
+      const outcome = response.result?.[0];
+      if (outcome?.statusCode === 409) return undefined;
+      if (outcome === undefined || outcome.statusCode >= 400) {
+        throw new LeaseCreateFailed(lease.id, outcome?.statusCode ?? response.code);
       }
+      return outcome.resourceBody as unknown as LeaseDocument;
     },
 
     async replace(lease) {

@@ -8,12 +8,18 @@ const positiveMs = z.number().int().positive();
 
 const leaseTimingsSchema = z
   .object({
-    /** how often an instance lists the leases, creates missing ones, takes free ones and balances; default 10 s */
-    acquireIntervalMs: positiveMs.default(10_000),
-    /** how often an owner refreshes its leases; default 5 s */
-    renewIntervalMs: positiveMs.default(5_000),
-    /** a lease not renewed for this long is free for any instance to take over; default 30 s */
-    expiryMs: positiveMs.default(30_000),
+    /** how often an instance lists the leases, creates missing ones, takes free ones and balances; default 15 s */
+    acquireIntervalMs: positiveMs.default(15_000),
+    /**
+     * how often an owner refreshes its leases (a checkpoint written since the last renewal counts as one); default
+     * 15 s
+     */
+    renewIntervalMs: positiveMs.default(15_000),
+    /**
+     * a lease not renewed for this long is free for any instance to take over; default 45 s (three renewals). A
+     * crashed instance's ranges are read again after at most `expiryMs + acquireIntervalMs` (60 s by default)
+     */
+    expiryMs: positiveMs.default(45_000),
   })
   .refine((timings) => timings.renewIntervalMs < timings.expiryMs, {
     message: 'renewIntervalMs must be shorter than expiryMs, or owners lose their leases between renewals',
@@ -39,8 +45,16 @@ export const processorOptionsSchema = z.object({
   /** where a lease without a checkpoint starts; default 'beginning' */
   startFrom: z.union([z.literal('beginning'), z.literal('now'), z.date()]).default('beginning'),
   leaseTimings: leaseTimingsSchema.prefault({}),
-  /** the pause after a read that found nothing new; default 1 s */
-  pollIntervalMs: positiveMs.default(1_000),
+  /**
+   * the pause after the first read that found nothing new, in ms; default 500. While pages come back with documents
+   * the next read follows at once; each further empty read doubles the pause, up to `maxPollIntervalMs`
+   */
+  pollIntervalMs: positiveMs.default(500),
+  /**
+   * the longest pause between reads of an idle range, in ms (never less than `pollIntervalMs`); default 8,000: the
+   * longest a change written after a quiet spell waits before it is read
+   */
+  maxPollIntervalMs: positiveMs.default(8_000),
   /** the page size asked of the change feed; default 100 */
   maxItemsPerPage: positiveMs.default(100),
   /** how often changed checkpoints are written (they are always written on a graceful stop); default 5 s */

@@ -52,7 +52,10 @@ export interface RangeReaderOptions {
   readonly firstRead: FirstRead;
   readonly sink: FeedSink;
   readonly tracker: CheckpointTracker;
+  /** the pause after the first read that found nothing new (ms); it doubles with each further empty read */
   readonly pollIntervalMs: number;
+  /** the cap of that pause (ms) */
+  readonly maxPollIntervalMs: number;
   readonly onError: (error: unknown) => void;
   /** the sink refused a page: the reader has stopped, the range must be re-read from its checkpoint */
   readonly onFailed: (error: unknown) => void;
@@ -61,9 +64,19 @@ export interface RangeReaderOptions {
 const maxBackoffMs = 10_000;
 
 /**
+ * The pause before the next read after `emptyReads` reads in a row found nothing new (1 for the first): the poll
+ * interval, doubled for each further empty read, capped at `maxMs` (never below the poll interval).
+ */
+export function idlePauseMs(emptyReads: number, pollIntervalMs: number, maxMs: number): number {
+  const cap = Math.max(pollIntervalMs, maxMs);
+  return Math.min(cap, pollIntervalMs * 2 ** Math.min(30, Math.max(0, emptyReads - 1)));
+}
+
+/**
  * Reads one lease's range in a loop, one page ahead of the sink. A page with documents goes to the sink (awaiting
- * `ingest` is the back-pressure) and its `handled` promise to the checkpoint tracker; a 304 (nothing new) still yields a newer continuation, which
- * is tracked too so that a lease started "now" gets a checkpoint before its first change.
+ * `ingest` is the back-pressure) and its `handled` promise to the checkpoint tracker, and the next read follows at
+ * once; a 304 (nothing new) backs off (`idlePauseMs`) until a read finds work again. A 304 still yields a newer
+ * continuation, which is tracked too so that a lease started "now" gets a checkpoint before its first change.
  */
 export function createRangeReader(options: RangeReaderOptions): RangeReader {
   const controller = new AbortController();
@@ -80,6 +93,7 @@ export function createRangeReader(options: RangeReaderOptions): RangeReader {
 
   const loop = async () => {
     let failures = 0;
+    let emptyReads = 0;
     let lastTracked: string | undefined;
     let readAhead: Promise<Response> | undefined = options.firstRead.response;
     while (!signal.aborted) {
@@ -105,9 +119,11 @@ export function createRangeReader(options: RangeReaderOptions): RangeReader {
         options.sink.caughtUp?.(options.leaseToken);
         if (continuation !== lastTracked) options.tracker.add(continuation, Promise.resolve());
         lastTracked = continuation;
-        await pause(options.pollIntervalMs, signal);
+        emptyReads += 1;
+        await pause(idlePauseMs(emptyReads, options.pollIntervalMs, options.maxPollIntervalMs), signal);
         continue;
       }
+      emptyReads = 0;
       stats.pages += 1;
       stats.documents += response.result.length;
       // The next page is asked for before this one is handed over, so that the feed serves it while this one is

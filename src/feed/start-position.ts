@@ -1,5 +1,6 @@
 import { ChangeFeedStartFrom, type Container, type FeedRange } from '@azure/cosmos';
 import type { EpkRange } from './epk-range.ts';
+import { NoFeedRanges } from './errors.ts';
 import type { LeaseDocument } from './lease.ts';
 
 /** Where a lease without a checkpoint starts: the first event ever, the next change, or changes since a time. */
@@ -10,6 +11,7 @@ export type StartFrom = 'beginning' | 'now' | Date;
  * does not export), so a range read back from a lease document is rebuilt with the constructor of one that
  * `getFeedRanges()` returned. An exact match is reused as is; a range that has split since (the lease still names
  * the parent) is rebuilt and the SDK reads all its children.
+ * @throws NoFeedRanges when the container answers with no feed ranges
  */
 export async function feedRangeOf(
   container: Container,
@@ -20,7 +22,7 @@ export async function feedRangeOf(
   const exact = current.find((r) => r.minInclusive === range.minInclusive && r.maxExclusive === range.maxExclusive);
   if (exact !== undefined) return exact;
   const sample = current[0];
-  if (sample === undefined) throw new Error(`Container ${container.id} reported no feed ranges`);
+  if (sample === undefined) throw new NoFeedRanges(container.id);
   const FeedRangeClass = sample.constructor as new (minInclusive: string, maxExclusive: string) => FeedRange;
   return new FeedRangeClass(range.minInclusive, range.maxExclusive);
 }

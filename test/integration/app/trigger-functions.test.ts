@@ -165,6 +165,7 @@ describe('the Cosmos DB trigger functions', () => {
       monitored: events,
       leases: fixture.bank.containers.leases,
       leasePrefix: 'fresh:',
+      exact: true,
     });
     expect(fresh).toEqual([
       expect.objectContaining({ leaseToken: '0', pendingChanges: (await fixture.eventDocuments()).length }),

@@ -139,6 +139,7 @@ export async function waitUntil(
 export const fastTimings = {
   leaseTimings: { acquireIntervalMs: 100, renewIntervalMs: 300, expiryMs: 2_000 },
   pollIntervalMs: 50,
+  maxPollIntervalMs: 200,
   checkpointIntervalMs: 200,
   maxItemsPerPage: 10,
 } as const;

@@ -13,7 +13,9 @@ function memoryLeaseStore() {
     read: async (id) => documents.get(id),
     async create(range) {
       const lease = stamp(Lease.create('p', range, new Date()));
-      if (!documents.has(lease.id)) documents.set(lease.id, lease);
+      if (documents.has(lease.id)) return undefined;
+      documents.set(lease.id, lease);
+      return lease;
     },
     async replace(lease) {
       const current = documents.get(lease.id);

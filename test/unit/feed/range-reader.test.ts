@@ -2,7 +2,7 @@ import type { ChangeFeedStartFrom, Container } from '@azure/cosmos';
 import { describe, expect, it } from 'vitest';
 import { createCheckpointTracker } from '../../../src/feed/checkpoint-tracker.ts';
 import type { FeedPage, FeedSink } from '../../../src/feed/index.ts';
-import { createRangeReader, startFirstRead } from '../../../src/feed/range-reader.ts';
+import { createRangeReader, idlePauseMs, startFirstRead } from '../../../src/feed/range-reader.ts';
 
 interface Scripted {
   statusCode: 200 | 304;
@@ -49,6 +49,7 @@ const reader = (container: Container, sink: FeedSink, tracker = createCheckpoint
     sink,
     tracker,
     pollIntervalMs: 1,
+    maxPollIntervalMs: 1,
     onError: () => {},
     onFailed: () => {},
   });
@@ -121,6 +122,7 @@ describe('reading a lease’s range', () => {
       sink,
       tracker: createCheckpointTracker(undefined),
       pollIntervalMs: 1,
+      maxPollIntervalMs: 1,
       onError: () => {},
       onFailed: () => {},
     });
@@ -144,5 +146,56 @@ describe('reading a lease’s range', () => {
     release();
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(pages).toEqual([]);
+  });
+
+  it('pauses after empty reads with a doubling pause up to the cap, never below the poll interval', () => {
+    expect([1, 2, 3, 4, 5, 6, 40].map((n) => idlePauseMs(n, 500, 8_000))).toEqual([
+      500, 1_000, 2_000, 4_000, 8_000, 8_000, 8_000,
+    ]);
+    expect(idlePauseMs(3, 1_000, 200)).toBe(1_000);
+  });
+
+  it('reads again at once while pages have work, backs off while idle, and polls fast again once work comes', async () => {
+    const times: number[] = [];
+    const queue: Scripted[] = [];
+    const container = {
+      items: {
+        getChangeFeedIterator: () => ({
+          async readNext() {
+            times.push(performance.now());
+            const next = queue.shift() ?? { statusCode: 304, documents: [], continuation: 'c' };
+            return { statusCode: next.statusCode, result: next.documents, continuationToken: next.continuation };
+          },
+        }),
+      },
+    } as unknown as Container;
+    const page = (id: string): Scripted => ({ statusCode: 200, documents: [{ id }], continuation: id });
+    queue.push(page('a'), page('b'), page('c'));
+    const { sink, pages } = recordingSink();
+    const running = createRangeReader({
+      leaseToken: 'lease-1',
+      firstRead: startFirstRead(container, {} as ChangeFeedStartFrom, 10),
+      sink,
+      tracker: createCheckpointTracker(undefined),
+      pollIntervalMs: 10,
+      maxPollIntervalMs: 10_000,
+      onError: () => {},
+      onFailed: () => {},
+    });
+    await until(() => pages.length === 3);
+    // three pages with work, read back to back (no poll pause between them)
+    expect(times[2]! - times[0]!).toBeLessThan(10);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    // idle: pauses of 10, 20, 40, 80, 160, 320 ms: a handful of reads, not one every 10 ms
+    const idleReads = times.length - 3;
+    expect(idleReads).toBeGreaterThanOrEqual(4);
+    expect(idleReads).toBeLessThanOrEqual(9);
+    // work comes back: once it is read, the pause starts again from the poll interval
+    queue.push(page('d'));
+    await until(() => pages.length === 4);
+    const resumed = times.length;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(times.length - resumed).toBeGreaterThanOrEqual(3);
+    await running.stop();
   });
 });
