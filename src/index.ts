@@ -53,6 +53,7 @@ export {
   type ActiveVersionPointer,
   activeVersionPointer,
 } from './projections/active-version.ts';
+export type { ProjectionDefinition } from './projections/definition.ts';
 export {
   FeedHeadUnknown,
   InvalidProjection,
@@ -62,12 +63,7 @@ export {
   ViewTooLarge,
   ViewWriteConflicts,
 } from './projections/errors.ts';
-export {
-  createProjection,
-  type Projection,
-  type ProjectionDefinition,
-  type ViewQuery,
-} from './projections/projection.ts';
+export { createProjection, type Projection, type ViewQuery } from './projections/projection.ts';
 export {
   type ProjectionProgress,
   type ProjectionRunOptions,

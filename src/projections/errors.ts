@@ -1,5 +1,5 @@
 import { fieldInWords } from '../codec/index.ts';
-import { TributaryError } from '../core/index.ts';
+import { InvalidOptions, TributaryError } from '../core/index.ts';
 
 /** Every attempt to write a view lost the race against another writer of the same view. */
 export class ViewWriteConflicts extends TributaryError {
@@ -16,9 +16,9 @@ export class ViewWriteConflicts extends TributaryError {
   }
 }
 
-/** The projection definition is invalid. */
-export class InvalidProjection extends TributaryError {
-  readonly code = 'InvalidProjection';
+/** A projection definition (or a call's options) breaks its schema; `problems` lists each broken field. */
+export class InvalidProjection extends InvalidOptions {
+  override readonly code: string = 'InvalidProjection';
 }
 
 /**

@@ -1,4 +1,5 @@
 export { type ActiveVersionDocument, type ActiveVersionPointer, activeVersionPointer } from './active-version.ts';
+export type { ProjectionDefinition } from './definition.ts';
 export {
   FeedHeadUnknown,
   InvalidProjection,
@@ -8,6 +9,6 @@ export {
   ViewTooLarge,
   ViewWriteConflicts,
 } from './errors.ts';
-export { createProjection, type Projection, type ProjectionDefinition, type ViewQuery } from './projection.ts';
+export { createProjection, type Projection, type ViewQuery } from './projection.ts';
 export { type ProjectionProgress, type ProjectionRunOptions, type RunningProjection, runProjection } from './runner.ts';
 export { unappliedEvents, type ViewDocument, versionAfter, viewId, viewSet } from './view-document.ts';

@@ -1,42 +1,12 @@
-import type { Container, SqlParameter } from '@azure/cosmos';
-import type { StreamSpan, TimelineEvent } from '../core/index.ts';
+import type { SqlParameter } from '@azure/cosmos';
+import type { StreamSpan } from '../core/index.ts';
 import type { ChangeFeedHandler, HandlerOutcome } from '../streams/index.ts';
 import { type ActiveVersionPointer, activeVersionPointer } from './active-version.ts';
+import { type ProjectionDefinition, parseProjectionDefinition } from './definition.ts';
 import { InvalidProjection, ViewWriteConflicts } from './errors.ts';
 import { isCosmosStatus, partitionKeys } from './partition-key.ts';
-import { checkViewDocument, defaultMaxViewBytes, permanentWriteFailure } from './view-checks.ts';
+import { checkViewDocument, permanentWriteFailure } from './view-checks.ts';
 import { unappliedEvents, type ViewDocument, versionAfter, viewId, viewSet } from './view-document.ts';
-
-export interface ProjectionDefinition<V> {
-  /** names the projection's view set and its processor; letters, digits, "_", "." and "-" */
-  readonly name: string;
-  /** bump it when `apply` changes meaning: the new version rebuilds into a fresh view set from the beginning */
-  readonly version: number;
-  /** the views container (`ContainerNames.views`) or one you name */
-  readonly container: Container;
-  /** only streams of these categories are projected; others are acknowledged untouched. Default: all streams */
-  readonly categories?: readonly string[];
-  /** which view a stream's events go to; default: one view per stream, keyed by the stream name */
-  readonly viewKey?: (stream: string) => string;
-  /**
-   * Folds new events of `stream` into the view (`undefined` when the view does not exist yet). Called only with
-   * events the view has not applied; it may be called again with the same events if the write lost a race, so it must
-   * be pure (no side effects — those belong in a reactor).
-   */
-  readonly apply: (view: V | undefined, events: readonly TimelineEvent[], stream: string) => V | Promise<V>;
-  /** ETag conflicts tolerated per span before the span fails (and is retried by the scheduler); default 20 */
-  readonly maxWriteAttempts?: number;
-  /**
-   * Views kept in memory with their ETag, so that the next span of a stream writes without reading the view first
-   * (a stale copy — another instance wrote meanwhile — fails its `If-Match` and is read again). Default 1,000; 0 = off.
-   */
-  readonly cachedViews?: number;
-  /**
-   * The largest view document, in bytes of JSON, written (default 2,000,000: a Cosmos DB item is at most 2 MB). A
-   * larger one fails the span with the permanent `ViewTooLarge` before anything is sent.
-   */
-  readonly maxViewBytes?: number;
-}
 
 export interface ViewQuery {
   /** a condition over the view document `c` (the view itself is `c.view`), e.g. `c.view.balance > @min` */
@@ -79,28 +49,16 @@ export interface Projection<V> extends ChangeFeedHandler {
   };
 }
 
-const namePattern = /^[A-Za-z][A-Za-z0-9_.-]*$/;
-
 /** Maps streams' events onto view documents, idempotently (see `ViewDocument`), with ETag-guarded writes. */
 export function createProjection<V>(definition: ProjectionDefinition<V>): Projection<V> {
-  const { name, version, container, apply } = definition;
-  if (!namePattern.test(name)) {
-    throw new InvalidProjection(
-      `Projection name ${JSON.stringify(name)} must start with a letter and hold only letters, digits, "_", "." or "-".`,
-    );
-  }
-  if (!Number.isInteger(version) || version < 1) {
-    throw new InvalidProjection(`Projection ${name} has version ${version}; expected an integer ≥ 1.`);
-  }
-  const viewKey = definition.viewKey ?? ((stream: string) => stream);
-  const maxWriteAttempts = definition.maxWriteAttempts ?? 20;
-  const maxViewBytes = definition.maxViewBytes ?? defaultMaxViewBytes;
+  const settings = parseProjectionDefinition(definition);
+  const { name, version, container, apply, viewKey, maxWriteAttempts, maxViewBytes } = settings;
   const keyOf = partitionKeys(container);
   const pointer = activeVersionPointer(container, name);
   const set = viewSet(name, version);
   const counters = { writes: 0, conflicts: 0, alreadyApplied: 0, reads: 0 };
   const cache = new Map<string, ViewDocument<V>>();
-  const cacheLimit = definition.cachedViews ?? 1_000;
+  const cacheLimit = settings.cachedViews;
   const remember = (key: string, document: ViewDocument<V> | undefined) => {
     cache.delete(key);
     if (document === undefined || cacheLimit === 0) return;
@@ -120,7 +78,7 @@ export function createProjection<V>(definition: ProjectionDefinition<V>): Projec
     }
   };
 
-  const categories = definition.categories ? new Set(definition.categories) : undefined;
+  const categories = settings.categories ? new Set(settings.categories) : undefined;
 
   const handle = async (span: StreamSpan): Promise<HandlerOutcome> => {
     if (categories && !categories.has(span.stream.slice(0, span.stream.indexOf('-')))) return undefined;
@@ -196,10 +154,10 @@ export function createProjection<V>(definition: ProjectionDefinition<V>): Projec
     activate: () => pointer.switchTo(version),
     async deleteViews(options) {
       const atVersion = options?.version ?? version;
-      if ((await pointer.read()) === atVersion) {
-        throw new InvalidProjection(
-          `Version ${atVersion} of projection ${name} is the active one; activate another first.`,
-        );
+      if (!options?.evenIfActive && (await pointer.read()) === atVersion) {
+        throw new InvalidProjection(`deleteViews of projection ${name}`, [
+          `version ${atVersion} is the active one; activate another first, or pass evenIfActive`,
+        ]);
       }
       if (atVersion === version) cache.clear();
       const { resources } = await container.items

@@ -1,6 +1,6 @@
-import { TributaryError } from '../core/index.ts';
+import { InvalidOptions } from '../core/index.ts';
 
-/** The reactor definition is invalid. */
-export class InvalidReactor extends TributaryError {
-  readonly code = 'InvalidReactor';
+/** A reactor definition breaks its schema; `problems` lists each broken field. */
+export class InvalidReactor extends InvalidOptions {
+  override readonly code: string = 'InvalidReactor';
 }

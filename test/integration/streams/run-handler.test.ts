@@ -45,14 +45,18 @@ async function append(stream: string, from: number, count: number) {
 
 function recording(processorName: string) {
   const handled = new Map<string, number[]>();
-  const spanSizes: number[] = [];
+  const spanSizes = new Map<string, number[]>();
   const handle: StreamHandler = async (span) => {
-    spanSizes.push(span.events.length);
+    spanSizes.set(span.stream, [...(spanSizes.get(span.stream) ?? []), span.events.length]);
     handled.set(span.stream, [...(handled.get(span.stream) ?? []), ...span.events.map((event) => Number(event.index))]);
     return undefined;
   };
   const handler: ChangeFeedHandler = { name: processorName, processorName, handle };
-  return { handler, spanSizes, handledOf: (stream: string) => handled.get(stream) ?? [] };
+  return {
+    handler,
+    spanSizesOf: (stream: string) => spanSizes.get(stream) ?? [],
+    handledOf: (stream: string) => handled.get(stream) ?? [],
+  };
 }
 
 const fast = { pollIntervalMs: 20, checkpointIntervalMs: 50, onError: () => {} };
@@ -77,11 +81,11 @@ describe('runHandler', () => {
 
   it('hands `scheduler` settings such as maxEventsPerSpan to the scheduler', async () => {
     await append('Receipt-1', 0, 3);
-    const { handler, spanSizes } = recording('receipts');
+    const { handler, spanSizesOf } = recording('receipts');
     const run = await runHandler(handler, { events, leases, processor: fast, scheduler: { maxEventsPerSpan: 1 } });
     try {
       await waitUntilHandled(run.scheduler, 'Receipt-1', 3);
-      expect(spanSizes).toEqual([1, 1, 1]);
+      expect(spanSizesOf('Receipt-1')).toEqual([1, 1, 1]);
     } finally {
       await run.stop();
     }

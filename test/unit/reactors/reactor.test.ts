@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TimelineEvent } from '../../../src/core/index.ts';
+import { InvalidOptions, type TimelineEvent } from '../../../src/core/index.ts';
 import { createReactor, handledUpTo, InvalidReactor, notYet } from '../../../src/reactors/index.ts';
 
 const event = (index: number): TimelineEvent => ({
@@ -46,5 +46,21 @@ describe('reactors', () => {
 
   it('refuse a name that cannot name a processor', () => {
     expect(() => createReactor({ name: 'a/b', handle: async () => {} })).toThrow(InvalidReactor);
+  });
+
+  it('refuse a definition with InvalidReactor (an InvalidOptions) listing every broken field', () => {
+    let error: unknown;
+    try {
+      createReactor({ name: '', categories: [''] } as unknown as Parameters<typeof createReactor>[0]);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InvalidReactor);
+    expect(error).toBeInstanceOf(InvalidOptions);
+    expect((error as InvalidReactor).problems.map((problem) => problem.split(':')[0])).toEqual([
+      'name',
+      'categories.0',
+      'handle',
+    ]);
   });
 });
