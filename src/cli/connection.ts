@@ -1,6 +1,6 @@
-import type { CosmosClient } from '@azure/cosmos';
 import type { OptionSpec, ParsedArgs } from './command.ts';
 import type { CliContext } from './context.ts';
+import type { CosmosConnection } from './open-connection.ts';
 
 /** The options of every command that talks to Cosmos. */
 export const connectionOptions: Readonly<Record<string, OptionSpec>> = {
@@ -18,22 +18,6 @@ export const connectionOptions: Readonly<Record<string, OptionSpec>> = {
   },
   'data-dir': { type: 'string', valueName: '<dir>', description: 'Local dev data directory (default: .tributary).' },
 };
-
-/** An open connection to the database the command works on; `close()` also stops an in-process local server. */
-export interface CosmosConnection {
-  readonly client: CosmosClient;
-  readonly endpoint: string;
-  readonly databaseId: string;
-  /** where the data is, for messages: `the local dev data in .tributary` or the endpoint */
-  readonly description: string;
-  /** the connection goes through a running dev host's server (whose processors are running) */
-  readonly viaDevHost: boolean;
-  /** the running dev host's HTTP base URL when `viaDevHost` (its dashboard API can act on its processors) */
-  readonly devHostUrl: string | undefined;
-  /** how requests are signed: the account key, or Microsoft Entra ID tokens */
-  readonly auth: 'key' | 'entra';
-  close(): Promise<void>;
-}
 
 /** Runs `work` with an open connection and always closes it. */
 export async function withConnection<T>(

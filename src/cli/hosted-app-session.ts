@@ -1,8 +1,8 @@
 import type { HostedApp, HostedAppContext } from '../dev/hosted-app.ts';
 import { openHostedApp } from '../dev/tool-app.ts';
 import type { AppToHost } from './app-option.ts';
-import type { CosmosConnection } from './connection.ts';
 import type { CliIo } from './context.ts';
+import type { CosmosConnection } from './open-connection.ts';
 
 /** Runs `work` with the user's app built on the connection (its handlers, containers and summary sink). */
 export async function withHostedApp<T>(

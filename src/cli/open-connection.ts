@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { CosmosClient } from '@azure/cosmos';
 import { z } from 'zod';
 import { startLocalCosmos } from '../emulator/server.ts';
 import { WELL_KNOWN_EMULATOR_KEY } from '../emulator/types.ts';
 import { checkCosmosAccess } from '../store/access-check.ts';
 import { createCosmosClient, isLocalEndpoint } from '../store/client.ts';
 import type { ParsedArgs } from './command.ts';
-import type { CosmosConnection } from './connection.ts';
 import type { CliContext } from './context.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -34,6 +34,22 @@ async function runningDevHost(dataDir: string): Promise<DevHostMarker | undefine
   } catch {
     return undefined;
   }
+}
+
+/** An open connection to the database the command works on; `close()` also stops an in-process local server. */
+export interface CosmosConnection {
+  readonly client: CosmosClient;
+  readonly endpoint: string;
+  readonly databaseId: string;
+  /** where the data is, for messages: `the local dev data in .tributary` or the endpoint */
+  readonly description: string;
+  /** the connection goes through a running dev host's server (whose processors are running) */
+  readonly viaDevHost: boolean;
+  /** the running dev host's HTTP base URL when `viaDevHost` (its dashboard API can act on its processors) */
+  readonly devHostUrl: string | undefined;
+  /** how requests are signed: the account key, or Microsoft Entra ID tokens */
+  readonly auth: 'key' | 'entra';
+  close(): Promise<void>;
 }
 
 /**

@@ -1,10 +1,10 @@
 import { ContainerNames } from '../store/index.ts';
 import { cosmosDeadLetters, createStreamScheduler, type DeadLetter } from '../streams/index.ts';
 import type { AppToHost } from './app-option.ts';
-import type { CosmosConnection } from './connection.ts';
 import type { CliIo, TextSink } from './context.ts';
 import { DevHostReplayFailed, NotParked, ParkedForSeveralProcessors, UnknownProcessorName } from './errors.ts';
 import { withHostedApp } from './hosted-app-session.ts';
+import type { CosmosConnection } from './open-connection.ts';
 
 const deadLettersOf = (connection: CosmosConnection) =>
   connection.client.database(connection.databaseId).container(ContainerNames.deadLetters);

@@ -1,8 +1,8 @@
 import { estimateLag, listCheckpoints, resetCheckpoints, rewindCheckpoints } from '../feed/index.ts';
 import { ContainerNames } from '../store/index.ts';
-import type { CosmosConnection } from './connection.ts';
 import type { TextSink } from './context.ts';
 import { UnknownProcessorName } from './errors.ts';
+import type { CosmosConnection } from './open-connection.ts';
 import { describeStart } from './time-option.ts';
 
 const containers = (connection: CosmosConnection) => {

@@ -2,10 +2,10 @@ import type { HostedApp, HostedProcessorDefinition } from '../dev/index.ts';
 import { deleteProcessor, rewindCheckpoints } from '../feed/index.ts';
 import type { AppToHost } from './app-option.ts';
 import { runUntilCaughtUp } from './catch-up.ts';
-import type { CosmosConnection } from './connection.ts';
 import type { CliIo } from './context.ts';
 import { DevHostRunning, UnknownProcessorName } from './errors.ts';
 import { withHostedApp } from './hosted-app-session.ts';
+import type { CosmosConnection } from './open-connection.ts';
 import { UsageError } from './usage-error.ts';
 
 function refuseWhileDevHostRuns(connection: CosmosConnection) {

@@ -1,9 +1,9 @@
 import { TributaryError } from '../core/index.ts';
 import type { AsOf, StateAsOf } from '../store/index.ts';
 import type { AppToHost } from './app-option.ts';
-import type { CosmosConnection } from './connection.ts';
 import type { CliIo } from './context.ts';
 import { withHostedApp } from './hosted-app-session.ts';
+import type { CosmosConnection } from './open-connection.ts';
 
 export class StateNotFolded extends TributaryError {
   readonly code = 'StateNotFolded';

@@ -1,6 +1,6 @@
 import { createCosmosStore } from '../store/index.ts';
-import type { CosmosConnection } from './connection.ts';
 import type { TextSink } from './context.ts';
+import type { CosmosConnection } from './open-connection.ts';
 
 const storeOf = (connection: CosmosConnection) =>
   createCosmosStore({ client: connection.client, databaseId: connection.databaseId });

@@ -1,5 +1,5 @@
-import type { Json, LogicalPartition, StoredDocument } from './container.ts';
 import { feedDocumentJson } from './feed-document.ts';
+import type { Json, LogicalPartition, StoredDocument } from './stored-document.ts';
 
 // The "all versions and deletes" change feed keeps every change of a container with a change-feed retention
 // (`changeFeedPolicy.retentionDuration`, minutes) for that long: creates, replaces and deletes, each with the version

@@ -1,4 +1,4 @@
-import type { StoredDocument } from './container.ts';
+import type { StoredDocument } from './stored-document.ts';
 
 /** A document as change-feed results carry it: the service adds `_lsn` there, and only there. */
 export function feedDocumentJson(document: StoredDocument): string {

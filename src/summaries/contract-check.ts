@@ -1,10 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import {
-  type CompatibilityBreak,
-  type CompatibilityMode,
-  compatibilityBreaks,
-  ruleDescriptions,
-} from './compatibility.ts';
+import { type CompatibilityMode, compatibilityBreaks } from './compatibility.ts';
+import { type CompatibilityBreak, ruleDescriptions } from './compatibility-rules.ts';
 import type { SummaryContract } from './contract.ts';
 import { type ContractIdentity, contractJsonSchema, contractKeyword, type JsonSchema } from './contract-schema.ts';
 

@@ -2,8 +2,9 @@ import { StreamName, type StreamSpan, type TimelineEvent } from '../core/index.t
 import type { HandlerOutcome } from '../streams/index.ts';
 import type { SummaryContract } from './contract.ts';
 import { publishInSpan } from './publish-span.ts';
-import type { SummaryPublisher, SummaryRecord } from './publisher.ts';
+import type { SummaryPublisher } from './publisher.ts';
 import type { SummaryReactor } from './summary-reactor.ts';
+import type { SummaryRecord } from './summary-record.ts';
 import { summaryRecord } from './summary-record.ts';
 
 /** Turns a stored event into a domain event (a `Codec` from `defineCodec(…)` fits); `undefined` skips the event. */

@@ -1,7 +1,8 @@
 import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseEnvelope, type SummaryEnvelope } from './headers.ts';
-import { encodeSummary, type SummaryPublisher, type SummaryRecord } from './publisher.ts';
+import { encodeSummary, type SummaryPublisher } from './publisher.ts';
+import type { SummaryRecord } from './summary-record.ts';
 
 /** One line of a summary file: what a Kafka consumer would have received. */
 export interface FileSummary {

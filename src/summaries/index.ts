@@ -1,10 +1,5 @@
-export {
-  type CompatibilityBreak,
-  type CompatibilityMode,
-  type CompatibilityRule,
-  compatibilityBreaks,
-  ruleDescriptions,
-} from './compatibility.ts';
+export { type CompatibilityMode, compatibilityBreaks } from './compatibility.ts';
+export { type CompatibilityBreak, type CompatibilityRule, ruleDescriptions } from './compatibility-rules.ts';
 export { SummaryMessageUnreadable } from './consumer-errors.ts';
 export type { ConsumerMessage } from './consumer-message.ts';
 export {
@@ -84,7 +79,7 @@ export {
   type KafkaSummaryPublisher,
   type KafkaSummaryPublisherOptions,
 } from './kafka-publisher.ts';
-export { type EncodedSummary, encodeSummary, type SummaryPublisher, type SummaryRecord } from './publisher.ts';
+export { type EncodedSummary, encodeSummary, type SummaryPublisher } from './publisher.ts';
 export {
   createInMemoryLastSeenVersions,
   createSummaryReceiver,
@@ -110,3 +105,4 @@ export {
   type SummaryReactorOptions,
   type SummarySource,
 } from './summary-reactor.ts';
+export type { SummaryRecord } from './summary-record.ts';

@@ -2,7 +2,8 @@ import { Kafka, type Producer } from 'kafkajs';
 import { SummaryPublishFailed } from './errors.ts';
 import type { SummaryKafkaConfig } from './kafka-config.ts';
 import { createProducerConnection } from './producer-connection.ts';
-import { type EncodedSummary, encodeSummary, type SummaryPublisher, type SummaryRecord } from './publisher.ts';
+import { type EncodedSummary, encodeSummary, type SummaryPublisher } from './publisher.ts';
+import type { SummaryRecord } from './summary-record.ts';
 
 export interface KafkaSummaryPublisherOptions {
   /** from `kafkaConfigFromEventHubsConnectionString`, `kafkaConfigFromEventHubsCredential` or `kafkaConfigFromBrokers` */

@@ -1,6 +1,7 @@
 import { inSpan, SpanAttributes, SpanKind } from '../tracing/spans.ts';
 import { traceContextFields } from '../tracing/trace-context.ts';
-import type { SummaryPublisher, SummaryRecord } from './publisher.ts';
+import type { SummaryPublisher } from './publisher.ts';
+import type { SummaryRecord } from './summary-record.ts';
 
 /**
  * Publishes a summary inside a producer span (`send <topic>`, OpenTelemetry's messaging conventions) that lasts until

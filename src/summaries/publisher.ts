@@ -1,14 +1,7 @@
 import { SummaryTooLarge } from './errors.ts';
-import { envelopeHeaders, type SummaryEnvelope } from './headers.ts';
+import { envelopeHeaders } from './headers.ts';
 import { maxSummaryMessageBytes } from './limits.ts';
-import { summaryJsonReplacer } from './summary-record.ts';
-
-/** A validated summary ready to go out: its body, the topic, and the envelope that becomes its headers. */
-export interface SummaryRecord {
-  readonly topic: string;
-  readonly envelope: SummaryEnvelope;
-  readonly body: unknown;
-}
+import { type SummaryRecord, summaryJsonReplacer } from './summary-record.ts';
 
 /**
  * Where summaries go: a Kafka / Event Hubs producer, or a local file. `publish` resolves only once the summary is

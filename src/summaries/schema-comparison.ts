@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { CompatibilityBreak, CompatibilityRule } from './compatibility.ts';
+import type { CompatibilityBreak, CompatibilityRule } from './compatibility-rules.ts';
 import type { JsonSchema } from './contract-schema.ts';
 import {
   accepts,

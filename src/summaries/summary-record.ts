@@ -2,8 +2,14 @@ import { roundTripBreak } from '../codec/index.ts';
 import type { StreamName } from '../core/index.ts';
 import type { SummaryContract } from './contract.ts';
 import { SummaryRejected, UnreadableSummary } from './errors.ts';
-import { idempotencyKey } from './headers.ts';
-import type { SummaryRecord } from './publisher.ts';
+import { idempotencyKey, type SummaryEnvelope } from './headers.ts';
+
+/** A validated summary ready to go out: its body, the topic, and the envelope that becomes its headers. */
+export interface SummaryRecord {
+  readonly topic: string;
+  readonly envelope: SummaryEnvelope;
+  readonly body: unknown;
+}
 
 /** How summaries are written on the wire: JSON, with bigints as decimal strings (which `z.coerce.bigint()` reads). */
 export function summaryJsonReplacer(_key: string, value: unknown): unknown {

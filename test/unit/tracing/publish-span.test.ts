@@ -2,7 +2,8 @@ import { SpanKind } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { envelopeHeaders, parseEnvelope } from '../../../src/summaries/headers.ts';
 import { publishInSpan } from '../../../src/summaries/publish-span.ts';
-import type { SummaryPublisher, SummaryRecord } from '../../../src/summaries/publisher.ts';
+import type { SummaryPublisher } from '../../../src/summaries/publisher.ts';
+import type { SummaryRecord } from '../../../src/summaries/summary-record.ts';
 import { inSpan } from '../../../src/tracing/spans.ts';
 import { type CollectedSpans, collectSpans, spanIdOf } from '../../support/spans.ts';
 
