@@ -38,7 +38,7 @@ async function startServer(placement: ServerPlacement): Promise<{ client: Cosmos
  * benchmark's process (one JS thread serves and consumes) is reported too.
  */
 async function throughputRatio(context: BenchContext): Promise<void> {
-  await throughputRatioWith(context, 'own-process', 'feed.throughput.ratio', atLeast(0.8));
+  await throughputRatioWith(context, 'own-process', 'feed.throughput.ratio', atLeast(0.9));
   await throughputRatioWith(context, 'in-process', 'feed.throughput.shared_thread.ratio');
 }
 

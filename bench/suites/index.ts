@@ -5,7 +5,10 @@ import type { BenchSuite } from '../harness/suite.ts';
 export const suites: readonly BenchSuite[] = [
   {
     name: 'scheduler',
-    promises: [{ name: 'scheduler.events_per_sec', unit: 'events/s', goal: atLeast(500_000) }],
+    promises: [
+      { name: 'scheduler.events_per_sec', unit: 'events/s', goal: atLeast(500_000) },
+      { name: 'scheduler.documents.ratio', unit: 'events/s', goal: atLeast(0.85) },
+    ],
     load: () => import('./scheduler.ts'),
   },
   {
@@ -21,8 +24,18 @@ export const suites: readonly BenchSuite[] = [
   },
   {
     name: 'feed',
-    promises: [{ name: 'feed.throughput.ratio', unit: 'events/s', goal: atLeast(0.8) }],
+    promises: [{ name: 'feed.throughput.ratio', unit: 'events/s', goal: atLeast(0.9) }],
     load: () => import('./feed.ts'),
+  },
+  {
+    name: 'processor',
+    promises: [
+      { name: 'processor.start.requests', unit: 'requests', goal: atMost(10) },
+      { name: 'processor.start.ms', unit: 'ms' },
+      { name: 'lag.estimate.requests', unit: 'requests', goal: atMost(5) },
+      { name: 'processor.idle.requests_per_hour', unit: 'requests/hour', goal: atMost(1_000) },
+    ],
+    load: () => import('./processor.ts'),
   },
   {
     name: 'projection',
@@ -31,7 +44,7 @@ export const suites: readonly BenchSuite[] = [
   },
   {
     name: 'summaries',
-    promises: [{ name: 'summaries.throughput.ratio', unit: 'summaries/s', goal: atLeast(0.8) }],
+    promises: [{ name: 'summaries.throughput.ratio', unit: 'summaries/s', goal: atLeast(0.9) }],
     load: () => import('./summaries.ts'),
   },
   {
@@ -43,7 +56,7 @@ export const suites: readonly BenchSuite[] = [
     name: 'e2e',
     promises: [
       { name: 'e2e.latency.p50_ms', unit: 'ms' },
-      { name: 'e2e.latency.p99_ms', unit: 'ms' },
+      { name: 'e2e.latency.p99_ms', unit: 'ms', goal: atMost(2_000) },
     ],
     load: () => import('./e2e.ts'),
   },

@@ -18,13 +18,14 @@ const everything: EpkRange = { minInclusive: '', maxExclusive: 'FF' };
 export async function acquireCycle(context: ProcessorContext, knownRanges: RangeCache): Promise<void> {
   const { store, running, me, counters } = context;
   counters.acquireCycles += 1;
-  const listed = await store.list();
+  // The first cycle reads the ranges alongside the leases; later ones only when the leases leave space uncovered.
+  const [listed, fresh] = await Promise.all([store.list(), knownRanges.known() ? undefined : knownRanges.get()]);
   const covered =
     EpkRange.uncovered(
       [everything],
       listed.map((lease) => lease.feedRange),
     ).length === 0;
-  const ranges = covered ? await knownRanges.get() : await knownRanges.refresh();
+  const ranges = fresh ?? (covered ? await knownRanges.get() : await knownRanges.refresh());
   const leases = (await createMissingLeases(context, listed, ranges)) ?? listed;
   context.observations.observe(leases);
   for (const lease of leases) {
@@ -67,6 +68,8 @@ export async function acquireCycle(context: ProcessorContext, knownRanges: Range
 
 /** The monitored container's feed ranges, read when first needed and again only when asked to. */
 export interface RangeCache {
+  /** whether ranges were read (or are being read) already */
+  known(): boolean;
   get(): Promise<readonly FeedRange[]>;
   refresh(): Promise<readonly FeedRange[]>;
 }
@@ -81,7 +84,7 @@ export function createRangeCache(read: () => Promise<readonly FeedRange[]>): Ran
     });
     return reading;
   };
-  return { get: () => known ?? refresh(), refresh };
+  return { known: () => known !== undefined, get: () => known ?? refresh(), refresh };
 }
 
 const viewOf =
