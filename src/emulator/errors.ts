@@ -44,3 +44,30 @@ export const rangeGone = (rangeId: string) =>
   new CosmosError(410, `The partition key range ${rangeId} is gone: it was split.`, {
     'x-ms-substatus': SubStatus.partitionKeyRangeGone,
   });
+
+/**
+ * The local server or its credential was given options it cannot work with. (The emulator stands alone, so this is
+ * not a `TributaryError`; `code` names it all the same.)
+ */
+export class InvalidLocalCosmosOptions extends Error {
+  override readonly name = 'InvalidLocalCosmosOptions';
+  readonly code = 'InvalidLocalCosmosOptions';
+}
+
+/** Another local server (in this process or another live one) has the data directory open: two would mix journals. */
+export class DataDirectoryInUse extends Error {
+  override readonly name = 'DataDirectoryInUse';
+  readonly code = 'DataDirectoryInUse';
+  constructor(
+    readonly directory: string,
+    /** the owning process, when it is another one */
+    readonly pid: number | undefined,
+  ) {
+    super(
+      pid === undefined
+        ? `The data directory ${directory} is already open in this process; close the other server first.`
+        : `The data directory ${directory} is in use by another local Cosmos server (pid ${pid}); stop it or use ` +
+            'another directory.',
+    );
+  }
+}

@@ -1,4 +1,5 @@
 export { adminRequestHeaders } from './admin-guard.ts';
+export { DataDirectoryInUse, InvalidLocalCosmosOptions } from './errors.ts';
 export { type LocalTokenCredentialOptions, localTokenCredential } from './local-token-credential.ts';
 export { effectivePartitionKey } from './partition-key-hash.ts';
 export { startLocalCosmos } from './server.ts';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CosmosClientOptions } from '@azure/cosmos';
 import { type DataRole, LOCAL_TOKEN_ISSUER, mintLocalToken } from './entra-token.ts';
+import { InvalidLocalCosmosOptions } from './errors.ts';
 
 /** An @azure/core-auth `TokenCredential`, as `aadCredentials` of the SDK takes it. */
 export type TokenCredential = NonNullable<CosmosClientOptions['aadCredentials']>;
@@ -22,7 +23,9 @@ export interface LocalTokenCredentialOptions {
  */
 export function localTokenCredential(options: LocalTokenCredentialOptions): TokenCredential {
   const key = Buffer.from(options.key, 'base64');
-  if (key.length === 0) throw new Error('localTokenCredential needs the account key (a non-empty base64 string).');
+  if (key.length === 0) {
+    throw new InvalidLocalCosmosOptions('localTokenCredential needs the account key (a non-empty base64 string).');
+  }
   const lifetime = options.expiresInMs ?? 60 * 60 * 1000;
   const roles = [...(options.roles ?? ['data-contributor'])];
   const oid = options.principalId ?? randomUUID();

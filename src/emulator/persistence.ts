@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DataDirectoryInUse } from './errors.ts';
 import { type AccountRecord, parseRecord, serializeRecord } from './records.ts';
 
 const LOCK_FILE = 'LOCK';
@@ -19,7 +20,7 @@ const lockedHere = new Set<string>();
 function lock(directory: string): void {
   const file = path.join(directory, LOCK_FILE);
   const key = path.resolve(directory);
-  if (lockedHere.has(key)) throw new Error(`The data directory ${directory} is already open in this process.`);
+  if (lockedHere.has(key)) throw new DataDirectoryInUse(directory, undefined);
   try {
     fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
     lockedHere.add(key);
@@ -29,7 +30,7 @@ function lock(directory: string): void {
   }
   const owner = Number(fs.readFileSync(file, 'utf8'));
   if (owner !== process.pid && Number.isInteger(owner) && owner > 0 && isRunning(owner)) {
-    throw new Error(`The data directory ${directory} is in use by another local Cosmos server (pid ${owner}).`);
+    throw new DataDirectoryInUse(directory, owner);
   }
   fs.writeFileSync(file, String(process.pid));
   lockedHere.add(key);

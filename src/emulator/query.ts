@@ -42,7 +42,11 @@ function engine(): Compile {
       throw new CosmosError(500, missingEngine);
     }
     const candidate = typeof loaded === 'function' ? loaded : loaded.default;
-    if (typeof candidate !== 'function') throw new Error('@zeit/cosmosdb-query did not export a query compiler.');
+    if (typeof candidate !== 'function')
+      throw new CosmosError(
+        500,
+        'The installed @zeit/cosmosdb-query exports no query compiler; reinstall it (npm install --save-dev @zeit/cosmosdb-query).',
+      );
     compileQuery = candidate;
   }
   return compileQuery;

@@ -1,3 +1,4 @@
+import { badRequest } from './errors.ts';
 import { encodeNumberV1 } from './partition-key-hash.ts';
 
 /** EPK ranges are hex strings compared lexicographically, spanning "" (inclusive) to "FF" (exclusive). */
@@ -62,7 +63,7 @@ export function splitPoint(min: string, max: string, version: 1 | 2): string {
   const high = space.position(max);
   const middle = space.boundary((low + high) / 2n);
   if (high - low < 2n || middle <= min || (max !== FULL_RANGE_MAX && middle >= max)) {
-    throw new Error(`The range [${min}, ${max}) is too narrow to split.`);
+    throw badRequest(`The range [${min}, ${max}) is too narrow to split.`);
   }
   return middle;
 }

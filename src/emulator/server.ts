@@ -9,7 +9,7 @@ import { signedResource } from './auth.ts';
 import { localCertificate } from './certificate.ts';
 import type { ContainerState, PhysicalRange } from './container.ts';
 import { MAX_DOCUMENT_BYTES } from './documents.ts';
-import { CosmosError, SubStatus } from './errors.ts';
+import { CosmosError, InvalidLocalCosmosOptions, SubStatus } from './errors.ts';
 import { FaultInjector } from './faults.ts';
 import { MetricsRecorder } from './metrics.ts';
 import { classify } from './operation-kind.ts';
@@ -66,10 +66,10 @@ function segmentsOf(pathname: string): string[] {
 export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promise<LocalCosmos> {
   const key = options.key ?? WELL_KNOWN_EMULATOR_KEY;
   const keyBytes = Buffer.from(key, 'base64');
-  if (keyBytes.length === 0) throw new Error('The master key must be a non-empty base64 string.');
+  if (keyBytes.length === 0) throw new InvalidLocalCosmosOptions('The master key must be a non-empty base64 string.');
   const partitions = options.partitions ?? 1;
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 64) {
-    throw new Error(`partitions must be an integer from 1 to 64, not ${partitions}.`);
+    throw new InvalidLocalCosmosOptions(`partitions must be an integer from 1 to 64, not ${partitions}.`);
   }
 
   let journal: Journal | undefined;

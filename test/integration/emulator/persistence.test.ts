@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChangeFeedStartFrom, type Container, CosmosClient, StatusCodes } from '@azure/cosmos';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type LocalCosmos, startLocalCosmos, WELL_KNOWN_EMULATOR_KEY } from '../../../src/emulator/index.ts';
+import {
+  DataDirectoryInUse,
+  InvalidLocalCosmosOptions,
+  type LocalCosmos,
+  localTokenCredential,
+  startLocalCosmos,
+  WELL_KNOWN_EMULATOR_KEY,
+} from '../../../src/emulator/index.ts';
 
 // Restarting a server is only possible in-process, so these tests always use the local emulator.
 const directories: string[] = [];
@@ -165,7 +172,14 @@ describe('persistence', () => {
     const directory = dataDir();
     const local = await startLocalCosmos({ dataDir: directory });
     await expect(startLocalCosmos({ dataDir: directory })).rejects.toThrow(/already open|in use/);
+    await expect(startLocalCosmos({ dataDir: directory })).rejects.toBeInstanceOf(DataDirectoryInUse);
     await local.close();
+  });
+
+  it('refuses options it cannot work with before opening anything', async () => {
+    await expect(startLocalCosmos({ partitions: 0 })).rejects.toBeInstanceOf(InvalidLocalCosmosOptions);
+    await expect(startLocalCosmos({ key: '' })).rejects.toThrow(/master key/);
+    expect(() => localTokenCredential({ key: '' })).toThrow(InvalidLocalCosmosOptions);
   });
 });
 
