@@ -1,11 +1,12 @@
+import { z } from 'zod';
+import { parseOptions } from '../core/index.ts';
 import { estimateLag, type RangeLag } from '../feed/index.ts';
 import { type HandlerRun, type RunOptions, runHandler } from '../streams/index.ts';
 import { caughtUpTo, feedHeads } from './catch-up.ts';
+import { InvalidProjection } from './errors.ts';
 import type { Projection } from './projection.ts';
 
-/** `runHandler`'s options but `beforeReading` (a projection always reads from the beginning of the feed), and: */
-export type ProjectionRunOptions = Omit<RunOptions, 'beforeReading' | 'processor'> & {
-  readonly processor?: Omit<NonNullable<RunOptions['processor']>, 'startFrom'>;
+const switchOverSchema = z.object({
   /**
    * When this version is not the active one (a version bump), it is rebuilt from the beginning of the feed into its
    * own view set while readers keep using the active version. The head of the feed is noted when the run starts;
@@ -13,10 +14,25 @@ export type ProjectionRunOptions = Omit<RunOptions, 'beforeReading' | 'processor
    * started is handled) and no stream is failing; checked every `checkEveryMs`. `false`: switch with `activate()`
    * yourself. Default `{ checkEveryMs: 2_000 }`.
    */
-  readonly switchOver?: false | { readonly checkEveryMs?: number };
+  switchOver: z
+    .union([z.literal(false), z.object({ checkEveryMs: z.number().int().positive().default(2_000) })])
+    .default({ checkEveryMs: 2_000 }),
   /** told when the switch-over happened (or failed to check) */
-  readonly onSwitchOver?: (event: { readonly version: number } | { readonly error: unknown }) => void;
-};
+  onSwitchOver: z
+    .custom<(event: { readonly version: number } | { readonly error: unknown }) => void>(
+      (value) => typeof value === 'function',
+      'must be a function',
+    )
+    .optional(),
+});
+
+/**
+ * `runHandler`'s options (the processor always starts from the beginning of the feed; no `beforeReading`) and the
+ * switch-over's.
+ */
+export type ProjectionRunOptions = Omit<RunOptions, 'beforeReading' | 'processor'> & {
+  readonly processor?: Omit<NonNullable<RunOptions['processor']>, 'startFrom'>;
+} & z.input<typeof switchOverSchema>;
 
 export interface ProjectionProgress {
   readonly projection: string;
@@ -40,18 +56,27 @@ export interface RunningProjection extends HandlerRun {
  * Runs a projection over the change feed under the processor name of its version, from the beginning of the feed.
  * The first version ever run becomes the active one at once; a later version rebuilds beside it and switches over
  * when caught up (see `switchOver`).
+ * @throws InvalidProjection (an `InvalidOptions`) when the switch-over options break their schema, and
+ *   `InvalidOptions` when the run's do
  */
 export async function runProjection<V>(
   projection: Projection<V>,
   options: ProjectionRunOptions,
 ): Promise<RunningProjection> {
+  const { switchOver: _, onSwitchOver: __, ...runOptions } = options;
+  const parsed = parseOptions(
+    switchOverSchema,
+    { switchOver: options.switchOver, onSwitchOver: options.onSwitchOver },
+    `runProjection(${projection.name})`,
+    InvalidProjection,
+  );
+  const switchOver = parsed.switchOver === false ? undefined : parsed.switchOver;
+  const onSwitchOver = parsed.onSwitchOver;
   const pointer = projection.pointer;
   await pointer.initialize(projection.version);
-  const switchOver = options.switchOver === false ? undefined : { checkEveryMs: 2_000, ...options.switchOver };
   // The head the rebuild must reach, noted before it starts reading.
   const asked =
     switchOver && (await pointer.read()) !== projection.version ? await feedHeads(options.events) : undefined;
-  const { switchOver: _, onSwitchOver, ...runOptions } = options;
   const run = await runHandler(projection, {
     ...runOptions,
     processor: { ...options.processor, startFrom: 'beginning' },

@@ -1,7 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import { describe, expect, it } from 'vitest';
 import { InvalidOptions } from '../../../src/core/index.ts';
-import { createProjection, InvalidProjection } from '../../../src/projections/index.ts';
+import { createProjection, InvalidProjection, runProjection } from '../../../src/projections/index.ts';
 
 const container = { id: 'views' } as unknown as Container;
 const apply = (view: { n: number } | undefined) => ({ n: (view?.n ?? 0) + 1 });
@@ -39,5 +39,13 @@ describe('a projection definition', () => {
       version: 3,
       processorName: expect.stringContaining('balances'),
     });
+  });
+
+  it('runs only with switch-over options that fit their schema, refused before anything is read', async () => {
+    const projection = createProjection({ name: 'balances', version: 1, container, apply });
+    const events = { id: 'events' } as unknown as Container;
+    const run = runProjection(projection, { events, leases: events, switchOver: { checkEveryMs: 0 } });
+    await expect(run).rejects.toBeInstanceOf(InvalidProjection);
+    await expect(run).rejects.toThrow(/runProjection\(balances\): switchOver/);
   });
 });
