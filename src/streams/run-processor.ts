@@ -12,7 +12,7 @@ import { createStreamScheduler } from './create-stream-scheduler.ts';
 import type { DeadLetterStore } from './dead-letter-store.ts';
 import type { StreamHandler } from './handler.ts';
 import type { StreamSchedulerOptions } from './options.ts';
-import type { StreamScheduler } from './scheduler.ts';
+import type { StreamScheduler } from './stream-scheduler.ts';
 import type { SchedulerStats } from './stats.ts';
 
 /**
