@@ -28,8 +28,8 @@ interface Pending {
 
 /**
  * Publishes summaries with kafkajs: key = stream name (so a stream's summaries share a partition), gzip, acks from
- * all in-sync replicas. Summaries published while a request is in flight are queued and sent together in the next
- * request, bounded by the 1 MB request limit of Event Hubs. Exactly one produce request is in flight at a time, and
+ * all in-sync replicas. Summaries published in the same turn of the event loop, or while a request is in flight, are
+ * queued and sent together in the next request, bounded by the 1 MB request limit of Event Hubs. Exactly one produce request is in flight at a time, and
  * kafkajs is configured with `maxInFlightRequests: 1`: a retried request is never overtaken by a later one, so the
  * summaries of a key reach their partition in the order `publish` was called.
  *
@@ -89,8 +89,10 @@ export function createKafkaSummaryPublisher(options: KafkaSummaryPublisherOption
     return batch;
   };
 
+  // A send starts on the next turn of the event loop rather than at the first publish: summaries published in the
+  // same turn (a page's streams finishing together) then go in one request instead of a lone first one.
   const sendQueued = (): void => {
-    flight ??= drain().finally(() => {
+    flight ??= new Promise<void>((resolve) => setImmediate(resolve)).then(drain).finally(() => {
       flight = undefined;
       // a summary queued after the loop's last check and before this callback must not be stranded
       if (queue.length > 0) sendQueued();
@@ -101,7 +103,11 @@ export function createKafkaSummaryPublisher(options: KafkaSummaryPublisherOption
     while (queue.length > 0) {
       const batch = takeBatch();
       const byTopic = new Map<string, EncodedSummary[]>();
-      for (const { message } of batch) byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), message]);
+      for (const { message } of batch) {
+        const messages = byTopic.get(message.topic);
+        if (messages === undefined) byTopic.set(message.topic, [message]);
+        else messages.push(message);
+      }
       const topicMessages = [...byTopic].map(([topic, messages]) => ({
         topic,
         messages: messages.map(({ key, value, headers }) => ({ key, value, headers })),

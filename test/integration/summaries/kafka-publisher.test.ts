@@ -126,6 +126,21 @@ describe.skipIf(skipKafka)('publishing summaries to Kafka', () => {
     }
   });
 
+  it('sends the summaries published in one turn of the event loop in one request, the next ones in the next', async () => {
+    const topic = `turns-${randomUUID().slice(0, 8)}`;
+    const publisher = createKafkaSummaryPublisher({ config: config() });
+    try {
+      await publisher.publish(record(topic, 'Account-0', 1, 0)); // the topic and its leaders are known from here
+      await new Promise((resolve) => setTimeout(resolve, 20)); // nothing in flight: the burst starts a send
+      const before = publisher.stats().requests;
+      await Promise.all(Array.from({ length: 20 }, (_, k) => publisher.publish(record(topic, `Account-${k}`, 2, k))));
+      expect(publisher.stats().requests - before).toBe(1);
+      expect(publisher.stats().published).toBe(21);
+    } finally {
+      await publisher.close();
+    }
+  });
+
   it('refuses a summary over 1 MB with a typed error instead of truncating it', async () => {
     const publisher = createKafkaSummaryPublisher({ config: config() });
     try {
