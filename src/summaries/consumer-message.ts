@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { TimelineEvent } from '../core/index.ts';
 import type { ReceivedSummary } from './receiver.ts';
 
@@ -27,7 +28,6 @@ export interface MessageRecord {
 }
 
 const utf8 = new TextDecoder();
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export const messageEventType = 'ConsumedMessage';
 
@@ -37,14 +37,19 @@ export function messageToEvent(
   message: ConsumerMessage,
   index: bigint,
 ): TimelineEvent {
-  const record: MessageRecord = {
-    topic,
-    partition,
-    offset: message.offset.toString(),
-    key: message.key ?? null,
-    headers: headersToJson(message.headers),
-    ...valueToJson(message.value),
-  };
+  const offset = message.offset.toString();
+  const key = message.key ?? null;
+  const headers = headersToJson(message.headers);
+  const { value } = message;
+  let record: MessageRecord;
+  if (!(value instanceof Uint8Array)) {
+    record = { topic, partition, offset, key, headers, value: value ?? null };
+  } else {
+    const bytes = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    record = isUtf8(bytes)
+      ? { topic, partition, offset, key, headers, value: bytes.toString('utf8') }
+      : { topic, partition, offset, key, headers, value: bytes.toString('base64'), valueEncoding: 'base64' };
+  }
   return { index, type: messageEventType, data: record, meta: null, timestamp: message.timestamp };
 }
 
@@ -68,26 +73,13 @@ export function eventToReceived(event: TimelineEvent): {
 function headersToJson(headers: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
   const json: Record<string, unknown> = {};
   if (headers === undefined) return json;
-  for (const [name, raw] of Object.entries(headers)) {
+  for (const name in headers) {
+    const raw = headers[name];
     const value = Array.isArray(raw) ? raw[0] : raw;
     if (value === undefined) continue;
-    if (Buffer.isBuffer(value)) json[name] = value.toString('utf8');
-    else if (value instanceof Uint8Array) json[name] = utf8.decode(value);
+    if (value instanceof Uint8Array) json[name] = Buffer.isBuffer(value) ? value.toString('utf8') : utf8.decode(value);
     else if (typeof value === 'bigint') json[name] = value.toString();
     else json[name] = value;
   }
   return json;
-}
-
-function valueToJson(value: unknown): { value: unknown; valueEncoding?: 'base64' } {
-  if (value === undefined || value === null) return { value: null };
-  if (value instanceof Uint8Array) {
-    try {
-      return { value: strictUtf8.decode(value) };
-    } catch {
-      const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-      return { value: bytes.toString('base64'), valueEncoding: 'base64' };
-    }
-  }
-  return { value };
 }

@@ -10,7 +10,7 @@ import type {
 } from '../streams/index.ts';
 import { createStreamScheduler } from '../streams/index.ts';
 import { SummaryMessageUnreadable } from './consumer-errors.ts';
-import { type ConsumerMessage, eventToReceived, messageToEvent } from './consumer-message.ts';
+import { type ConsumerMessage, eventToReceived, type MessageRecord, messageToEvent } from './consumer-message.ts';
 import { createConsumerLagMetrics } from './consumer-metrics.ts';
 import type { SummaryContract } from './contract.ts';
 import { OffsetTracker } from './offset-tracker.ts';
@@ -156,25 +156,30 @@ export function createConsumerScheduler<T>(options: ConsumerSchedulerOptions<T>)
 
   async function handleSpan(span: StreamSpan): Promise<HandlerOutcome> {
     let index = span.index;
+    // A stream's messages come from one partition (its key's): look its offsets up once per span.
+    let offsets: OffsetTracker | undefined;
+    let offsetsOf: MessageRecord | undefined;
     for (const event of span.events) {
       const message = eventToReceived(event);
-      const partial = index > span.index ? ({ kind: 'handled', nextIndex: index } as const) : undefined;
       let outcome: ReceiveOutcome;
       try {
         outcome = await receiver.receive(message);
       } catch (error) {
-        if (partial) return partial;
+        if (index > span.index) return { kind: 'handled', nextIndex: index };
         throw error;
       }
       if (outcome === 'notYet') {
         const key = sourceKey(message.source);
         const reason = notYetReasons.get(key) ?? 'not yet';
         notYetReasons.delete(key);
-        return partial ?? { kind: 'notYet', reason };
+        return index > span.index ? { kind: 'handled', nextIndex: index } : { kind: 'notYet', reason };
       }
-      partitions
-        .get(leaseOf(message.record.topic, message.record.partition))
-        ?.offsets.settle(BigInt(message.record.offset));
+      const { record } = message;
+      if (offsetsOf?.topic !== record.topic || offsetsOf.partition !== record.partition) {
+        offsetsOf = record;
+        offsets = partitions.get(leaseOf(record.topic, record.partition))?.offsets;
+      }
+      offsets?.settle(Number(record.offset));
       index++;
     }
     return undefined;
@@ -217,28 +222,28 @@ export function createConsumerScheduler<T>(options: ConsumerSchedulerOptions<T>)
       const opening = !partitions.has(leaseOf(topic, partition));
       const state = partitionOf(topic, partition);
       if (opening && parking) await continueAfterParked();
-      const byStream = new Map<string, TimelineEvent[]>();
-      const spanStart = new Map<string, bigint>();
+      const byStream = new Map<string, StreamSpan & { events: TimelineEvent[] }>();
+      const { offsets } = state;
       for (const message of messages) {
         const stream = message.key ?? `(no key) ${topic}/${partition}`;
-        const index = nextIndex.get(stream) ?? firstIndex;
-        nextIndex.set(stream, index + 1n);
-        let events = byStream.get(stream);
-        if (events === undefined) {
-          events = [];
-          byStream.set(stream, events);
-          spanStart.set(stream, index);
+        let span = byStream.get(stream);
+        if (span === undefined) {
+          span = { stream, index: nextIndex.get(stream) ?? firstIndex, events: [] };
+          byStream.set(stream, span);
         }
-        events.push(messageToEvent(topic, partition, message, index));
-        state.offsets.track(message.offset);
+        span.events.push(messageToEvent(topic, partition, message, span.index + BigInt(span.events.length)));
+        offsets.track(message.offset);
       }
       const spans: StreamSpan[] = [];
-      for (const [stream, events] of byStream) spans.push({ stream, index: spanStart.get(stream)!, events });
+      for (const span of byStream.values()) {
+        nextIndex.set(span.stream, span.index + BigInt(span.events.length));
+        spans.push(span);
+      }
       const { handled } = await scheduler.ingestSpans(leaseOf(topic, partition), spans);
       // Parked messages (and ones passed over) are settled here: the scheduler reports them only per call.
       return {
         handled: handled.then(() => {
-          for (const message of messages) state.offsets.settle(message.offset);
+          for (const message of messages) offsets.settle(message.offset);
         }),
       };
     },

@@ -99,6 +99,7 @@ export function parseEnvelope(headers: Readonly<Record<string, unknown>> | undef
   if (!headers) return undefined;
   const read = (name: string): string | undefined => {
     const value = headers[name];
+    if (typeof value === 'string') return value;
     const single = Array.isArray(value) ? value[0] : value;
     if (typeof single === 'string') return single;
     if (Buffer.isBuffer(single) || single instanceof Uint8Array) return Buffer.from(single).toString('utf8');

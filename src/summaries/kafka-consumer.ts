@@ -1,4 +1,5 @@
 import { type Consumer, Kafka, type KafkaMessage, type TopicPartitions } from 'kafkajs';
+import { createIngestQueue } from './consumer-ingest-queue.ts';
 import type { ConsumerMessage } from './consumer-message.ts';
 import {
   type ConsumerScheduler,
@@ -77,6 +78,7 @@ export function createSummaryConsumer<T>(options: SummaryConsumerOptions<T>): Su
       const created = kafka.consumer({ ...options.config.consumer, groupId: options.groupId });
       consumer = created;
       const offsets = createOffsetCommitter(running, created);
+      const queue = createIngestQueue();
       let rebalancing = false;
       created.on(created.events.REBALANCING, () => {
         rebalancing = true;
@@ -85,6 +87,7 @@ export function createSummaryConsumer<T>(options: SummaryConsumerOptions<T>): Su
       // previous assignment is let go (what runs finishes; nothing of it is committed beyond the low-water mark).
       created.on(created.events.GROUP_JOIN, () => {
         rebalancing = false;
+        queue.newGeneration();
         for (const { topic, partition } of running.partitions()) running.revoke(topic, partition);
         offsets.forget();
       });
@@ -102,13 +105,17 @@ export function createSummaryConsumer<T>(options: SummaryConsumerOptions<T>): Su
           autoCommit: false,
           eachBatchAutoResolve: false,
           partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
-          // Returns once the scheduler has accepted the batch: kafkajs fetches a broker's next batches only when every
-          // batch of its last fetch has returned, so waiting here for a slow or failing stream would stall them all.
+          // kafkajs fetches a broker's next batches only when every batch of its last fetch has returned: a batch is
+          // queued and handed to the scheduler once that fetch is on its way (waiting here for a slow or failing
+          // stream would stall every partition; only a full queue or scheduler holds the fetch back).
           eachBatch: async ({ batch, resolveOffset }) => {
             const partition = String(batch.partition);
             running.noteNewest(batch.topic, partition, BigInt(batch.highWatermark));
             if (batch.messages.length === 0) return;
-            await running.ingest(batch.topic, partition, batch.messages.map(kafkaMessage));
+            const { messages, topic } = batch;
+            await queue.add(async () => {
+              if (!stopped()) await running.ingest(topic, partition, messages.map(kafkaMessage));
+            });
             resolveOffset(batch.lastOffset());
           },
         });

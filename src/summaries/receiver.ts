@@ -110,8 +110,8 @@ export function createSummaryReceiver<T>(options: SummaryReceiverOptions<T>): Su
         return count('unreadable');
       };
       const envelope = parseEnvelope(headers);
-      const where = `at ${source.topic}/${source.partition}@${source.position}`;
       if (!envelope) {
+        const where = `at ${source.topic}/${source.partition}@${source.position}`;
         return unreadable('not-a-summary', `the message ${where} has no summary envelope (ce_type, stream version)`);
       }
       const { contract } = options;
