@@ -12,8 +12,8 @@ import { createStreamScheduler } from './create-stream-scheduler.ts';
 import type { DeadLetterStore } from './dead-letter-store.ts';
 import type { StreamHandler } from './handler.ts';
 import type { StreamSchedulerOptions } from './options.ts';
-import type { StreamScheduler } from './stream-scheduler.ts';
 import type { SchedulerStats } from './stats.ts';
+import type { StreamScheduler } from './stream-scheduler.ts';
 
 /**
  * What runs on the change feed: a projection, a reactor, a summary reactor, an archiver — each is one of these, and
