@@ -9,6 +9,9 @@ export interface DeadLetterEvent {
   readonly timestamp: string;
   readonly correlationId?: string;
   readonly causationId?: string;
+  /** the appending span's W3C trace context, kept so that a replayed handler call still links to it */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
 }
 
 /** A change-feed document that could not be read as events; kept as it was so that a replay can try again. */
@@ -61,6 +64,8 @@ export const DeadLetter = {
       timestamp: event.timestamp.toISOString(),
       ...(event.correlationId === undefined ? {} : { correlationId: event.correlationId }),
       ...(event.causationId === undefined ? {} : { causationId: event.causationId }),
+      ...(event.traceparent === undefined ? {} : { traceparent: event.traceparent }),
+      ...(event.tracestate === undefined ? {} : { tracestate: event.tracestate }),
     };
   },
 
@@ -73,6 +78,8 @@ export const DeadLetter = {
       timestamp: new Date(event.timestamp),
       correlationId: event.correlationId,
       causationId: event.causationId,
+      traceparent: event.traceparent,
+      tracestate: event.tracestate,
     };
   },
 

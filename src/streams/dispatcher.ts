@@ -1,5 +1,6 @@
 import type { StreamSpan as Span } from '../core/index.ts';
 import type { HandlerOutcome, StreamHandler } from './handler.ts';
+import { callHandlerInSpan } from './handler-span.ts';
 import type { StreamState } from './stream-state.ts';
 
 export interface DispatchLimits {
@@ -7,17 +8,25 @@ export interface DispatchLimits {
   readonly maxConcurrentStreams: number;
   /** the most events one handler call gets */
   readonly maxEventsPerSpan: number;
+  /** the scheduler's name, naming its handler spans (`process <name>`) */
+  readonly name?: string;
 }
+
+const anonymous = { name: 'handler', spanName: 'process handler' };
 
 /**
  * Calls the handler for one stream's span, and reports the outcome to the stream (`onDone`, or `onFail` for a
  * throw or a rejection). The one place a handler is invoked.
  */
-export function invokeHandler(handle: StreamHandler, state: StreamState, span: Span): void {
+export function invokeHandler(
+  handle: StreamHandler,
+  state: StreamState,
+  span: Span,
+  scheduler: { readonly name: string; readonly spanName: string } = anonymous,
+): void {
   let result: Promise<HandlerOutcome | undefined>;
   try {
-    // a native promise passes through Promise.resolve as it is; a plain JS handler's value gets wrapped
-    result = Promise.resolve(handle(span));
+    result = callHandlerInSpan(scheduler.spanName, scheduler.name, handle, span);
   } catch (error) {
     result = Promise.reject(error);
   }
@@ -33,12 +42,16 @@ export class Dispatcher {
   active = 0;
   private ready: StreamState[] = [];
   private head = 0;
+  private readonly scheduler: { readonly name: string; readonly spanName: string };
 
   constructor(
     private readonly handle: StreamHandler,
     private readonly limits: DispatchLimits,
     private readonly isReady: (state: StreamState) => boolean,
-  ) {}
+  ) {
+    const name = limits.name ?? anonymous.name;
+    this.scheduler = { name, spanName: `process ${name}` };
+  }
 
   /** no handler running and none queued */
   get idle(): boolean {
@@ -92,6 +105,6 @@ export class Dispatcher {
     if (state.pending.length === 1) state.openTail = false;
     this.active++;
     state.startedAt = performance.now();
-    invokeHandler(this.handle, state, span);
+    invokeHandler(this.handle, state, span, this.scheduler);
   }
 }

@@ -1,4 +1,6 @@
 import type { StreamSpan as Span } from '../core/index.ts';
+import { SpanKind, startLinkedSpan } from '../tracing/linked-work.ts';
+import { inSpan, SpanAttributes } from '../tracing/spans.ts';
 import { DeadLetter, type DeadLetterStore } from './dead-letter-store.ts';
 import { ReplayFailed, StreamNotParked } from './errors.ts';
 import { type RetrySettings, retryDelay, type Timers } from './failure-policy.ts';
@@ -70,7 +72,17 @@ export class Parking {
     this.host.states.clearWork(state);
     state.phase = 'parking';
     this.writes++;
-    this.write(letter, 1, () => this.written(state, letter, spans, claims));
+    const traced = startLinkedSpan(`park ${this.name}`, SpanKind.INTERNAL, letter.events, () => ({
+      [SpanAttributes.processor]: this.name,
+      [SpanAttributes.stream]: state.stream,
+      [SpanAttributes.eventCount]: letter.events.length,
+      [SpanAttributes.outcome]: letter.reason,
+      [SpanAttributes.errorType]: letter.error.name,
+    }));
+    this.write(letter, 1, () => {
+      traced.span.end();
+      this.written(state, letter, spans, claims);
+    });
   }
 
   /** Whether the parked streams of this lease are known (see `checkLease`). */
@@ -109,7 +121,15 @@ export class Parking {
    * are handled and the dead letter removed, rejects with `ReplayFailed` if the stream is parked again.
    * @throws StreamNotParked if this scheduler has not parked the stream
    */
-  async replay(stream: string): Promise<void> {
+  replay(stream: string): Promise<void> {
+    return inSpan(
+      `replay ${this.name}`,
+      { attributes: { [SpanAttributes.processor]: this.name, [SpanAttributes.stream]: stream } },
+      () => this.replayParked(stream),
+    );
+  }
+
+  private async replayParked(stream: string): Promise<void> {
     if (this.leasesChecked.size === 0) await this.load();
     const state = this.host.states.get(stream);
     while (state?.phase === 'parking') await new Promise<void>((resolve) => state.whenParkingSettles.push(resolve));
