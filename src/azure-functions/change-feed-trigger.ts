@@ -2,9 +2,12 @@ import type { InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import { parseOptions, type StreamSpan as Span } from '../core/index.ts';
 import { spanFromDocument } from '../store/index.ts';
+import { callHandlerInSpan } from '../streams/handler-span.ts';
 import { claimsToHoldEvents, type StreamHandler, StreamSpan } from '../streams/index.ts';
+import { inSpan, SpanAttributes, SpanKind } from '../tracing/spans.ts';
 import { SpanNotFinished, StreamNotYetHandled, TooManyStreamsAtGaps, TriggerBatchFailed } from './errors.ts';
 import { createHeldSpans } from './held-spans.ts';
+import { invocationParent } from './invocation-trace.ts';
 import { createStreamPositions, type StreamPositions } from './stream-positions.ts';
 
 const positiveInt = z.number().int().positive();
@@ -101,7 +104,7 @@ export function createChangeFeedTriggerHandler(options: ChangeFeedTriggerOptions
         counts.skippedAtStart += Number(span.index - position);
         position = span.index;
       }
-      const outcome = await handle(span);
+      const outcome = await callHandlerInSpan(spanName, name, handle, span);
       if (outcome?.kind === 'notYet') throw new StreamNotYetHandled(stream, outcome.reason);
       const end = StreamSpan.end(span);
       const next = outcome?.nextIndex ?? end;
@@ -114,7 +117,25 @@ export function createChangeFeedTriggerHandler(options: ChangeFeedTriggerOptions
     return handledEvents;
   };
 
-  const trigger = async (documents: unknown[], context: InvocationContext): Promise<void> => {
+  const spanName = `process ${name}`;
+  // The batch's span continues the Functions host's trace of the invocation; each handler call has its own, linked
+  // to the spans that appended its events.
+  const trigger = (documents: unknown[], context: InvocationContext): Promise<void> =>
+    inSpan(
+      `receive ${name}`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: invocationParent(context),
+        attributes: {
+          [SpanAttributes.messagingOperationType]: 'receive',
+          [SpanAttributes.messagingBatchCount]: documents.length,
+          [SpanAttributes.processor]: name,
+        },
+      },
+      () => handleBatch(documents, context),
+    );
+
+  const handleBatch = async (documents: unknown[], context: InvocationContext): Promise<void> => {
     const failures: Failure[] = [];
     const byStream = new Map<string, Span[]>();
     const add = (span: Span) => {

@@ -4,6 +4,7 @@ import type {
   ChangeFeedStartFrom,
   Container,
 } from '@azure/cosmos';
+import { startPageReadSpan } from '../tracing/spans.ts';
 import { aborted, pause, unlessAborted } from './abortable.ts';
 import type { CheckpointTracker } from './checkpoint-tracker.ts';
 import type { FeedSink } from './sink.ts';
@@ -84,7 +85,10 @@ export function createRangeReader(options: RangeReaderOptions): RangeReader {
   const stats: RangeReaderStats = { pages: 0, documents: 0, polls: 0, errors: 0, lastReadAt: undefined };
   const { iterator } = options.firstRead;
 
+  // when the read in flight began: the start of its page's span (reads are one at a time: a read-ahead begins after)
+  let readStartedAt = new Date();
   const readNext = (): Promise<Response> => {
+    readStartedAt = new Date();
     const reading = iterator.readNext();
     // A read-ahead may be abandoned (stop, a refused page): its failure then concerns nobody.
     reading.catch(() => undefined);
@@ -124,6 +128,7 @@ export function createRangeReader(options: RangeReaderOptions): RangeReader {
         continue;
       }
       emptyReads = 0;
+      const pageSpan = startPageReadSpan(options.leaseToken, response.result.length, readStartedAt);
       stats.pages += 1;
       stats.documents += response.result.length;
       // The next page is asked for before this one is handed over, so that the feed serves it while this one is
@@ -132,7 +137,7 @@ export function createRangeReader(options: RangeReaderOptions): RangeReader {
       const accepted = await unlessAborted(
         options.sink.ingest({ leaseToken: options.leaseToken, documents: response.result, continuation }),
         signal,
-      );
+      ).finally(() => pageSpan.end());
       if (accepted === aborted) return;
       options.tracker.add(continuation, accepted.handled);
       lastTracked = continuation;

@@ -7,6 +7,7 @@ import { InvalidProjection, ViewWriteConflicts } from './errors.ts';
 import { isCosmosStatus, partitionKeys } from './partition-key.ts';
 import { checkViewDocument, permanentWriteFailure } from './view-checks.ts';
 import { unappliedEvents, type ViewDocument, versionAfter, viewId, viewSet } from './view-document.ts';
+import { inViewWriteSpan } from './view-write-span.ts';
 
 export interface ViewQuery {
   /** a condition over the view document `c` (the view itself is `c.view`), e.g. `c.view.balance > @min` */
@@ -105,11 +106,20 @@ export function createProjection<V>(definition: ProjectionDefinition<V>): Projec
       };
       const bytes = checkViewDocument(next, maxViewBytes);
       try {
-        const { resource: written } = current
-          ? await container
-              .item(next.id, await keyOf({ ...next }))
-              .replace(next, { accessCondition: { type: 'IfMatch', condition: current._etag ?? '' } })
-          : await container.items.create(next);
+        const { resource: written } = await inViewWriteSpan(
+          name,
+          container.id,
+          key,
+          current ? 'replace' : 'create',
+          () =>
+            current
+              ? keyOf({ ...next }).then((partitionKey) =>
+                  container
+                    .item(next.id, partitionKey)
+                    .replace(next, { accessCondition: { type: 'IfMatch', condition: current._etag ?? '' } }),
+                )
+              : container.items.create(next),
+        );
         remember(key, written ? (written as ViewDocument<V>) : undefined);
         counters.writes += 1;
         return { kind: 'handled', nextIndex: BigInt(next.versions[span.stream] ?? 0) };

@@ -3,6 +3,7 @@ import {
   type Context,
   context,
   type Link,
+  ROOT_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -137,3 +138,26 @@ export function contextFromTraceparent(traceparent: unknown, tracestate?: unknow
 }
 
 export { SpanKind };
+
+/**
+ * The span of one change-feed page of a feed range, from the read's start (`startedAt`) to when the sink accepted
+ * the page (messaging conventions: kind consumer, operation `receive`). A root span: pages are not caused by a
+ * request. The caller ends it.
+ */
+export function startPageReadSpan(leaseToken: string, documents: number, startedAt: Date): Span {
+  return tributaryTracer().startSpan(
+    `receive ${leaseToken}`,
+    {
+      kind: SpanKind.CONSUMER,
+      startTime: startedAt,
+      attributes: {
+        [SpanAttributes.messagingOperationType]: 'receive',
+        [SpanAttributes.messagingOperationName]: 'receive',
+        [SpanAttributes.messagingBatchCount]: documents,
+        [SpanAttributes.feedRange]: leaseToken,
+        [SpanAttributes.dbSystem]: cosmosDbSystem,
+      },
+    },
+    ROOT_CONTEXT,
+  );
+}
