@@ -27,6 +27,8 @@ export async function startTestDevHost(
     kafkaBrokers?: string;
     /** always the host's own local server, even when COSMOS_ENDPOINT is set (for tests of the local data) */
     local?: boolean;
+    /** span processors and exporters for the host's tracing (e.g. the SDK's in-memory exporter) */
+    tracing?: DevHostOptions['tracing'];
   } = {},
 ) {
   const dataDir = await mkdtemp(join(tmpdir(), 'tributary-dev-'));
@@ -56,6 +58,7 @@ export async function startTestDevHost(
     cwd: dataDir,
     log: (line) => lines.push(line),
     wrapHandler,
+    tracing: options.tracing,
     parkAfterAttempts: 2,
     retryInitialDelayMs: 10,
   });
