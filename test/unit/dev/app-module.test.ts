@@ -93,6 +93,23 @@ describe('loading the app factory', () => {
       /two processors named "projection-p"/,
     );
   });
+
+  it('checks its consumers too: name, contract and handle, a name no processor has', () => {
+    const handle = async () => undefined;
+    const app = {
+      serve: handle,
+      processors: [{ name: 'p', processorName: 'projection-p', kind: 'projection', handle }],
+      categories: ['Order'],
+      consumers: [{ name: 'ledger', contract: { topic: 'statement-lines' }, handle }],
+    };
+    expect(checkHostedApp(app, 'x')).toBe(app);
+    expect(() => checkHostedApp({ ...app, consumers: [{ name: 'ledger', contract: { topic: 't' } }] }, 'x')).toThrow(
+      /consumers\[0\]\.handle|handle/,
+    );
+    expect(() =>
+      checkHostedApp({ ...app, consumers: [{ name: 'projection-p', contract: { topic: 't' }, handle }] }, 'x'),
+    ).toThrow(/two processors or consumers named "projection-p"/);
+  });
 });
 
 describe('the CLI with a broken app', () => {
