@@ -39,7 +39,15 @@ export {
   resetCheckpoints,
   rewindCheckpoints,
 } from './feed/checkpoints.ts';
-export { InvalidProcessorOptions, LeaseLost } from './feed/errors.ts';
+export {
+  InvalidProcessorOptions,
+  LeaseContended,
+  LeaseCreateFailed,
+  LeaseLost,
+  NoFeedRanges,
+  NowUnresolved,
+  ProcessorAlreadyStarted,
+} from './feed/errors.ts';
 export { estimateLag, type LagOptions, type RangeLag } from './feed/lag.ts';
 export type { LeaseTimings, ProcessorOptions } from './feed/options.ts';
 export { createChangeFeedProcessor } from './feed/processor.ts';
