@@ -27,7 +27,7 @@ function parseJson(text: string): unknown {
 /**
  * The dashboard's JSON API under `/dashboard/api/`: `GET status`, `GET categories`, `GET categories/{c}/streams`,
  * `GET stream-search/{page}/{prefix}`, `GET streams/{name}`, `GET streams/{name}/at/{version}`,
- * `GET streams/{name}/at-time/{utc time}`, `POST query` with
+ * `GET streams/{name}/at-time/{utc time}`, `GET streams/{name}/journey/{event index}`, `POST query` with
  * `{ container, sql, continuation? }`, `POST parked/replay` with `{ processor, stream }`. Undefined for other paths.
  */
 export async function handleDashboardApi(
@@ -67,6 +67,12 @@ export async function handleDashboardApi(
       const step = await sources.streamAt(route[1]!, { version: BigInt(route[3]!) });
       if (step === undefined) throw new NoFold(route[1]!);
       return { status: 200, body: step };
+    }
+    if (method === 'GET' && route.length === 4 && route[0] === 'streams' && route[2] === 'journey') {
+      if (!versionNumber.test(route[3]!)) {
+        return errorAnswer(400, 'InvalidRequest', `Event index ${route[3]} is not a whole number.`);
+      }
+      return { status: 200, body: sources.journey(route[1]!, Number(route[3]!)) };
     }
     if (method === 'GET' && route.length === 4 && route[0] === 'streams' && route[2] === 'at-time') {
       const time = utcTime.test(route[3]!) ? new Date(route[3]!) : undefined;

@@ -11,6 +11,7 @@ const assets: Readonly<Record<string, { readonly file: string; readonly type: st
   '/dashboard/overview.js': { file: 'overview.js', type: 'text/javascript; charset=utf-8' },
   '/dashboard/consumers.js': { file: 'consumers.js', type: 'text/javascript; charset=utf-8' },
   '/dashboard/streams.js': { file: 'streams.js', type: 'text/javascript; charset=utf-8' },
+  '/dashboard/journey.js': { file: 'journey.js', type: 'text/javascript; charset=utf-8' },
   '/dashboard/query.js': { file: 'query.js', type: 'text/javascript; charset=utf-8' },
   '/dashboard/dashboard.css': { file: 'dashboard.css', type: 'text/css; charset=utf-8' },
 };

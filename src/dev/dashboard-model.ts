@@ -1,4 +1,5 @@
 import type { AsOf } from '../store/index.ts';
+import type { Journey } from './journey.ts';
 import type { LagSample } from './lag-history.ts';
 import type { PublishedSummary } from './recent-summaries.ts';
 
@@ -198,4 +199,6 @@ export interface DashboardSources {
   query(container: string, sql: string, continuation: string | undefined): Promise<QueryPage>;
   /** replays a parked stream through its processor's (or consumer's) handler; resolves with a sentence for the page */
   replayParked(processor: string, stream: string): Promise<string>;
+  /** the journey of the event at `index` of `stream`, from the spans the host keeps (see `journeyOf`) */
+  journey(stream: string, index: number): Journey;
 }

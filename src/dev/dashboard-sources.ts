@@ -1,4 +1,5 @@
 import type { CosmosStore } from '../store/index.ts';
+import type { RecentSpan } from '../tracing/recent-spans.ts';
 import { consumerProblems, consumerStatus } from './consumer-status.ts';
 import { queryContainer } from './container-query.ts';
 import { ReadOnlyDashboard } from './dashboard-errors.ts';
@@ -13,6 +14,7 @@ import { UnknownProcessor } from './errors.ts';
 import type { HostedApp } from './hosted-app.ts';
 import type { HostedConsumer } from './hosted-consumers.ts';
 import type { HostedProcessor } from './hosted-processors.ts';
+import { journeyOf } from './journey.ts';
 import type { LagHistory } from './lag-history.ts';
 import { explainStalled } from './problem-rows.ts';
 import type { RecentSummaries } from './recent-summaries.ts';
@@ -46,6 +48,8 @@ export function dashboardSources(parts: {
   readonly publisherHealth?: () => PublisherHealth;
   /** refuse Replay: the page only looks */
   readonly readOnly?: boolean;
+  /** the spans the host keeps, for the journey view; none when tracing is off */
+  readonly recentSpans?: (() => readonly RecentSpan[]) | undefined;
 }): DashboardSources {
   const { app, processors, store } = parts;
   const consumers = parts.consumers ?? [];
@@ -94,6 +98,7 @@ export function dashboardSources(parts: {
       return streamView(store, stream, app?.state ? await app.state(stream) : undefined);
     },
     streamAt: (stream, at) => streamStep(app?.stateAsOf?.bind(app), stream, at),
+    journey: (stream, index) => journeyOf(parts.recentSpans?.(), stream, index),
     query: (container, sql, continuation) => queryContainer(store.container.database, container, sql, continuation),
     async replayParked(processorName, stream) {
       if (parts.readOnly) throw new ReadOnlyDashboard('replay a parked stream');

@@ -206,6 +206,7 @@ export async function startDevHost(config: DevHostConfig, options: DevHostOption
       recentSummaries,
       store,
       publisherHealth: sink.health,
+      recentSpans: tracing?.recent ? () => tracing.recent?.spans() ?? [] : undefined,
     });
 
     const server = await startDevHttpServer({

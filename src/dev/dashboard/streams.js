@@ -1,6 +1,7 @@
 // The stream browser: search by prefix, page through matches, read a stream's events, state and unfolds, and step
 // through its versions (time travel) with what each event changed.
 import { $, compactJson, el, fillRows, fullTime, getJson, prettyJson } from './dom.js';
+import { showJourney } from './journey.js';
 
 let search = { prefix: '', page: 0 };
 let current = { stream: undefined, version: 0 };
@@ -81,6 +82,20 @@ function eventRow(event) {
     el('td', { class: 'mono' }, fullTime(event.timestamp)),
     el('td', { class: 'wrap' }, el('pre', {}, compactJson(event.data))),
     el('td', { class: 'wrap' }, Object.keys(meta).length ? el('pre', {}, compactJson(meta)) : ''),
+    el(
+      'td',
+      {},
+      el(
+        'a',
+        {
+          href: '#streams',
+          title: 'When it was appended, handled by each processor and published',
+          'data-testid': 'journey-link',
+          onclick: () => showJourney(current.stream, event.index),
+        },
+        'Journey',
+      ),
+    ),
   );
 }
 
@@ -206,7 +221,7 @@ export async function showStream(name) {
               el(
                 'tr',
                 {},
-                ['#', 'Type', 'Time', 'Data', 'Metadata'].map((h) => el('th', {}, h)),
+                ['#', 'Type', 'Time', 'Data', 'Metadata', ''].map((h) => el('th', {}, h)),
               ),
             ),
             el('tbody', { id: 'stream-events' }, stream.events.map(eventRow)),
@@ -222,6 +237,7 @@ export async function showStream(name) {
         el('h3', {}, 'Unfolds'),
         el('pre', {}, prettyJson(stream.unfolds)),
       ),
+      el('section', { class: 'inner journey', id: 'journey', 'data-testid': 'journey' }),
     );
     await step(Number(stream.version));
   } catch (error) {

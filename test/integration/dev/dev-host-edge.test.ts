@@ -33,6 +33,7 @@ const dashboard: DashboardSources = {
     replays.push(`${processor}/${stream}`);
     return `Replayed ${stream}.`;
   },
+  journey: (stream, index) => ({ stream, index, tracing: false, found: false, hops: [] }),
 };
 
 beforeAll(async () => {
