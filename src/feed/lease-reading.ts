@@ -72,7 +72,7 @@ export async function startReading(
     sink: settings.sink,
     tracker,
     pollIntervalMs: settings.pollIntervalMs,
-    maxPollIntervalMs: settings.maxPollIntervalMs,
+    maxPollIntervalMs: settings.maxPollIntervalMs ?? settings.pollIntervalMs * 16,
     onError: context.report(`reading lease ${lease.id}`),
     onFailed: (error) => context.giveUp(lease.id, error),
   });

@@ -51,10 +51,10 @@ export const processorOptionsSchema = z.object({
    */
   pollIntervalMs: positiveMs.default(500),
   /**
-   * the longest pause between reads of an idle range, in ms (never less than `pollIntervalMs`); default 8,000: the
-   * longest a change written after a quiet spell waits before it is read
+   * the longest pause between reads of an idle range, in ms (never less than `pollIntervalMs`); default 16 ×
+   * `pollIntervalMs` (8,000 with the default poll): the longest a change written after a quiet spell waits to be read
    */
-  maxPollIntervalMs: positiveMs.default(8_000),
+  maxPollIntervalMs: positiveMs.optional(),
   /** the page size asked of the change feed; default 100 */
   maxItemsPerPage: positiveMs.default(100),
   /** how often changed checkpoints are written (they are always written on a graceful stop); default 5 s */
