@@ -17,6 +17,8 @@ export async function produceRaw(
   topic: string,
   messages: readonly PlainMessage[],
   batchSize: number,
+  /** builds message `k` inside the clock (the work any producer does to serialize it); default: `messages[k]` as is */
+  build?: (k: number) => PlainMessage,
 ): Promise<number> {
   const kafka = new Kafka({ clientId: 'bench-raw', brokers: [...brokers], logLevel: 0 });
   const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: true });
@@ -30,9 +32,10 @@ export async function produceRaw(
         topic,
         acks: -1,
         compression: CompressionTypes.GZIP,
-        messages: messages
-          .slice(from, from + batchSize)
-          .map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+        messages: messages.slice(from, from + batchSize).map((m, offset) => {
+          const built = build === undefined ? m : build(from + offset);
+          return { key: built.key, value: built.value, headers: built.headers };
+        }),
       });
     }
     return messages.length / ((performance.now() - started) / 1000);
