@@ -75,6 +75,7 @@ export const suites: readonly BenchSuite[] = [
   {
     name: 'tracing',
     promises: [
+      { name: 'tracing.off.handler_call_ns', unit: 'ns/call' },
       { name: 'tracing.transact.ratio', unit: 'commands/s' },
       { name: 'tracing.feed.ratio', unit: 'events/s' },
     ],

@@ -4,11 +4,13 @@ import { z } from 'zod';
 import { defineCodec } from '../../src/codec/index.ts';
 import { createChangeFeedProcessor } from '../../src/feed/index.ts';
 import { createCosmosStore, ensureContainers } from '../../src/store/index.ts';
+import { callHandlerInSpan } from '../../src/streams/handler-span.ts';
 import { createStreamScheduler } from '../../src/streams/index.ts';
 import { startTracing, type Tracing } from '../../src/tracing/index.ts';
+import { inSpan } from '../../src/tracing/spans.ts';
 import { startBenchCosmos } from '../harness/cosmos.ts';
 import { withDeadline } from '../harness/deadline.ts';
-import { measured } from '../harness/result.ts';
+import { measured, median } from '../harness/result.ts';
 import { sideBySide } from '../harness/side-by-side.ts';
 import type { BenchContext } from '../harness/suite.ts';
 
@@ -18,8 +20,49 @@ import type { BenchContext } from '../harness/suite.ts';
  * without a network in the figure). `*.ratio` = on / off; interleaved rounds, medians.
  */
 export async function run(context: BenchContext): Promise<void> {
+  noOpCost(context);
   await transactRatio(context);
   await feedRatio(context);
+}
+
+/**
+ * What the tracing code costs with tracing off: a handler call through `callHandlerInSpan` (the scheduler's path)
+ * vs calling the handler directly, and one `inSpan` (transact makes four), in ns per call with no SDK registered.
+ */
+function noOpCost(context: BenchContext): void {
+  const calls = context.quick ? 200_000 : 1_000_000;
+  const handle = async () => undefined;
+  // ten events of one append, as a traced writer leaves them: the off path still scans them for a parent
+  const traceparent = `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`;
+  const events = Array.from({ length: 10 }, (_, k) => ({
+    index: BigInt(k),
+    type: 'Deposited',
+    data: {},
+    meta: null,
+    timestamp: new Date(),
+    traceparent,
+  }));
+  const stream = { stream: 'Account-1', index: 0n, events };
+  const time = (work: () => unknown) => {
+    const started = performance.now();
+    for (let k = 0; k < calls; k++) work();
+    return ((performance.now() - started) * 1e6) / calls;
+  };
+  const rounds = Math.max(context.rounds, 5);
+  const traced: number[] = [];
+  const direct: number[] = [];
+  const spans: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    traced.push(time(() => callHandlerInSpan('process bench', 'bench', handle, stream)));
+    direct.push(time(() => Promise.resolve(handle())));
+    spans.push(time(() => inSpan('transact Account', {}, handle)));
+  }
+  const overhead = median(traced) - median(direct);
+  context.emit(
+    measured('tracing.off.handler_call_ns', overhead, 'ns/call', {
+      note: `no SDK registered: a handler call on 10 events of one traced append through the scheduler's traced path minus a direct call (${Math.round(median(direct))} ns), medians of ${rounds} rounds of ${calls.toLocaleString('en-US')} calls; one no-op inSpan (transact opens four) costs ${Math.round(median(spans))} ns`,
+    }),
+  );
 }
 
 /** Counts what it is given and sends nothing: the SDK's cost without an exporter's network. */

@@ -2,6 +2,7 @@ import {
   type Attributes,
   type Context,
   context,
+  isSpanContextValid,
   type Link,
   ROOT_CONTEXT,
   type Span,
@@ -91,6 +92,8 @@ export function inSpan<T>(name: string, options: SpanOptions, work: (span: Span)
     },
     parent,
   );
+  // No SDK (and no remote parent): a no-op span, so the work runs as it would without tracing.
+  if (!span.isRecording() && !isSpanContextValid(span.spanContext())) return work(span);
   return context.with(trace.setSpan(parent, span), async () => {
     try {
       return await work(span);
