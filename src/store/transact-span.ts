@@ -1,6 +1,6 @@
 import { type Attributes, type Span, SpanKind } from '@opentelemetry/api';
 import { StreamName } from '../core/index.ts';
-import { cosmosDbSystem, inSpan, recordFailure, SpanAttributes, tributaryTracer } from '../tracing/spans.ts';
+import { cosmosDbSystem, inSpan, recordFailure, recordingTracer, SpanAttributes } from '../tracing/spans.ts';
 
 /** The steps of one transact, each reported as a child span of `transact <category>`. */
 export interface TransactSpan {
@@ -43,7 +43,9 @@ export function inTransactSpan<T extends { readonly outcome: { appended: number;
             read,
           ),
         decide: (decide) => {
-          const span = tributaryTracer().startSpan(`decide ${category}`, { attributes: base });
+          const tracer = recordingTracer();
+          if (tracer === undefined) return decide();
+          const span = tracer.startSpan(`decide ${category}`, { attributes: base });
           try {
             return decide();
           } catch (error) {

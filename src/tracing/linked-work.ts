@@ -1,5 +1,5 @@
 import { type Attributes, type Context, ROOT_CONTEXT, type Span, SpanKind, trace } from '@opentelemetry/api';
-import { linksToWriters, tributaryTracer } from './spans.ts';
+import { linksToWriters, noopSpan, recordingTracer } from './spans.ts';
 import { parseTraceparent } from './trace-context.ts';
 
 /** Anything that may carry the W3C trace context of the span that wrote it: an event, a message. */
@@ -39,7 +39,9 @@ export function startLinkedSpan(
   items: readonly Traced[],
   attributes: () => Attributes,
 ): { readonly span: Span; readonly context: Context | undefined } {
-  const span = tributaryTracer().startSpan(name, { kind }, parentOfWork(items));
+  const tracer = recordingTracer();
+  if (tracer === undefined) return { span: noopSpan, context: undefined };
+  const span = tracer.startSpan(name, { kind }, parentOfWork(items));
   if (!span.isRecording()) return { span, context: undefined };
   span.setAttributes(attributes());
   const links = linksToWriters(items);

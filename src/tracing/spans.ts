@@ -2,8 +2,9 @@ import {
   type Attributes,
   type Context,
   context,
-  isSpanContextValid,
+  INVALID_SPAN_CONTEXT,
   type Link,
+  ProxyTracer,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
@@ -60,6 +61,18 @@ export function tributaryTracer(): Tracer {
   return trace.getTracer(tracerName);
 }
 
+/** The span every traced step gets when no SDK is registered: records nothing, names no trace. */
+export const noopSpan: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/**
+ * The registered provider's tracer, or undefined when no SDK is registered (the API then hands out its own proxy
+ * tracer): callers skip parsing trace contexts and building links, so tracing off costs next to nothing.
+ */
+export function recordingTracer(): Tracer | undefined {
+  const tracer = trace.getTracer(tracerName);
+  return tracer instanceof ProxyTracer ? undefined : tracer;
+}
+
 export interface SpanOptions {
   readonly kind?: SpanKind;
   readonly attributes?: Attributes;
@@ -81,7 +94,8 @@ export function recordFailure(span: Span, error: unknown): void {
  * (the error is rethrown as is). With no SDK registered the span is a no-op and `work` runs as it would without it.
  */
 export function inSpan<T>(name: string, options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T> {
-  const tracer = tributaryTracer();
+  const tracer = recordingTracer();
+  if (tracer === undefined) return work(noopSpan);
   const parent = options.parent ?? context.active();
   const span = tracer.startSpan(
     name,
@@ -92,8 +106,6 @@ export function inSpan<T>(name: string, options: SpanOptions, work: (span: Span)
     },
     parent,
   );
-  // No SDK (and no remote parent): a no-op span, so the work runs as it would without tracing.
-  if (!span.isRecording() && !isSpanContextValid(span.spanContext())) return work(span);
   return context.with(trace.setSpan(parent, span), async () => {
     try {
       return await work(span);
@@ -148,7 +160,9 @@ export { SpanKind };
  * request. The caller ends it.
  */
 export function startPageReadSpan(leaseToken: string, documents: number, startedAt: Date): Span {
-  return tributaryTracer().startSpan(
+  const tracer = recordingTracer();
+  if (tracer === undefined) return noopSpan;
+  return tracer.startSpan(
     `receive ${leaseToken}`,
     {
       kind: SpanKind.CONSUMER,
