@@ -97,6 +97,21 @@ describe('one command through the dev host', () => {
           span.name === `process ${Processors.statementLines}` && spanIdOf(span) === publish.parentSpanContext?.spanId,
       ),
     ).toBe(true);
+    // the projections' view writes are client spans under their handler calls
+    const balanceCalls = inTrace(trace).filter((span) => span.name === `process ${Processors.balance}`);
+    const viewWrites = inTrace(trace).filter((span) => /^(create|replace) /.test(span.name));
+    expect(
+      viewWrites.some((write) => balanceCalls.some((call) => spanIdOf(call) === write.parentSpanContext?.spanId)),
+    ).toBe(true);
+    expect(viewWrites[0]?.attributes['db.system.name']).toBe('azure.cosmosdb');
+    // the change-feed pages that carried the events: root spans of their own, one per page with documents
+    const pages = spans().filter((span) => span.name.startsWith('receive '));
+    expect(pages.length).toBeGreaterThan(0);
+    expect(
+      pages.every(
+        (page) => page.parentSpanContext === undefined && Number(page.attributes['messaging.batch.message_count']) > 0,
+      ),
+    ).toBe(true);
     // every span of the trace has its parent in the trace (nothing dangles), the request being the root
     const ids = new Set(inTrace(trace).map(spanIdOf));
     for (const span of inTrace(trace)) {
