@@ -17,7 +17,7 @@ describe('Azure SDK spans', () => {
     const client = createTracingClient({ namespace: 'Microsoft.EventHub', packageName: '@azure/event-hubs' });
     let headers: Record<string, string> = {};
     await inSpan('publish', {}, () =>
-      client.withSpan('EventHubProducerClient.sendBatch', {}, async (options) => {
+      client.withSpan('EventHubProducerClient.sendBatch', { tracingOptions: {} }, async (options) => {
         headers = client.createRequestHeaders(options.tracingOptions?.tracingContext);
       }),
     );
