@@ -1,4 +1,4 @@
-import { createTracingClient } from '@azure/core-tracing';
+import { createTracingClient, type OperationTracingOptions } from '@azure/core-tracing';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTracing, type Tracing } from '../../../src/tracing/setup.ts';
@@ -17,9 +17,13 @@ describe('Azure SDK spans', () => {
     const client = createTracingClient({ namespace: 'Microsoft.EventHub', packageName: '@azure/event-hubs' });
     let headers: Record<string, string> = {};
     await inSpan('publish', {}, () =>
-      client.withSpan('EventHubProducerClient.sendBatch', { tracingOptions: {} }, async (options) => {
-        headers = client.createRequestHeaders(options.tracingOptions?.tracingContext);
-      }),
+      client.withSpan(
+        'EventHubProducerClient.sendBatch',
+        { tracingOptions: {} as OperationTracingOptions },
+        async (options) => {
+          headers = client.createRequestHeaders(options.tracingOptions?.tracingContext);
+        },
+      ),
     );
     const sdk = exporter.getFinishedSpans().find((span) => span.name === 'EventHubProducerClient.sendBatch');
     const parent = exporter.getFinishedSpans().find((span) => span.name === 'publish');
