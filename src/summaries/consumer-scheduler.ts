@@ -8,9 +8,9 @@ import type {
   StreamScheduler,
   StreamSchedulerOptions,
 } from '../streams/index.ts';
-import { createStreamScheduler } from '../streams/index.ts';
+import { cosmosDeadLetters, createStreamScheduler } from '../streams/index.ts';
 import { SummaryMessageUnreadable } from './consumer-errors.ts';
-import { type ConsumerMessage, eventToReceived, type MessageRecord, messageToEvent } from './consumer-message.ts';
+import { type ConsumerMessage, eventToReceived, messageToEvent, withMessageRecords } from './consumer-message.ts';
 import { createConsumerLagMetrics } from './consumer-metrics.ts';
 import type { SummaryContract } from './contract.ts';
 import { OffsetTracker } from './offset-tracker.ts';
@@ -124,7 +124,10 @@ export function createConsumerScheduler<T>(options: ConsumerSchedulerOptions<T>)
     lastSeen: options.lastSeen,
     handle: async (summary) => {
       const outcome = await options.handle(summary);
-      if (outcome?.kind === 'notYet') notYetReasons.set(sourceKey(summary.source), outcome.reason);
+      if (outcome?.kind === 'notYet') {
+        const { topic, partition, position } = summary.source;
+        notYetReasons.set(sourceKey(topic, partition, Number(position)), outcome.reason);
+      }
       return outcome;
     },
     onUnreadable: async (message) => {
@@ -148,7 +151,7 @@ export function createConsumerScheduler<T>(options: ConsumerSchedulerOptions<T>)
     maxConcurrentStreams: options.maxConcurrentStreams ?? 16,
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.notYet === undefined ? {} : { notYet: options.notYet }),
-    ...(options.parking === undefined ? {} : { parking: options.parking }),
+    ...(options.parking === undefined ? {} : { parking: parkingWithRecords(options.parking) }),
     ...(options.meterProvider === undefined ? {} : { meterProvider: options.meterProvider }),
     carriedPositions: 0,
   });
@@ -158,7 +161,7 @@ export function createConsumerScheduler<T>(options: ConsumerSchedulerOptions<T>)
     let index = span.index;
     // A stream's messages come from one partition (its key's): look its offsets up once per span.
     let offsets: OffsetTracker | undefined;
-    let offsetsOf: MessageRecord | undefined;
+    let offsetsOf: { topic: string; partition: string } | undefined;
     for (const event of span.events) {
       const message = eventToReceived(event);
       let outcome: ReceiveOutcome;
@@ -169,17 +172,16 @@ export function createConsumerScheduler<T>(options: ConsumerSchedulerOptions<T>)
         throw error;
       }
       if (outcome === 'notYet') {
-        const key = sourceKey(message.source);
+        const key = sourceKey(message.topic, message.partition, message.offset);
         const reason = notYetReasons.get(key) ?? 'not yet';
         notYetReasons.delete(key);
         return index > span.index ? { kind: 'handled', nextIndex: index } : { kind: 'notYet', reason };
       }
-      const { record } = message;
-      if (offsetsOf?.topic !== record.topic || offsetsOf.partition !== record.partition) {
-        offsetsOf = record;
-        offsets = partitions.get(leaseOf(record.topic, record.partition))?.offsets;
+      if (offsetsOf?.topic !== message.topic || offsetsOf.partition !== message.partition) {
+        offsetsOf = message;
+        offsets = partitions.get(leaseOf(message.topic, message.partition))?.offsets;
       }
-      offsets?.settle(Number(record.offset));
+      offsets?.settle(message.offset);
       index++;
     }
     return undefined;
@@ -222,21 +224,23 @@ export function createConsumerScheduler<T>(options: ConsumerSchedulerOptions<T>)
       const opening = !partitions.has(leaseOf(topic, partition));
       const state = partitionOf(topic, partition);
       if (opening && parking) await continueAfterParked();
-      const byStream = new Map<string, StreamSpan & { events: TimelineEvent[] }>();
+      const byStream = new Map<string, { span: StreamSpan & { events: TimelineEvent[] }; next: bigint }>();
       const { offsets } = state;
       for (const message of messages) {
         const stream = message.key ?? `(no key) ${topic}/${partition}`;
-        let span = byStream.get(stream);
-        if (span === undefined) {
-          span = { stream, index: nextIndex.get(stream) ?? firstIndex, events: [] };
-          byStream.set(stream, span);
+        let building = byStream.get(stream);
+        if (building === undefined) {
+          const index = nextIndex.get(stream) ?? firstIndex;
+          building = { span: { stream, index, events: [] }, next: index };
+          byStream.set(stream, building);
         }
-        span.events.push(messageToEvent(topic, partition, message, span.index + BigInt(span.events.length)));
+        building.span.events.push(messageToEvent(topic, partition, message, building.next));
+        building.next += 1n;
         offsets.track(message.offset);
       }
       const spans: StreamSpan[] = [];
-      for (const span of byStream.values()) {
-        nextIndex.set(span.stream, span.index + BigInt(span.events.length));
+      for (const { span, next } of byStream.values()) {
+        nextIndex.set(span.stream, next);
         spans.push(span);
       }
       const { handled } = await scheduler.ingestSpans(leaseOf(topic, partition), spans);
@@ -283,6 +287,15 @@ function leaseOf(topic: string, partition: string): string {
   return `${topic}/${partition}`;
 }
 
-function sourceKey(source: { topic: string; partition: string; position: string }): string {
-  return `${source.topic}/${source.partition}@${source.position}`;
+function sourceKey(topic: string, partition: string, offset: number): string {
+  return `${topic}/${partition}@${offset}`;
+}
+
+/** Parked messages are kept as `MessageRecord`s, built when parked (see `ConsumedMessage`). */
+function parkingWithRecords(
+  parking: NonNullable<ConsumerSchedulingOptions['parking']>,
+): NonNullable<StreamSchedulerOptions['parking']> {
+  const { deadLetters } = parking;
+  const store = 'items' in deadLetters ? cosmosDeadLetters(deadLetters) : deadLetters;
+  return { ...parking, deadLetters: withMessageRecords(store) };
 }

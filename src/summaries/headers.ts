@@ -97,25 +97,16 @@ export function envelopeHeaders(envelope: SummaryEnvelope): Record<string, strin
  */
 export function parseEnvelope(headers: Readonly<Record<string, unknown>> | undefined): SummaryEnvelope | undefined {
   if (!headers) return undefined;
-  const read = (name: string): string | undefined => {
-    const value = headers[name];
-    if (typeof value === 'string') return value;
-    const single = Array.isArray(value) ? value[0] : value;
-    if (typeof single === 'string') return single;
-    if (Buffer.isBuffer(single) || single instanceof Uint8Array) return Buffer.from(single).toString('utf8');
-    if (typeof single === 'number' || typeof single === 'bigint') return String(single);
-    return undefined;
-  };
-  const typed = typePattern.exec(read(CloudEventHeaders.type) ?? '');
-  const stream = read(CloudEventHeaders.subject) ?? read(SummaryHeaders.stream);
-  const versionText = read(SummaryHeaders.version);
-  const contract = typed?.[1] ?? read(SummaryHeaders.contract);
-  const contractVersionText = typed?.[2] ?? read(SummaryHeaders.contractVersion);
+  const typed = typePattern.exec(readHeader(headers, CloudEventHeaders.type) ?? '');
+  const stream = readHeader(headers, CloudEventHeaders.subject) ?? readHeader(headers, SummaryHeaders.stream);
+  const versionText = readHeader(headers, SummaryHeaders.version);
+  const contract = typed?.[1] ?? readHeader(headers, SummaryHeaders.contract);
+  const contractVersionText = typed?.[2] ?? readHeader(headers, SummaryHeaders.contractVersion);
   if (!stream || !versionText || !contract || !contractVersionText) return undefined;
-  if (!/^\d+$/.test(versionText) || !/^\d+$/.test(contractVersionText)) return undefined;
+  if (!digits.test(versionText) || !digits.test(contractVersionText)) return undefined;
   const version = BigInt(versionText);
   const contractVersion = Number(contractVersionText);
-  const timeText = read(CloudEventHeaders.time);
+  const timeText = readHeader(headers, CloudEventHeaders.time);
   const time = timeText === undefined ? undefined : new Date(timeText);
   return {
     stream,
@@ -123,14 +114,28 @@ export function parseEnvelope(headers: Readonly<Record<string, unknown>> | undef
     contract,
     contractVersion,
     idempotencyKey:
-      read(CloudEventHeaders.id) ??
-      read(SummaryHeaders.idempotencyKey) ??
+      readHeader(headers, CloudEventHeaders.id) ??
+      readHeader(headers, SummaryHeaders.idempotencyKey) ??
       idempotencyKey(stream, version, contract, contractVersion),
-    correlationId: read(SummaryHeaders.correlationId),
+    correlationId: readHeader(headers, SummaryHeaders.correlationId),
     time: time && !Number.isNaN(time.getTime()) ? time : undefined,
-    source: read(CloudEventHeaders.source),
-    dataschema: read(CloudEventHeaders.dataschema),
-    traceparent: read(SummaryHeaders.traceparent),
-    tracestate: read(SummaryHeaders.tracestate),
+    source: readHeader(headers, CloudEventHeaders.source),
+    dataschema: readHeader(headers, CloudEventHeaders.dataschema),
+    traceparent: readHeader(headers, SummaryHeaders.traceparent),
+    tracestate: readHeader(headers, SummaryHeaders.tracestate),
   };
+}
+
+const digits = /^\d+$/;
+
+/** A header as text: Kafka gives bytes (a list when repeated: the first counts), AMQP strings or numbers. */
+function readHeader(headers: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  const value = headers[name];
+  if (typeof value === 'string') return value;
+  const single = Array.isArray(value) ? value[0] : value;
+  if (typeof single === 'string') return single;
+  if (Buffer.isBuffer(single)) return single.toString('utf8');
+  if (single instanceof Uint8Array) return Buffer.from(single.buffer, single.byteOffset, single.byteLength).toString();
+  if (typeof single === 'number' || typeof single === 'bigint') return String(single);
+  return undefined;
 }

@@ -79,11 +79,16 @@ export interface SummaryReceiverOptions<T> {
 }
 
 export interface SummaryReceiver {
-  /** Handles one message; callers deliver a partition's messages one at a time, in order. */
+  /**
+   * Handles one message; callers deliver a partition's messages one at a time, in order. `recorded`, when given, is
+   * how `onUnreadable` sees the message (plain JSON, built only for a message that can't be read); by default the
+   * headers and value as given.
+   */
   receive(message: {
-    headers: Readonly<Record<string, unknown>> | undefined;
-    value: unknown;
-    source: ReceivedSummary['source'];
+    readonly headers: Readonly<Record<string, unknown>> | undefined;
+    readonly value: unknown;
+    readonly source: ReceivedSummary['source'];
+    recorded?(): { headers: Readonly<Record<string, unknown>> | undefined; value: unknown };
   }): Promise<ReceiveOutcome>;
   stats(): Readonly<Record<ReceiveOutcome, number>>;
 }
@@ -96,56 +101,74 @@ export interface SummaryReceiver {
  * consumer's schema: compatible versions (as `tributary contracts check` enforces) read fine.
  */
 export function createSummaryReceiver<T>(options: SummaryReceiverOptions<T>): SummaryReceiver {
-  const lastSeen = options.lastSeen ?? createInMemoryLastSeenVersions();
+  // Without a store given, versions stay in this map: read and written without a promise per message.
+  const lastSeen = options.lastSeen;
+  const versions = new Map<string, bigint>();
   const counts: Record<ReceiveOutcome, number> = { handled: 0, stale: 0, unreadable: 0, notYet: 0 };
   const count = (outcome: ReceiveOutcome): ReceiveOutcome => {
     counts[outcome] += 1;
     return outcome;
   };
 
+  async function unreadable(
+    message: Parameters<SummaryReceiver['receive']>[0],
+    source: ReceivedSummary['source'],
+    reason: UnreadableReason,
+    problem: string,
+    envelope?: SummaryEnvelope,
+  ): Promise<ReceiveOutcome> {
+    const { headers, value } = message.recorded?.() ?? message;
+    await options.onUnreadable({ reason, problem, envelope, headers, value, source });
+    return count('unreadable');
+  }
+
   return {
-    async receive({ headers, value, source }) {
-      const unreadable = async (reason: UnreadableReason, problem: string, envelope?: SummaryEnvelope) => {
-        await options.onUnreadable({ reason, problem, envelope, headers, value, source });
-        return count('unreadable');
-      };
-      const envelope = parseEnvelope(headers);
+    async receive(message) {
+      const { source } = message;
+      const envelope = parseEnvelope(message.headers);
       if (!envelope) {
         const where = `at ${source.topic}/${source.partition}@${source.position}`;
-        return unreadable('not-a-summary', `the message ${where} has no summary envelope (ce_type, stream version)`);
+        const problem = `the message ${where} has no summary envelope (ce_type, stream version)`;
+        return unreadable(message, source, 'not-a-summary', problem);
       }
       const { contract } = options;
       const key = envelope.idempotencyKey;
       if (contract && envelope.contract !== contract.name) {
-        return unreadable(
-          'other-contract',
-          `summary ${key} is of contract ${envelope.contract}, not ${contract.name} this consumer reads`,
-          envelope,
-        );
+        const problem = `summary ${key} is of contract ${envelope.contract}, not ${contract.name} this consumer reads`;
+        return unreadable(message, source, 'other-contract', problem, envelope);
       }
       const streamKey = `${envelope.contract}:${envelope.stream}`;
-      const seen = await lastSeen.get(streamKey);
+      const seen = lastSeen === undefined ? versions.get(streamKey) : await lastSeen.get(streamKey);
       if (seen !== undefined && envelope.version <= seen) return count('stale');
-      let body = decodeBody(value);
-      if (body === notJson) return unreadable('not-json', `summary ${key} is not JSON`, envelope);
+      let body = decodeBody(message.value);
+      if (body === notJson) return unreadable(message, source, 'not-json', `summary ${key} is not JSON`, envelope);
       if (contract) {
         const parsed = contract.schema.safeParse(body);
         if (!parsed.success) {
           const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
           return envelope.contractVersion > contract.version
             ? unreadable(
+                message,
+                source,
                 'newer-version',
                 `summary ${key} is of ${contract.name} v${envelope.contractVersion}, which this consumer (built ` +
                   `for v${contract.version}) can't read: ${issues}`,
                 envelope,
               )
-            : unreadable('invalid-shape', `summary ${key} does not match ${contract.name}: ${issues}`, envelope);
+            : unreadable(
+                message,
+                source,
+                'invalid-shape',
+                `summary ${key} does not match ${contract.name}: ${issues}`,
+                envelope,
+              );
         }
         body = parsed.data;
       }
       const outcome = await options.handle({ envelope, body: body as T, source });
       if (outcome?.kind === 'notYet') return count('notYet');
-      await lastSeen.set(streamKey, envelope.version);
+      if (lastSeen === undefined) versions.set(streamKey, envelope.version);
+      else await lastSeen.set(streamKey, envelope.version);
       return count('handled');
     },
     stats: () => ({ ...counts }),
@@ -160,7 +183,11 @@ const notJson = Symbol('not JSON');
  */
 function decodeBody(value: unknown): unknown {
   if (value === null || value === undefined) return notJson;
-  const text = Buffer.isBuffer(value) || value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value;
+  const text = Buffer.isBuffer(value)
+    ? value.toString('utf8')
+    : value instanceof Uint8Array
+      ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8')
+      : value;
   if (typeof text !== 'string') return value;
   try {
     return JSON.parse(text);
