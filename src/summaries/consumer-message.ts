@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { TimelineEvent } from '../core/index.ts';
 import type { DeadLetter, DeadLetterStore } from '../streams/index.ts';
+import { producerTrace } from './consumer-trace.ts';
 import type { ReceivedSummary } from './receiver.ts';
 
 /** A message as a consumer helper reads it from its partition, whatever the protocol. */
@@ -41,7 +42,7 @@ export interface CarriedMessage {
   readonly partition: string;
   /** the offset as a number (see `OffsetTracker`) */
   readonly offset: number;
-  /** the message as plain JSON (headers as text), as `onUnreadable` is given it */
+  /** the message as `onUnreadable` is given it: headers as text, a UTF-8 body as text (other bytes as they came) */
   recorded(): { headers: Record<string, unknown>; value: unknown };
 }
 
@@ -75,8 +76,8 @@ export class ConsumedMessage implements CarriedMessage {
   }
 
   recorded(): { headers: Record<string, unknown>; value: unknown } {
-    const { headers, value } = this.toRecord();
-    return { headers, value };
+    const { headers, value, valueEncoding } = this.toRecord();
+    return { headers, value: valueEncoding === 'base64' ? this.message.value : value };
   }
 
   toRecord(): MessageRecord {
@@ -118,7 +119,7 @@ class RecordedMessage implements CarriedMessage {
   }
 
   recorded(): { headers: Record<string, unknown>; value: unknown } {
-    return { headers: this.record.headers, value: this.record.value };
+    return { headers: this.record.headers, value: this.value };
   }
 }
 
@@ -134,6 +135,7 @@ export function messageToEvent(
     data: new ConsumedMessage(topic, partition, message),
     meta: null,
     timestamp: message.timestamp,
+    ...producerTrace(message.headers),
   };
 }
 

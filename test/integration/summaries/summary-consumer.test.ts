@@ -6,6 +6,7 @@ import {
   idempotencyKey,
   type ReceivedSummary,
   type SummaryConsumer,
+  type UnreadableMessage,
 } from '../../../src/summaries/index.ts';
 import { skipKafka, startTestKafka, type TestKafka } from '../../support/kafka.ts';
 import { quickKafka } from './fixtures.ts';
@@ -202,6 +203,7 @@ describe.skipIf(skipKafka)('a summary consumer on the stream scheduler', () => {
     ]);
     const deadLetters = createInMemoryDeadLetters();
     const seen: string[] = [];
+    const given: UnreadableMessage[] = [];
     const received: ReceivedSummary<Balance>[] = [];
     const consumer = createSummaryConsumer({
       config: config(),
@@ -214,6 +216,7 @@ describe.skipIf(skipKafka)('a summary consumer on the stream scheduler', () => {
       },
       onUnreadable: (message) => {
         seen.push(`${message.source.position} ${message.reason}`);
+        given.push(message);
       },
     });
     running.push(consumer);
@@ -221,6 +224,14 @@ describe.skipIf(skipKafka)('a summary consumer on the stream scheduler', () => {
     try {
       await until(() => consumer.stats().scheduler.streams.parked === 4 && received.length === 1, 'four parked');
       expect(seen.sort()).toEqual(['0 other-contract', '1 invalid-shape', '2 not-json', '3 not-a-summary']);
+      // onUnreadable gets the headers as text, a UTF-8 body as text and other bytes as they came
+      const byPosition = new Map(given.map((message) => [message.source.position, message]));
+      expect(byPosition.get('1')).toMatchObject({
+        value: '{"balance":"twenty"}',
+        headers: { ce_subject: 'Account-6' },
+      });
+      expect(Buffer.from(byPosition.get('2')?.value as Uint8Array)).toEqual(Buffer.from([0xff, 0xfe, 0x7b, 0x80]));
+      expect(byPosition.get('3')?.headers).toMatchObject({ 'tributary-stream-version': 'seven' });
       expect(received.map((s) => s.envelope.stream)).toEqual(['Account-9']);
       const letters = (await consumer.parked.list()).sort((a, b) => a.stream.localeCompare(b.stream));
       expect(letters.map((letter) => [letter.stream, letter.error.name])).toEqual([

@@ -120,6 +120,27 @@ describe('the downstream summary receiver', () => {
     expect(receiver.stats()).toEqual({ handled: 0, stale: 0, unreadable: 5, notYet: 0 });
   });
 
+  it('gives onUnreadable the message as recorded (plain JSON) when the caller says how, else as it came', async () => {
+    const unreadable: UnreadableMessage[] = [];
+    const receiver = createSummaryReceiver({
+      contract,
+      handle: async () => {},
+      onUnreadable: (message) => void unreadable.push(message),
+    });
+    const headers = kafkaHeaders('Account-1', 1);
+    const value = Buffer.from('not json');
+    const recorded = () => ({ headers: { ce_subject: 'Account-1' }, value: 'not json' });
+    expect(await receiver.receive({ headers, value, source, recorded })).toBe('unreadable');
+    expect(await receiver.receive({ headers, value, source })).toBe('unreadable');
+    expect(unreadable[0]).toMatchObject({
+      reason: 'not-json',
+      headers: { ce_subject: 'Account-1' },
+      value: 'not json',
+    });
+    expect(unreadable[1]?.value).toBe(value);
+    expect(unreadable[1]?.headers).toBe(headers);
+  });
+
   it('reads a newer version of its contract with its own schema when that version is compatible', async () => {
     const handled: unknown[] = [];
     const receiver = createSummaryReceiver({
