@@ -97,6 +97,15 @@ describe('one command through the dev host', () => {
           span.name === `process ${Processors.statementLines}` && spanIdOf(span) === publish.parentSpanContext?.spanId,
       ),
     ).toBe(true);
+    // downstream, the statement ledger consumer's call links to the publish (and continues its trace)
+    if (kafka) {
+      const consumed = await eventually(
+        () => spans().find((span) => span.name.startsWith('process ') && linksTo(span, publish)),
+        'the consumer span linked to the publish',
+      );
+      expect(traceIdOf(consumed)).toBe(trace);
+      expect(consumed.parentSpanContext?.spanId).toBe(spanIdOf(publish));
+    }
     // the projections' view writes are client spans under their handler calls
     const balanceCalls = inTrace(trace).filter((span) => span.name === `process ${Processors.balance}`);
     const viewWrites = inTrace(trace).filter((span) => /^(create|replace) /.test(span.name));
