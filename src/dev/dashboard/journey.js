@@ -5,6 +5,13 @@ import { $, el, fullTime, getJson } from './dom.js';
 const kindLabels = { request: 'HTTP request', append: 'Appended', handled: 'Handled', published: 'Published → acked' };
 const ms = (value) => `${Math.round(value).toLocaleString('en-US')} ms`;
 
+/** A hop's bar on the track: at least 0.5 % wide, and never past the track's end. */
+function bar(hop, start, total) {
+  const width = Math.max(0.5, ((hop.endMs - hop.startMs) / total) * 100);
+  const left = Math.min(100 - width, ((hop.startMs - start) / total) * 100);
+  return `left:${left}%;width:${width}%`;
+}
+
 function waterfall(hops) {
   const start = Math.min(...hops.map((h) => h.startMs));
   const end = Math.max(...hops.map((h) => h.endMs));
@@ -27,7 +34,7 @@ function waterfall(hops) {
           el('span', {
             class: 'hop-bar',
             title: `${hop.name}: ${ms(hop.endMs - hop.startMs)}`,
-            style: `left:${((hop.startMs - start) / total) * 100}%;width:${Math.max(0.5, ((hop.endMs - hop.startMs) / total) * 100)}%`,
+            style: bar(hop, start, total),
           }),
         ),
       ),
@@ -92,9 +99,10 @@ export async function showJourney(stream, index) {
       el(
         'p',
         { class: 'note' },
-        'Grey rows led to this event (the request, the appends and handler calls above it in the trace). Waited: from ' +
-          "this event's append (or the handler call that published) ending to the hop starting. Published → acked ends " +
-          'when the broker acknowledged the summary.',
+        'Grey rows led to this event (the request, the appends and handler calls above it in the trace). Waited: for a ' +
+          'processor, from the append ending to its call starting; for a publish, from its handler call starting; for ' +
+          "a consumer, from the broker's acknowledgement. Published → acked ends when the broker acknowledged the " +
+          'summary.',
       ),
     );
   } catch (error) {
