@@ -1,5 +1,18 @@
 import { type MeterProvider, metrics } from '@opentelemetry/api';
-import type { PartitionLag } from './consumer-scheduler.ts';
+
+/** Where a partition stands: the newest offset written to it, the offset committed, and the difference. */
+export interface PartitionLag {
+  readonly topic: string;
+  readonly partition: string;
+  /** the next offset the broker will write (Kafka's high watermark); undefined until a fetch reported it */
+  readonly newest: bigint | undefined;
+  /** the offset last committed (the next message a restarted consumer reads) */
+  readonly committed: bigint | undefined;
+  /** messages read but not handled or parked yet */
+  readonly inFlight: number;
+  /** `newest - committed`: what a restart would read again or still has to read */
+  readonly lag: number;
+}
 
 /**
  * The consumer's lag per partition as an OpenTelemetry gauge (meter `tributary`, `tributary.consumer.lag`, attributes

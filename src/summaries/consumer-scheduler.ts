@@ -11,7 +11,7 @@ import type {
 import { cosmosDeadLetters, createStreamScheduler } from '../streams/index.ts';
 import { SummaryMessageUnreadable } from './consumer-errors.ts';
 import { type ConsumerMessage, eventToReceived, messageToEvent, withMessageRecords } from './consumer-message.ts';
-import { createConsumerLagMetrics } from './consumer-metrics.ts';
+import { createConsumerLagMetrics, type PartitionLag } from './consumer-metrics.ts';
 import type { SummaryContract } from './contract.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 import {
@@ -48,20 +48,6 @@ export interface ConsumerSchedulerOptions<T> extends ConsumerSchedulingOptions {
   readonly handle: SummaryHandler<T>;
   readonly lastSeen?: LastSeenVersions;
   readonly onUnreadable: (message: UnreadableMessage) => void | Promise<void>;
-}
-
-/** Where a partition stands: the newest offset written to it, the offset committed, and the difference. */
-export interface PartitionLag {
-  readonly topic: string;
-  readonly partition: string;
-  /** the next offset the broker will write (Kafka's high watermark); undefined until a fetch reported it */
-  readonly newest: bigint | undefined;
-  /** the offset last committed (the next message a restarted consumer reads) */
-  readonly committed: bigint | undefined;
-  /** messages read but not handled or parked yet */
-  readonly inFlight: number;
-  /** `newest - committed`: what a restart would read again or still has to read */
-  readonly lag: number;
 }
 
 export interface ConsumerStats {

@@ -2,13 +2,13 @@ export { type CompatibilityMode, compatibilityBreaks } from './compatibility.ts'
 export { type CompatibilityBreak, type CompatibilityRule, ruleDescriptions } from './compatibility-rules.ts';
 export { SummaryMessageUnreadable } from './consumer-errors.ts';
 export type { ConsumerMessage } from './consumer-message.ts';
+export type { PartitionLag } from './consumer-metrics.ts';
 export {
   type ConsumerScheduler,
   type ConsumerSchedulerOptions,
   type ConsumerSchedulingOptions,
   type ConsumerStats,
   createConsumerScheduler,
-  type PartitionLag,
 } from './consumer-scheduler.ts';
 export { defineSummaryContract, type SummaryContract } from './contract.ts';
 export {
