@@ -45,10 +45,14 @@ export async function acquireCycle(context: ProcessorContext, knownRanges: Range
     let lostRace = false;
     // One lease at a time: instances starting together then interleave their takes and settle on even shares,
     // where taking all at once lets the quickest instance take everything and the others steal from it at once.
-    for (const id of steal === undefined ? decision.acquire : [...decision.acquire, steal]) {
+    const ids = steal === undefined ? decision.acquire : [...decision.acquire, steal];
+    // The first page of every lease about to be taken is asked for now (reading has no side effects; a lease lost to
+    // another instance wastes only its read), so that the ranges taken one by one start reading together.
+    const early = new Map(ids.map((id) => [id, startEarly(context, byId.get(id), ranges)]));
+    for (const id of ids) {
       const lease = byId.get(id);
       if (lease === undefined || !context.isRunning()) continue;
-      const taken = await take(context, lease, ranges);
+      const taken = await take(context, lease, ranges, early.get(id));
       if (taken !== undefined) {
         byId.set(id, taken);
         if (id === steal) {
@@ -99,15 +103,21 @@ const viewOf =
     };
   };
 
-/** Takes a lease with an ETag-guarded write; undefined when another instance changed it first. */
+const startEarly = (context: ProcessorContext, lease: LeaseDocument | undefined, ranges: readonly FeedRange[]) =>
+  lease === undefined || !context.isRunning() ? undefined : readEarly(context, lease, ranges);
+
+/**
+ * Takes a lease with an ETag-guarded write; undefined when another instance changed it first. `early`: the first
+ * read of its range, begun from the same lease document.
+ */
 async function take(
   context: ProcessorContext,
   lease: LeaseDocument,
   ranges: readonly FeedRange[],
+  early: Promise<FirstRead> | undefined,
 ): Promise<LeaseDocument | undefined> {
   const { store, me } = context;
   const now = new Date().toISOString();
-  const early = readEarly(context, lease, ranges);
   const taken = await store.replace({ ...lease, owner: me, acquiredAt: now, renewedAt: now });
   if (taken === undefined) return undefined;
   if (!context.isRunning()) {
