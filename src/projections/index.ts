@@ -1,5 +1,3 @@
-export { type ActiveVersionDocument, type ActiveVersionPointer, activeVersionPointer } from './active-version.ts';
-export type { ProjectionDefinition } from './definition.ts';
 export {
   FeedHeadUnknown,
   InvalidProjection,
@@ -7,8 +5,7 @@ export {
   ViewPartitionKeyMissing,
   ViewRejected,
   ViewTooLarge,
-  ViewWriteConflicts,
 } from './errors.ts';
-export { createProjection, type Projection, type ViewQuery } from './projection.ts';
-export { type ProjectionProgress, type ProjectionRunOptions, type RunningProjection, runProjection } from './runner.ts';
-export { unappliedEvents, type ViewDocument, versionAfter, viewId, viewSet } from './view-document.ts';
+export { createProjection, type Projection } from './projection.ts';
+export { runProjection } from './runner.ts';
+export { unappliedEvents, versionAfter, viewId } from './view-document.ts';
