@@ -19,6 +19,7 @@ export {
 export { UnsupportedBodyEncoding } from './codec/encoding.ts';
 export { InvalidEvent, UndecodableEvent, UnknownEventType, UnstorableEvent } from './codec/errors.ts';
 export { TributaryError } from './core/errors.ts';
+export { InvalidOptions } from './core/options.ts';
 export { InvalidStreamName, StreamName } from './core/stream-name.ts';
 export type { TimelineEvent } from './core/timeline-event.ts';
 
@@ -151,6 +152,7 @@ export {
   DeadLetterTooLarge,
   HandlerKeptWaiting,
   HandlerMadeNoProgress,
+  InvalidSchedulerOptions,
   isPermanentFailure,
   type PermanentFailure,
   ReplayFailed,

@@ -1,9 +1,9 @@
 import type { Container } from '@azure/cosmos';
 import type { StreamSchedulerOptions } from '../streams/index.ts';
-import type { ConsumerStats } from '../summaries/consumer-scheduler.ts';
+import type { ConsumerScheduler, ConsumerStats } from '../summaries/consumer-scheduler.ts';
 import type { SummaryContract } from '../summaries/contract.ts';
 import type { SummaryKafkaConfig } from '../summaries/kafka-config.ts';
-import type { createSummaryConsumer, SummaryConsumer } from '../summaries/kafka-consumer.ts';
+import type { createSummaryConsumer } from '../summaries/kafka-consumer.ts';
 import type { LastSeenVersions, SummaryHandler } from '../summaries/receiver.ts';
 import type { DevHostConfig } from './config.ts';
 
@@ -36,7 +36,8 @@ export interface HostedConsumer {
   readonly name: string;
   readonly topic: string;
   stats(): ConsumerStats;
-  readonly parked: SummaryConsumer['parked'];
+  // the scheduler's type, not kafka-consumer.ts's: /dev's declarations must not need kafkajs's types
+  readonly parked: ConsumerScheduler['parked'];
   stop(): Promise<void>;
 }
 

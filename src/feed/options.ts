@@ -7,7 +7,7 @@ import type { FeedSink } from './sink.ts';
 const positiveMs = z.number().int().positive();
 
 const leaseTimingsSchema = z
-  .object({
+  .strictObject({
     /** how often an instance lists the leases, creates missing ones, takes free ones and balances; default 15 s */
     acquireIntervalMs: positiveMs.default(15_000),
     /**
@@ -25,7 +25,7 @@ const leaseTimingsSchema = z
     message: 'renewIntervalMs must be shorter than expiryMs, or owners lose their leases between renewals',
   });
 
-export const processorOptionsSchema = z.object({
+export const processorOptionsSchema = z.strictObject({
   /** the processor's name: instances with the same name share the work (like a consumer group) */
   name: z.string().regex(/^[^/\\?#]+$/, 'must be non-empty and hold no "/", "\\", "?" or "#"'),
   monitored: z.custom<Container>((value) => typeof value === 'object' && value !== null, 'must be a Container'),

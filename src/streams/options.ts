@@ -9,7 +9,7 @@ import type { StreamHandler } from './handler.ts';
 const positiveInt = z.number().int().positive();
 const nonNegative = z.number().nonnegative();
 
-const retrySchema = z.object({
+const retrySchema = z.strictObject({
   /** delay before the first retry of a failing stream */
   initialDelayMs: nonNegative.default(100),
   /** the delay doubles (times `factor`) per attempt up to this ceiling */
@@ -17,7 +17,7 @@ const retrySchema = z.object({
   factor: z.number().min(1).default(2),
 });
 
-const notYetSchema = z.object({
+const notYetSchema = z.strictObject({
   /** how long a stream whose handler said `notYet` waits before it is offered again */
   delayMs: nonNegative.default(250),
   /** after this many `notYet` answers in a row the stream counts as failing (and is parked, if parking is on) */
@@ -26,7 +26,7 @@ const notYetSchema = z.object({
   maxWaitMs: nonNegative.default(10 * 60_000),
 });
 
-const schema = z.object({
+const schema = z.strictObject({
   /** names the scheduler in metrics and in dead-letter documents; use the processor's name */
   name: z.string().min(1).default('default'),
   handle: z.custom<StreamHandler>((value) => typeof value === 'function', 'handle must be a function'),
@@ -41,7 +41,7 @@ const schema = z.object({
   retry: retrySchema.prefault({}),
   notYet: notYetSchema.prefault({}),
   parking: z
-    .object({
+    .strictObject({
       /** the `dead-letters` container, or any other `DeadLetterStore` */
       deadLetters: z.custom<Container | DeadLetterStore>((value) => typeof value === 'object' && value !== null),
       /** handler attempts before a failing stream is parked (a malformed document is parked at once) */

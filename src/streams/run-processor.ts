@@ -44,7 +44,7 @@ const runOptionsSchema = z.strictObject({
    * there and the checkpoint moves on; without, it is retried until it succeeds.
    */
   parking: z
-    .object({
+    .strictObject({
       deadLetters: object<Container | DeadLetterStore>('a Container or a DeadLetterStore'),
       afterAttempts: z.number().int().positive().optional(),
     })

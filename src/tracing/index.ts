@@ -3,6 +3,7 @@
 export { appInsightsEntraId, TracingSettingNames, tracingOptionsFromEnv } from './env.ts';
 export { createRecentSpans, type RecentSpan, type RecentSpans } from './recent-spans.ts';
 export { startTracing, type Tracing, type TracingOptions, TracingUnavailable } from './setup.ts';
+export type { SpanProcessorShape } from './span-processor.ts';
 export { SpanAttributes, tracerName } from './spans.ts';
 export {
   activeTraceContext,

@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@opentelemetry/api';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { SpanProcessorShape } from './span-processor.ts';
 
 /** An ended span as the dev host keeps it: times in ms since the epoch, links as trace and span ids. */
 export interface RecentSpan {
@@ -22,7 +23,7 @@ export interface RecentSpans {
   /** the kept spans, oldest first */
   spans(): readonly RecentSpan[];
   /** the span processor to register with the tracer provider */
-  readonly processor: SpanProcessor;
+  readonly processor: SpanProcessorShape;
   clear(): void;
 }
 

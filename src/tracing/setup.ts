@@ -6,6 +6,7 @@ import { TributaryError } from '../core/errors.ts';
 import { parseOptions } from '../core/options.ts';
 import { azureSdkInstrumenter } from './azure-sdk.ts';
 import { createRecentSpans, type RecentSpans } from './recent-spans.ts';
+import type { SpanProcessorShape } from './span-processor.ts';
 import { w3cTraceContextPropagator } from './trace-context.ts';
 
 /** An OpenTelemetry SDK package `startTracing` needs is not installed (they are optional peers of the package). */
@@ -19,8 +20,8 @@ export class TracingUnavailable extends TributaryError {
 const isCredential = (value: unknown): value is TokenCredential =>
   typeof value === 'object' && value !== null && typeof (value as TokenCredential).getToken === 'function';
 
-const isSpanProcessor = (value: unknown): value is SpanProcessor =>
-  typeof value === 'object' && value !== null && typeof (value as SpanProcessor).onEnd === 'function';
+const isSpanProcessor = (value: unknown): value is SpanProcessorShape =>
+  typeof value === 'object' && value !== null && typeof (value as SpanProcessorShape).onEnd === 'function';
 
 export const tracingOptionsSchema = z.object({
   /** `service.name` of every span (Application Insights' cloud role name); default `tributary` */
@@ -41,7 +42,9 @@ export const tracingOptionsSchema = z.object({
   /** Azure SDK clients (Cosmos DB, Event Hubs, Blob Storage) report their spans into the same traces; default on */
   azureSdk: z.boolean().default(true),
   /** further span processors, e.g. a `SimpleSpanProcessor` over an `InMemorySpanExporter` in tests */
-  spanProcessors: z.array(z.custom<SpanProcessor>(isSpanProcessor, { message: 'must be a SpanProcessor' })).default([]),
+  spanProcessors: z
+    .array(z.custom<SpanProcessorShape>(isSpanProcessor, { message: 'must be a SpanProcessor' }))
+    .default([]),
 });
 export type TracingOptions = z.input<typeof tracingOptionsSchema>;
 

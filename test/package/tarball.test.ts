@@ -1,5 +1,6 @@
 // The package as a user gets it: `npm pack`, installed into an empty project, used from plain Node and TypeScript.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -109,6 +110,50 @@ describe('the packed tarball', () => {
     expect(result.names[`${manifest.name}/dev`]).toBeGreaterThan(5);
     expect(result.names[`${manifest.name}/testing`]).toBeGreaterThan(5);
   });
+
+  it(
+    'type-checks a file importing types from the main entry, /dev, /testing and /tracing without any optional integration (strict, no skipLibCheck)',
+    async () => {
+      const tools = ['typescript', '@types/node'].map((name) => `${name}@${manifest.devDependencies[name]}`);
+      await inConsumer('npm', ['install', ...tools, ...npmFlags]);
+      await writeFile(
+        join(consumer, 'types-only.ts'),
+        [
+          `import type { CosmosStore, InvalidOptions } from '${manifest.name}';`,
+          `import type { HostedApp, HostedAppFactory } from '${manifest.name}/dev';`,
+          `import type { MemoryStore, TestCosmos } from '${manifest.name}/testing';`,
+          `import type { RecentSpans, TracingOptions } from '${manifest.name}/tracing';`,
+          'export type Used = [CosmosStore, InvalidOptions, HostedApp, HostedAppFactory, MemoryStore, TestCosmos, RecentSpans, TracingOptions];',
+        ].join('\n'),
+      );
+      await writeFile(
+        join(consumer, 'tsconfig.types-only.json'),
+        JSON.stringify({
+          compilerOptions: {
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            target: 'ES2022',
+            lib: ['ES2022'],
+            types: ['node'],
+            strict: true,
+            noEmit: true,
+          },
+          files: ['types-only.ts'],
+        }),
+      );
+      const optional = Object.keys(manifest.peerDependencies).filter(
+        (name) => manifest.peerDependenciesMeta[name]?.optional,
+      );
+      const installed = optional.filter((name) => existsSync(join(consumer, 'node_modules', name)));
+      expect(installed).toEqual([]);
+      // A declaration that reaches kafkajs, @azure/event-hubs or the OpenTelemetry SDK fails here with TS2307.
+      const checked = await inConsumer('npx', ['tsc', '-p', 'tsconfig.types-only.json']).catch(
+        (error: { stdout: string }) => error,
+      );
+      expect(checked.stdout).toBe('');
+    },
+    minutes(3),
+  );
 
   it('runs the CLI without the optional integrations: --help, and a clear exit 2 for a missing app', async () => {
     const help = await inConsumer('npx', ['tributary', '--help']);
