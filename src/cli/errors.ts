@@ -50,3 +50,22 @@ export class DatabaseNotReady extends TributaryError {
     );
   }
 }
+
+/** The account refused the key the CLI signed with, which came from `COSMOS_KEY` (never shown). */
+export class CosmosKeyRefused extends TributaryError {
+  readonly code = 'CosmosKeyRefused';
+  constructor(
+    readonly endpoint: string,
+    readonly status: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      status === 403
+        ? `${endpoint} refused the key in COSMOS_KEY (HTTP 403): the account may take no keys (local auth disabled); ` +
+            'unset COSMOS_KEY to sign in with Microsoft Entra ID.'
+        : `${endpoint} refused the key in COSMOS_KEY (HTTP ${status}): set COSMOS_KEY to the account's primary or ` +
+            'secondary key (for the local server, its --key; unset, the well-known emulator key).',
+      options,
+    );
+  }
+}

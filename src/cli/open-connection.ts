@@ -8,6 +8,7 @@ import { checkCosmosAccess } from '../store/access-check.ts';
 import { createCosmosClient, isLocalEndpoint } from '../store/client.ts';
 import type { ParsedArgs } from './command.ts';
 import type { CliContext } from './context.ts';
+import { CosmosKeyRefused } from './errors.ts';
 import { UsageError } from './usage-error.ts';
 
 const connectionSettings = z.object({
@@ -86,6 +87,17 @@ export async function openConnection(args: ParsedArgs, context: CliContext): Pro
         await checkCosmosAccess(client, remote);
       } catch (error) {
         client.dispose();
+        throw error;
+      }
+    }
+    if (!entra && settings.key !== undefined) {
+      // One metadata read, so that a wrong COSMOS_KEY is named as such instead of Cosmos's raw 401 text.
+      try {
+        await client.getDatabaseAccount();
+      } catch (error) {
+        client.dispose();
+        const status = (error as { code?: unknown }).code;
+        if (status === 401 || status === 403) throw new CosmosKeyRefused(remote, status, { cause: error });
         throw error;
       }
     }
