@@ -79,6 +79,7 @@ export {
   type KafkaSummaryPublisher,
   type KafkaSummaryPublisherOptions,
 } from './kafka-publisher.ts';
+export { KafkaUnavailable } from './kafkajs.ts';
 export { type EncodedSummary, encodeSummary, type SummaryPublisher } from './publisher.ts';
 export {
   createInMemoryLastSeenVersions,

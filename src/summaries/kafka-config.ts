@@ -1,16 +1,9 @@
 import type { TokenCredential } from '@azure/identity';
-import {
-  type ConsumerConfig,
-  type ISocketFactory,
-  type KafkaConfig,
-  type LogEntry,
-  Partitioners,
-  type ProducerConfig,
-  type RetryOptions,
-} from 'kafkajs';
+import type { ConsumerConfig, ISocketFactory, KafkaConfig, LogEntry, ProducerConfig, RetryOptions } from 'kafkajs';
 import { z } from 'zod';
 import { parseOptions } from '../core/index.ts';
 import { InvalidKafkaConfig } from './errors.ts';
+import { kafkajs } from './kafkajs.ts';
 import { maxSummaryMessageBytes } from './limits.ts';
 
 /**
@@ -226,7 +219,7 @@ function buildConfig(
       // so summaries of a stream (one key, one partition) land in the order they were sent.
       maxInFlightRequests: 1,
       // murmur2 on the key, as Java clients do: a stream lands on the same partition whoever publishes it
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: kafkajs().Partitioners.DefaultPartitioner,
       idempotent: options.idempotent ?? false,
       // Event Hubs topics are event hubs: created through Azure, never by a client's metadata request.
       allowAutoTopicCreation: !eventHubs,

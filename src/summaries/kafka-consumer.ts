@@ -1,4 +1,4 @@
-import { type Consumer, Kafka, type KafkaMessage, type TopicPartitions } from 'kafkajs';
+import type { Consumer, KafkaMessage, TopicPartitions } from 'kafkajs';
 import { createIngestQueue } from './consumer-ingest-queue.ts';
 import type { ConsumerMessage } from './consumer-message.ts';
 import {
@@ -9,6 +9,7 @@ import {
 } from './consumer-scheduler.ts';
 import type { SummaryContract } from './contract.ts';
 import type { SummaryKafkaConfig } from './kafka-config.ts';
+import { kafkajs } from './kafkajs.ts';
 import type { LastSeenVersions, SummaryHandler, UnreadableMessage } from './receiver.ts';
 
 export interface SummaryConsumerOptions<T> extends ConsumerSchedulingOptions {
@@ -74,7 +75,7 @@ export function createSummaryConsumer<T>(options: SummaryConsumerOptions<T>): Su
       if (used) engine = createConsumerScheduler({ ...options, name });
       used = true;
       const running = engine;
-      const kafka = new Kafka(options.config.client);
+      const kafka = new (kafkajs().Kafka)(options.config.client);
       const created = kafka.consumer({ ...options.config.consumer, groupId: options.groupId });
       consumer = created;
       const offsets = createOffsetCommitter(running, created);

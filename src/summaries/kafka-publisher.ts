@@ -1,6 +1,7 @@
-import { Kafka, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { SummaryPublishFailed } from './errors.ts';
 import type { SummaryKafkaConfig } from './kafka-config.ts';
+import { kafkajs } from './kafkajs.ts';
 import { createProducerConnection } from './producer-connection.ts';
 import { type EncodedSummary, encodeSummary, type SummaryPublisher } from './publisher.ts';
 import type { SummaryRecord } from './summary-record.ts';
@@ -41,7 +42,7 @@ interface Pending {
 export function createKafkaSummaryPublisher(options: KafkaSummaryPublisherOptions): KafkaSummaryPublisher {
   const { config } = options;
   const connection = createProducerConnection({
-    kafka: new Kafka(config.client),
+    kafka: new (kafkajs().Kafka)(config.client),
     config: config.producer,
     maxIdleMs: config.connection.maxIdleMs,
   });

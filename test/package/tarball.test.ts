@@ -80,7 +80,7 @@ describe('the packed tarball', () => {
     expect(unexpected).toEqual([]);
   });
 
-  it('imports the main entry, /dev and /testing and starts a test server from plain Node without tsx or any optional integration', async () => {
+  it('imports the main entry, /dev, /testing and /summaries and starts a test server from plain Node without tsx or any optional integration', async () => {
     // @opentelemetry/api is a required peer (one API copy shared with the app's SDK): npm installs it
     const optional = Object.keys(manifest.peerDependencies).filter(
       (name) => manifest.peerDependenciesMeta[name]?.optional,
@@ -100,12 +100,23 @@ describe('the packed tarball', () => {
       try { await cosmos.containers.events.items.query('SELECT * FROM c').fetchAll(); }
       catch (error) { query = String(error.message); }
       await cosmos.close();
-      console.log(JSON.stringify({ names, problems, query }));`;
+      const summaries = await import('${manifest.name}/summaries');
+      let kafka = 'configured';
+      try { summaries.kafkaConfigFromBrokers(['127.0.0.1:9092']); }
+      catch (error) { kafka = error.code + ': ' + error.message; }
+      console.log(JSON.stringify({ names, problems, query, kafka }));`;
     const { stdout } = await inConsumer('node', ['--input-type=module', '-e', script]);
-    const result = JSON.parse(stdout) as { names: Record<string, number>; problems: string[]; query: string };
+    const result = JSON.parse(stdout) as {
+      names: Record<string, number>;
+      problems: string[];
+      query: string;
+      kafka: string;
+    };
     expect(result.problems).toEqual([]);
     // The local server starts without its optional SQL engine, and a query says which package to install.
     expect(result.query).toContain('npm install --save-dev @zeit/cosmosdb-query');
+    // /summaries imports without kafkajs; asking for Kafka names the package to install.
+    expect(result.kafka).toMatch(/^KafkaUnavailable: .*npm install kafkajs/);
     expect(result.names[manifest.name]).toBeGreaterThan(50);
     expect(result.names[`${manifest.name}/dev`]).toBeGreaterThan(5);
     expect(result.names[`${manifest.name}/testing`]).toBeGreaterThan(5);
