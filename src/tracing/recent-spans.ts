@@ -62,6 +62,6 @@ export function createRecentSpans(capacity = 5_000): RecentSpans {
       onEnd: keep,
       forceFlush: () => Promise.resolve(),
       shutdown: () => Promise.resolve(),
-    },
+    } satisfies SpanProcessor,
   };
 }
