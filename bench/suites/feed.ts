@@ -1,14 +1,12 @@
 import os from 'node:os';
 import type { CosmosClient } from '@azure/cosmos';
 import { WELL_KNOWN_EMULATOR_KEY } from '../../src/emulator/index.ts';
-import { createChangeFeedProcessor } from '../../src/feed/index.ts';
 import { ensureContainers } from '../../src/store/index.ts';
-import { createStreamScheduler } from '../../src/streams/index.ts';
 import { readChangeFeedRaw } from '../baselines/raw-change-feed.ts';
+import { timeBacklogRun } from '../harness/backlog-run.ts';
 import { startProcessorChild } from '../harness/child.ts';
 import { startBenchCosmos } from '../harness/cosmos.ts';
 import { startCosmosProcess } from '../harness/cosmos-process.ts';
-import { withDeadline } from '../harness/deadline.ts';
 import { atLeast, measured, median, type Target } from '../harness/result.ts';
 import { seedStreams } from '../harness/seed.ts';
 import { sideBySide } from '../harness/side-by-side.ts';
@@ -66,36 +64,8 @@ async function throughputRatioWith(
     await seedStreams(events, { streams, eventsPerStream });
     context.log(`seeded ${total} events on ${streams} streams, 4 ranges, server ${placement}`);
 
-    const processorRun = async (round: number | string) => {
-      let handled = 0;
-      let reached: () => void = () => {};
-      const all = new Promise<void>((resolve) => {
-        reached = resolve;
-      });
-      const scheduler = createStreamScheduler({
-        name: `feed-${round}`,
-        handle: async (span) => {
-          handled += span.events.length;
-          if (handled >= total) reached();
-          return undefined;
-        },
-      });
-      const processor = createChangeFeedProcessor({
-        name: `feed-${round}`,
-        monitored: events,
-        leases,
-        sink: scheduler,
-        startFrom: 'beginning',
-        maxItemsPerPage: pageSize,
-      });
-      const started = performance.now();
-      await processor.start();
-      await withDeadline(all, 600_000, 'the processor to deliver the backlog');
-      const seconds = (performance.now() - started) / 1000;
-      await processor.stop();
-      scheduler.close();
-      return total / seconds;
-    };
+    const processorRun = (round: number | string) =>
+      timeBacklogRun({ name: `feed-${round}`, events, leases, total, pageSize });
     const rawRun = async () => {
       const started = performance.now();
       await readChangeFeedRaw(events, total, undefined, { maxItemCount: pageSize });

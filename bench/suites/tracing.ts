@@ -2,14 +2,12 @@ import type { Container } from '@azure/cosmos';
 import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { z } from 'zod';
 import { defineCodec } from '../../src/codec/index.ts';
-import { createChangeFeedProcessor } from '../../src/feed/index.ts';
 import { createCosmosStore, ensureContainers } from '../../src/store/index.ts';
 import { callHandlerInSpan } from '../../src/streams/handler-span.ts';
-import { createStreamScheduler } from '../../src/streams/index.ts';
 import { startTracing, type Tracing } from '../../src/tracing/index.ts';
 import { inSpan } from '../../src/tracing/spans.ts';
+import { timeBacklogRun } from '../harness/backlog-run.ts';
 import { startBenchCosmos } from '../harness/cosmos.ts';
-import { withDeadline } from '../harness/deadline.ts';
 import { measured, median } from '../harness/result.ts';
 import { sideBySide } from '../harness/side-by-side.ts';
 import type { BenchContext } from '../harness/suite.ts';
@@ -171,36 +169,8 @@ async function feedRatio(context: BenchContext): Promise<void> {
     const events = database.container('events');
     const leases = database.container('leases');
     await seedTraced(events, streams, eventsPerStream);
-    const feedRun = async (label: string) => {
-      let handled = 0;
-      let reached: () => void = () => {};
-      const all = new Promise<void>((resolve) => {
-        reached = resolve;
-      });
-      const scheduler = createStreamScheduler({
-        name: `tracing-${label}`,
-        handle: async (span) => {
-          handled += span.events.length;
-          if (handled >= total) reached();
-          return undefined;
-        },
-      });
-      const processor = createChangeFeedProcessor({
-        name: `tracing-${label}`,
-        monitored: events,
-        leases,
-        sink: scheduler,
-        startFrom: 'beginning',
-        maxItemsPerPage: 100,
-      });
-      const started = performance.now();
-      await processor.start();
-      await withDeadline(all, 600_000, 'the processor to deliver the backlog');
-      const seconds = (performance.now() - started) / 1000;
-      await processor.stop();
-      scheduler.close();
-      return total / seconds;
-    };
+    const feedRun = (label: string) =>
+      timeBacklogRun({ name: `tracing-${label}`, events, leases, total, pageSize: 100 });
     await feedRun('warm-up');
     const result = await sideBySide(
       rounds,
