@@ -13,7 +13,13 @@ describe('tributary cosmos', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tributary-cli-cosmos-'));
     const { io, out, interrupt } = captureIo({}, dir);
     const running = runCli(['cosmos', '--port', '0', '--tls', 'cosmos.pem', '--disable-local-auth'], io);
-    await expect.poll(() => out.stdout, { timeout: 30_000 }).toMatch(/^https:\/\/127\.0\.0\.1:\d+\n/);
+    let exited: number | undefined;
+    void running.then((code) => {
+      exited = code;
+    });
+    // A command that ends before printing its endpoint fails here with what it said, not after the whole timeout.
+    const printed = () => (exited === undefined ? out.stdout : `exited ${exited}: ${out.stderr}`);
+    await expect.poll(printed, { timeout: 30_000 }).toMatch(/^https:\/\/127\.0\.0\.1:\d+\n/);
     const endpoint = out.stdout.trim();
     const agent = new Agent({ ca: await readFile(join(dir, 'cosmos.pem'), 'utf8') });
     const withKey = createCosmosClient({ endpoint, key: WELL_KNOWN_EMULATOR_KEY, clientOptions: { agent } });
