@@ -2,6 +2,7 @@ import { type Container, CosmosClient } from '@azure/cosmos';
 import { createChangeFeedProcessor, estimateLag } from '../../src/feed/index.ts';
 import { ensureContainers } from '../../src/store/index.ts';
 import { createStreamScheduler } from '../../src/streams/index.ts';
+import { timeBacklogRun } from '../harness/backlog-run.ts';
 import { type BenchCosmos, startBenchCosmos } from '../harness/cosmos.ts';
 import { withDeadline } from '../harness/deadline.ts';
 import { atMost, measured, median } from '../harness/result.ts';
@@ -108,24 +109,7 @@ async function lagCost(
   // leases with checkpoints at the head, then the backlog written after them: rewinding to the beginning would
   // leave the leases without a continuation, so the processor catches up on a fresh container's worth first
   const name = 'lagging';
-  let handled = 0;
-  let reached: () => void = () => {};
-  const all = new Promise<void>((resolve) => {
-    reached = resolve;
-  });
-  const scheduler = createStreamScheduler({
-    name,
-    handle: async (span) => {
-      handled += span.events.length;
-      if (handled >= backlog) reached();
-      return undefined;
-    },
-  });
-  const processor = createChangeFeedProcessor({ name, monitored: events, leases, sink: scheduler });
-  await processor.start();
-  await withDeadline(all, 600_000, 'the processor to catch up');
-  await processor.stop();
-  scheduler.close();
+  await timeBacklogRun({ name, events, leases, total: backlog, pageSize: 100 });
   await seedStreams(events, { streams, eventsPerStream: backlog / streams, category: 'Backlog' });
 
   const options = { monitored: events, leases, name };
