@@ -4,7 +4,7 @@ import type { CosmosClient } from '@azure/cosmos';
 import { z } from 'zod';
 import { startLocalCosmos } from '../emulator/server.ts';
 import { WELL_KNOWN_EMULATOR_KEY } from '../emulator/types.ts';
-import { checkCosmosAccess } from '../store/access-check.ts';
+import { CosmosAccessDenied, checkCosmosAccess } from '../store/access-check.ts';
 import { createCosmosClient, isLocalEndpoint } from '../store/client.ts';
 import type { ParsedArgs } from './command.ts';
 import type { CliContext } from './context.ts';
@@ -82,22 +82,15 @@ export async function openConnection(args: ParsedArgs, context: CliContext): Pro
       ...(key !== undefined ? { key } : {}),
       ...(io.credential !== undefined ? { credential: io.credential } : {}),
     });
-    if (entra) {
+    if (entra || settings.key !== undefined) {
+      // One metadata read, so that a refused identity or COSMOS_KEY is named as such instead of Cosmos's raw text.
       try {
         await checkCosmosAccess(client, remote);
       } catch (error) {
         client.dispose();
-        throw error;
-      }
-    }
-    if (!entra && settings.key !== undefined) {
-      // One metadata read, so that a wrong COSMOS_KEY is named as such instead of Cosmos's raw 401 text.
-      try {
-        await client.getDatabaseAccount();
-      } catch (error) {
-        client.dispose();
-        const status = (error as { code?: unknown }).code;
-        if (status === 401 || status === 403) throw new CosmosKeyRefused(remote, status, { cause: error });
+        if (!entra && error instanceof CosmosAccessDenied) {
+          throw new CosmosKeyRefused(remote, error.status, { cause: error.cause });
+        }
         throw error;
       }
     }
