@@ -2,7 +2,7 @@ import { badRequest } from './errors.ts';
 import type { FaultRule, OperationKind } from './types.ts';
 
 const operations = new Set(['read', 'write', 'batch', 'query', 'changefeed', 'any']);
-const statuses = new Set([429, 503, 410, 408]);
+const statuses = new Set([429, 503, 410, 408, 400]);
 
 export function parseFaultRule(raw: unknown): FaultRule {
   const rule = raw as Partial<FaultRule> | null;
@@ -11,7 +11,8 @@ export function parseFaultRule(raw: unknown): FaultRule {
     throw badRequest('"operation" must be one of read, write, batch, query, changefeed, any.');
   }
   if (rule.status !== undefined && !statuses.has(rule.status))
-    throw badRequest('"status" must be 429, 503, 410 or 408.');
+    throw badRequest('"status" must be 429, 503, 410, 408 or 400.');
+  if (rule.status === 400 && rule.operation !== 'query') throw badRequest('"status" 400 applies to queries only.');
   if (rule.status === undefined && rule.latencyMs === undefined && !rule.drop) {
     throw badRequest('A fault rule needs "status", "latencyMs" or "drop".');
   }

@@ -232,6 +232,7 @@ export async function startLocalCosmos(options: LocalCosmosOptions = {}): Promis
       429: 'Request rate is large. More Request Units may be needed, so no changes were made. Please retry this request later.',
       503: 'The service is currently unavailable (injected by the local emulator).',
       408: 'The request timed out (injected by the local emulator).',
+      400: "Cross partition query only supports 'VALUE <AggregateFunc>' for aggregates (injected by the local emulator: the query needs its query plan).",
     };
     const kindOf = classify((request.method ?? 'GET').toUpperCase(), segments, request);
     send(

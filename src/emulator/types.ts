@@ -26,8 +26,12 @@ export interface EmulatorMetrics {
 export interface FaultRule {
   /** Which requests the rule applies to; `any` matches every data-plane request except metadata. */
   operation: Exclude<OperationKind, 'metadata'> | 'any';
-  /** Status to answer with. 410 performs a real live split of the range involved. Omit with `latencyMs` alone. */
-  status?: 429 | 503 | 410 | 408;
+  /**
+   * Status to answer with. 410 performs a real live split of the range involved. 400 (queries only) refuses the
+   * query as sent, as Cosmos DB's gateway refuses a cross-partition query it cannot serve without a query plan.
+   * Omit with `latencyMs` alone.
+   */
+  status?: 429 | 503 | 410 | 408 | 400;
   /** How many requests the rule hits before it retires (default: unlimited). */
   count?: number;
   /** Probability in [0, 1] that a matching request is hit (default 1). */

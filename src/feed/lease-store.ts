@@ -2,9 +2,11 @@ import { BulkOperationType, type Container } from '@azure/cosmos';
 import type { EpkRange } from './epk-range.ts';
 import { LeaseCreateFailed } from './errors.ts';
 import { Lease, type LeaseDocument } from './lease.ts';
+import { queryWithoutPlan } from './planless-query.ts';
 
 /** Reads and writes lease documents; every replace is guarded by the document's `_etag`. */
 export interface LeaseStore {
+  /** the processor's leases, sorted by id: one query request (no query plan is fetched; see `queryWithoutPlan`) */
   list(): Promise<LeaseDocument[]>;
   read(id: string): Promise<LeaseDocument | undefined>;
   /**
@@ -23,12 +25,10 @@ export interface LeaseStore {
 export function createLeaseStore(leases: Container, processor: string): LeaseStore {
   return {
     async list() {
-      const { resources } = await leases.items
-        .query<LeaseDocument>({
-          query: 'SELECT * FROM c WHERE c.processor = @processor',
-          parameters: [{ name: '@processor', value: processor }],
-        })
-        .fetchAll();
+      const resources = await queryWithoutPlan<LeaseDocument>(leases, {
+        query: 'SELECT * FROM c WHERE c.processor = @processor',
+        parameters: [{ name: '@processor', value: processor }],
+      });
       return resources.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
 

@@ -90,6 +90,7 @@ describe('fault rules', () => {
     for (const bad of [
       { operation: 'everything', status: 429 },
       { operation: 'read', status: 500 },
+      { operation: 'read', status: 400 },
       { operation: 'read' },
       { operation: 'read', status: 429, probability: 2 },
       { operation: 'read', status: 429, count: -1 },
