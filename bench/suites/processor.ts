@@ -92,7 +92,7 @@ async function startCost(
   context.emit(
     measured('processor.start.requests', median(requests), 'requests', {
       goal: atMost(10),
-      note: `${note}. They are: 2 lease listings (the SDK asks the gateway for a query plan before each cross-partition query: 2 requests each; the second listing finds leases other instances created meanwhile, which a split between their views could make overlap), the feed ranges, 4 lease creates (one-operation batches; the lease this instance reads first is created owned), then the first iterator's container read and routing map, and its first change-feed read. On a client that has already read the container's metadata (its routing map and _rid) the same start takes 10 requests`,
+      note: `${note}. They are: 2 lease listings (one query each: the query plan request the JS SDK sends beside every cross-partition query is skipped; the second listing finds leases other instances created meanwhile, which a split between their views could make overlap), the feed ranges, 4 lease creates (one-operation batches; the lease this instance reads first is created owned), then the first iterator's container read and routing map, and its first change-feed read. On a client that has already read the container's metadata (its routing map and _rid) the same start takes 8 requests`,
     }),
   );
   context.emit(measured('processor.start.ms', median(times), 'ms', { note }));
@@ -125,7 +125,7 @@ async function lagCost(
     measured('lag.estimate.requests', median(estimateCosts), 'requests', {
       goal: atMost(ranges + 1),
       baseline: exact.cost.requests,
-      note: `one estimateLag over ${ranges} leases whose checkpoints are ${backlog.toLocaleString('en-US')} events (${streams.toLocaleString('en-US')} documents) behind; LSN estimate (the default, one change-feed read of one item per lease) vs the exact count (baseline, reads the backlog: ${exact.cost.documentsRead.toLocaleString('en-US')} documents). The figure is the lease listing — a query plan request plus the query, as the JS SDK sends every cross-partition query — plus one read per lease; the first estimate on a client also reads the container and its routing map once (${cold.cost.requests} requests). Estimated ${estimated.toLocaleString('en-US')} pending changes vs ${counted.toLocaleString('en-US')} counted documents: the estimate counts writes between LSNs, and the local server numbers LSNs across the whole container (Cosmos DB numbers them per physical partition), so here each range's estimate also spans the other ranges' writes`,
+      note: `one estimateLag over ${ranges} leases whose checkpoints are ${backlog.toLocaleString('en-US')} events (${streams.toLocaleString('en-US')} documents) behind; LSN estimate (the default, one change-feed read of one item per lease) vs the exact count (baseline, reads the backlog: ${exact.cost.documentsRead.toLocaleString('en-US')} documents). The figure is the lease listing — one query, without the query plan request the JS SDK would send beside it — plus one read per lease; the first estimate on a client also reads the container and its routing map once (${cold.cost.requests} requests). Estimated ${estimated.toLocaleString('en-US')} pending changes vs ${counted.toLocaleString('en-US')} counted documents: the estimate counts writes between LSNs, and the local server numbers LSNs across the whole container (Cosmos DB numbers them per physical partition), so here each range's estimate also spans the other ranges' writes`,
     }),
   );
 }
@@ -155,7 +155,7 @@ async function idleCost(context: BenchContext, cosmos: BenchCosmos, events: Cont
   context.emit(
     measured('processor.idle.requests_per_hour', perHour, 'requests/hour', {
       goal: atMost(1_000),
-      note: `one caught-up processor instance at default settings (poll pause doubling from 0.5 s to 8 s, lease renewal 15 s, acquire cycle 15 s), per range over ${ranges} ranges: ${cost.requests} requests at the local server in a ${windowMs / 1000} s window (after ${warmUpMs / 1000} s idle), scaled to an hour. Expected per range: 450 polls + 240 renewals + a quarter of the instance's 480 listing requests (a query plan and a query every 15 s) = 810; with one range the listing is not shared: 1,170`,
+      note: `one caught-up processor instance at default settings (poll pause doubling from 0.5 s to 8 s, lease renewal 15 s, acquire cycle 15 s), per range over ${ranges} ranges: ${cost.requests} requests at the local server in a ${windowMs / 1000} s window (after ${warmUpMs / 1000} s idle), scaled to an hour. Expected per range: 450 polls + 240 renewals + a quarter of the instance's 240 listing requests (one query every 15 s) = 750; with one range the listing is not shared: 930`,
     }),
   );
 }
