@@ -24,12 +24,24 @@ export interface EncodedSummary {
 
 /** Serializes a summary (bigints as decimal strings) and refuses one over `limit` bytes: it is never truncated. */
 export function encodeSummary(record: SummaryRecord, limit = maxSummaryMessageBytes): EncodedSummary {
-  const value = JSON.stringify(record.body, summaryJsonReplacer);
+  const value = bodyJson(record.body);
   const headers = envelopeHeaders(record.envelope);
   const key = record.envelope.stream;
   let bytes = Buffer.byteLength(key) + Buffer.byteLength(value ?? '');
-  for (const [name, headerValue] of Object.entries(headers))
-    bytes += Buffer.byteLength(name) + Buffer.byteLength(headerValue);
+  // header names are envelopeHeaders' ASCII constants: one byte per character
+  for (const name in headers) bytes += name.length + Buffer.byteLength(headers[name] as string);
   if (bytes > limit) throw new SummaryTooLarge(record.envelope.contract, record.envelope.stream, bytes, limit);
   return { topic: record.topic, key, value: value ?? 'null', headers, bytes };
+}
+
+/**
+ * The body's JSON. A replacer function slows `JSON.stringify` down for every value it visits, so the body is first
+ * written without one; only a body holding a bigint (which `JSON.stringify` refuses) is written again with it.
+ */
+function bodyJson(body: unknown): string | undefined {
+  try {
+    return JSON.stringify(body);
+  } catch {
+    return JSON.stringify(body, summaryJsonReplacer);
+  }
 }
