@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import type { Message } from 'kafkajs';
 import { SummaryPublishFailed } from './errors.ts';
 import type { SummaryKafkaConfig } from './kafka-config.ts';
 import { kafkajs } from './kafkajs.ts';
@@ -19,6 +19,11 @@ export interface KafkaSummaryPublisher extends SummaryPublisher {
     /** producers dropped after a failed or timed-out send, or after an idle spell, and connected anew */
     readonly connectionsReplaced: number;
   };
+}
+
+interface TopicMessages {
+  readonly topic: string;
+  readonly messages: Message[];
 }
 
 interface Pending {
@@ -49,20 +54,21 @@ export function createKafkaSummaryPublisher(options: KafkaSummaryPublisherOption
   let queue: Pending[] = [];
   let flight: Promise<void> | undefined;
   let closed = false;
-  const closing = new AbortController();
+  /** rejects each attempt in progress when the publisher closes (a Set: an EventTarget listener costs ~10 µs) */
+  const onClose = new Set<() => void>();
   const counters = { published: 0, requests: 0, failedRequests: 0 };
 
   /** One send on the current producer, abandoned (and the producer replaced) if it fails or takes too long. */
-  const attempt = async (topicMessages: Parameters<Producer['sendBatch']>[0]['topicMessages']): Promise<void> => {
+  const attempt = async (topicMessages: TopicMessages[]): Promise<void> => {
     let timer: NodeJS.Timeout | undefined;
-    let onClose: (() => void) | undefined;
+    let rejectOnClose: (() => void) | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () => reject(new Error(`no answer from the brokers within ${config.connection.attemptTimeoutMs} ms`)),
         config.connection.attemptTimeoutMs,
       );
-      onClose = () => reject(new Error('the publisher was closed before the brokers answered'));
-      closing.signal.addEventListener('abort', onClose, { once: true });
+      rejectOnClose = () => reject(new Error('the publisher was closed before the brokers answered'));
+      onClose.add(rejectOnClose);
     });
     try {
       const producer = await Promise.race([connection.producer(), timeout]);
@@ -73,7 +79,7 @@ export function createKafkaSummaryPublisher(options: KafkaSummaryPublisherOption
       throw error;
     } finally {
       clearTimeout(timer);
-      if (onClose) closing.signal.removeEventListener('abort', onClose);
+      if (rejectOnClose) onClose.delete(rejectOnClose);
     }
   };
 
@@ -103,16 +109,17 @@ export function createKafkaSummaryPublisher(options: KafkaSummaryPublisherOption
   const drain = async (): Promise<void> => {
     while (queue.length > 0) {
       const batch = takeBatch();
-      const byTopic = new Map<string, EncodedSummary[]>();
+      const byTopic = new Map<string, TopicMessages>();
       for (const { message } of batch) {
-        const messages = byTopic.get(message.topic);
-        if (messages === undefined) byTopic.set(message.topic, [message]);
-        else messages.push(message);
+        const { topic, key, value, headers } = message;
+        let forTopic = byTopic.get(topic);
+        if (forTopic === undefined) {
+          forTopic = { topic, messages: [] };
+          byTopic.set(topic, forTopic);
+        }
+        forTopic.messages.push({ key, value, headers });
       }
-      const topicMessages = [...byTopic].map(([topic, messages]) => ({
-        topic,
-        messages: messages.map(({ key, value, headers }) => ({ key, value, headers })),
-      }));
+      const topicMessages = [...byTopic.values()];
       counters.requests += 1;
       try {
         await attempt(topicMessages).catch((error: unknown) => {
@@ -162,7 +169,8 @@ export function createKafkaSummaryPublisher(options: KafkaSummaryPublisherOption
         }),
       ]);
       clearTimeout(timer);
-      closing.abort();
+      for (const reject of onClose) reject();
+      onClose.clear();
       const unsent = queue;
       queue = [];
       for (const pending of unsent) {

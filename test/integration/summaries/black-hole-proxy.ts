@@ -25,6 +25,7 @@ interface Pair {
 
 export async function startBlackHoleProxy(targets: readonly string[]): Promise<BlackHoleProxy> {
   const pairs = new Set<Pair>();
+  const swallowed = new Set<net.Socket>();
   const servers: net.Server[] = [];
   const route = new Map<string, number>();
   let accepted = 0;
@@ -36,6 +37,8 @@ export async function startBlackHoleProxy(targets: readonly string[]): Promise<B
     const server = net.createServer((client) => {
       accepted += 1;
       if (swallowNew) {
+        swallowed.add(client);
+        client.once('close', () => swallowed.delete(client));
         client.on('data', () => undefined).on('error', () => client.destroy());
         return;
       }
@@ -88,6 +91,7 @@ export async function startBlackHoleProxy(targets: readonly string[]): Promise<B
         client.destroy();
         upstream.destroy();
       }
+      for (const client of swallowed) client.destroy();
       await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     },
   };

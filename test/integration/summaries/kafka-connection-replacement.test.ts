@@ -124,4 +124,33 @@ describe.skipIf(skipKafka)('closing a publisher whose broker is unreachable', ()
       await kafka.stop();
     }
   }, 60_000);
+
+  it('refuses a publish whose producer is still connecting, instead of leaving it to its attempt timeout', async () => {
+    const kafka = await startTestKafka();
+    const proxy = await startBlackHoleProxy(kafka.brokers);
+    const publisher = createKafkaSummaryPublisher({
+      config: kafkaConfigFromBrokers([...proxy.brokers], {
+        socketFactory: proxy.socketFactory,
+        requestTimeout: 30_000,
+        connectionTimeout: 30_000,
+        publishAttemptTimeoutMs: 60_000,
+        closeTimeoutMs: 300,
+        log: () => {},
+      }),
+    });
+    try {
+      proxy.blackHoleEverything();
+      const connecting = publisher.publish(record(`connecting-${randomUUID().slice(0, 8)}`, 1)).then(
+        () => 'published',
+        (error: Error) => error.name,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await publisher.close();
+      const pending = new Promise((resolve) => setTimeout(() => resolve('still pending'), 3_000));
+      expect(await Promise.race([connecting, pending])).toBe('SummaryPublishFailed');
+    } finally {
+      await proxy.close();
+      await kafka.stop();
+    }
+  }, 60_000);
 });
