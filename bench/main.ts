@@ -12,6 +12,7 @@ import { machineFacts } from './harness/machine.ts';
 import { type BenchRun, toJson, toMarkdown } from './harness/report.ts';
 import type { BenchResult } from './harness/result.ts';
 import type { Series } from './harness/series.ts';
+import { collectsGarbage } from './harness/side-by-side.ts';
 import { runSuite } from './harness/suite.ts';
 import { printResults } from './harness/table.ts';
 import { suites } from './suites/index.ts';
@@ -37,6 +38,9 @@ if (only && selected.length !== only.length) {
 }
 
 const log = (message: string) => console.error(message);
+if (!collectsGarbage()) {
+  log('Node was started without --expose-gc: timed runs do not start from a collected heap (`npm run bench` does).');
+}
 const started = performance.now();
 const results: BenchResult[] = [];
 const series: Series[] = [];

@@ -9,8 +9,22 @@ export interface SideBySide {
 }
 
 /**
+ * A full garbage collection, so that a measured run starts from the same heap as the run it is compared with
+ * (`npm run bench` starts Node with `--expose-gc`; without it this does nothing). Without it, the large live data
+ * of a bench (backlogs, prebuilt pages) makes major collections come once a round, always in the same place: one
+ * side then pays for every one of them, and a ratio measured 0.95 in one process read 0.3–0.4 in the next.
+ */
+export function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Whether `collectGarbage` collects: false when Node was started without `--expose-gc`. */
+export const collectsGarbage = (): boolean => typeof (globalThis as { gc?: unknown }).gc === 'function';
+
+/**
  * Runs Tributary and the baseline in alternating order, round after round, in this process, and keeps the median
- * of each side. Alternating which one goes first keeps warm-up and GC drift from favouring either side.
+ * of each side. Alternating which one goes first keeps warm-up drift from favouring either side; a full garbage
+ * collection before each run keeps one side from paying for the other's garbage.
  */
 export async function sideBySide(
   rounds: number,
@@ -20,12 +34,20 @@ export async function sideBySide(
   const tributaryRuns: number[] = [];
   const baselineRuns: number[] = [];
   for (let round = 0; round < rounds; round++) {
+    const runTributary = async () => {
+      collectGarbage();
+      tributaryRuns.push(await tributary(round));
+    };
+    const runBaseline = async () => {
+      collectGarbage();
+      baselineRuns.push(await baseline(round));
+    };
     if (round % 2 === 0) {
-      tributaryRuns.push(await tributary(round));
-      baselineRuns.push(await baseline(round));
+      await runTributary();
+      await runBaseline();
     } else {
-      baselineRuns.push(await baseline(round));
-      tributaryRuns.push(await tributary(round));
+      await runBaseline();
+      await runTributary();
     }
   }
   return { tributary: median(tributaryRuns), baseline: median(baselineRuns), tributaryRuns, baselineRuns };
