@@ -106,13 +106,16 @@ function decodeEvents(document: BatchDocument, checked: boolean): TimelineEvent[
   let lastDate = new Date(Number.NaN);
   for (let offset = 0; offset < stored.length; offset++) {
     const event = stored[offset]!;
-    if (checked) {
-      const problem = checkEvent(event, lastText);
-      if (problem !== undefined) throw new MalformedDocument(String(document.id), document.p, problem);
+    if (checked && !hasEventFields(event)) {
+      throw new MalformedDocument(String(document.id), document.p, checkEvent(event, undefined) ?? 'a broken event');
     }
     if (event.t !== lastText) {
       lastText = event.t;
       lastDate = new Date(event.t);
+      // the Date made for the events anyway tells whether the timestamp parses: no second parse to check it
+      if (checked && Number.isNaN(lastDate.getTime())) {
+        throw new MalformedDocument(String(document.id), document.p, `event "${event.c}" has no ISO timestamp "t"`);
+      }
     }
     events[offset] = decodeEvent(event, versionOf(first + offset), document, lastDate);
   }
@@ -120,6 +123,16 @@ function decodeEvents(document: BatchDocument, checked: boolean): TimelineEvent[
 }
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** Whether a stored event has the fields every event has: a string type `c` and a string timestamp `t`. */
+function hasEventFields(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<string, unknown>).c === 'string' &&
+    typeof (value as Record<string, unknown>).t === 'string'
+  );
+}
 
 /** Checks one event; `validTime` is a timestamp already known to parse (events of a batch usually share theirs). */
 function checkEvent(value: unknown, validTime: string | undefined): string | undefined {
@@ -148,21 +161,24 @@ export function asBatchDocument(document: Record<string, unknown>): BatchDocumen
 
 /** `asBatchDocument` without the events: the document's own fields, and as many events as `n - i` says. */
 function asBatchShape(document: Record<string, unknown>): BatchDocument {
+  const problem = batchShapeProblem(document);
+  if (problem === undefined) return document as unknown as BatchDocument;
   const id = typeof document.id === 'string' ? document.id : String(document.id);
-  const stream = typeof document.p === 'string' ? document.p : undefined;
-  const fail = (problem: string): never => {
-    throw new MalformedDocument(id, stream, problem);
-  };
-  if (stream === undefined) fail('"p" (the stream name) is not a string');
-  if (!isCount(document.i)) fail('"i" (the first event\'s version) is not a non-negative integer');
-  if (!isCount(document.n)) fail('"n" (the next version) is not a non-negative integer');
-  if (!Array.isArray(document.e)) fail('"e" (the events) is not an array');
-  const events = document.e as unknown[];
-  if ((document.n as number) - (document.i as number) !== events.length) {
-    fail(`"n" - "i" = ${(document.n as number) - (document.i as number)} but "e" holds ${events.length} events`);
+  throw new MalformedDocument(id, typeof document.p === 'string' ? document.p : undefined, problem);
+}
+
+/** What is wrong with a tip or batch document's own fields, if anything (runs for every document read). */
+function batchShapeProblem(document: Record<string, unknown>): string | undefined {
+  if (typeof document.p !== 'string') return '"p" (the stream name) is not a string';
+  const { i, n, e } = document;
+  if (!isCount(i)) return '"i" (the first event\'s version) is not a non-negative integer';
+  if (!isCount(n)) return '"n" (the next version) is not a non-negative integer';
+  if (!Array.isArray(e)) return '"e" (the events) is not an array';
+  if (n - i !== e.length) return `"n" - "i" = ${n - i} but "e" holds ${e.length} events`;
+  if (document.id === '-1' && document.u !== undefined && !Array.isArray(document.u)) {
+    return '"u" (the unfolds) is not an array';
   }
-  if (id === '-1' && document.u !== undefined && !Array.isArray(document.u)) fail('"u" (the unfolds) is not an array');
-  return document as unknown as BatchDocument;
+  return undefined;
 }
 
 /**
