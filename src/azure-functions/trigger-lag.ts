@@ -2,6 +2,7 @@ import { ChangeFeedStartFrom, type Container } from '@azure/cosmos';
 import { TributaryError } from '../core/index.ts';
 import { feedContainer } from '../feed/feed-container.ts';
 import { behindMsOf, countPendingChanges, estimatePendingChanges } from '../feed/index.ts';
+import { queryWithoutPlan } from '../feed/planless-query.ts';
 
 /**
  * A lease of the Azure Functions Cosmos DB trigger, as the host's change feed processor (the .NET SDK's) stores it
@@ -50,18 +51,16 @@ export interface TriggerLagOptions {
  * own lease documents. Each lease's checkpoint (an LSN etag) and feed range become a change-feed continuation for
  * the JS SDK, from which the backlog is estimated from LSNs (one read of one item per lease) or, with `exact`,
  * counted, like `estimateLag` does for Tributary's processor. Leases without a checkpoint count from the beginning
- * (the bank's triggers start from the beginning). Cost: the lease query, the container's `_rid` (read once per
+ * (the bank's triggers start from the beginning). Cost: the lease query (one request: no query plan is fetched), the container's `_rid` (read once per
  * container and kept), then one request per lease.
  * @throws NoContainerRid when the monitored container has no `_rid`
  */
 export async function estimateTriggerLag(options: TriggerLagOptions): Promise<TriggerRangeLag[]> {
   const maxChanges = options.maxChangesPerRange ?? 10_000;
-  const { resources: leases } = await options.leases.items
-    .query<TriggerLeaseDocument>({
-      query: 'SELECT * FROM c WHERE STARTSWITH(c.id, @prefix) AND IS_DEFINED(c.LeaseToken)',
-      parameters: [{ name: '@prefix', value: options.leasePrefix }],
-    })
-    .fetchAll();
+  const leases = await queryWithoutPlan<TriggerLeaseDocument>(options.leases, {
+    query: 'SELECT * FROM c WHERE STARTSWITH(c.id, @prefix) AND IS_DEFINED(c.LeaseToken)',
+    parameters: [{ name: '@prefix', value: options.leasePrefix }],
+  });
   if (leases.length === 0) return [];
   const monitored = feedContainer(options.monitored);
   const { resource: container } = await monitored.read();

@@ -170,5 +170,18 @@ describe('the Cosmos DB trigger functions', () => {
     expect(fresh).toEqual([
       expect.objectContaining({ leaseToken: '0', pendingChanges: (await fixture.eventDocuments()).length }),
     ]);
+
+    // An LSN estimate: the lease query (no query plan) and one change-feed read per lease; the container's _rid is
+    // already known from the estimates above.
+    const local = fixture.cosmos.local;
+    if (local !== undefined) {
+      local.resetMetrics();
+      const estimated = await estimateTriggerLag({
+        monitored: events,
+        leases: fixture.bank.containers.leases,
+        leasePrefix: prefix,
+      });
+      expect(local.metrics().total.requests).toBe(estimated.length + 1);
+    }
   });
 });
