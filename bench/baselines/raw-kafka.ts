@@ -9,8 +9,9 @@ export interface PlainMessage {
 
 /**
  * The baseline publisher: a bare kafkajs producer sending the same messages, in batches of `batchSize`, with the same
- * durability and compression as Tributary's publisher (acks = all, gzip), one request in flight. Returns messages/s,
- * timed from the first batch (connection and topic creation happen before).
+ * durability and compression as Tributary's publisher (acks = all, gzip), one request in flight. Returns messages/s
+ * and this process's CPU time (µs, user + system) over the same span, timed from the first batch (connection and
+ * topic creation happen before).
  */
 export async function produceRaw(
   brokers: readonly string[],
@@ -19,7 +20,7 @@ export async function produceRaw(
   batchSize: number,
   /** builds message `k` inside the clock (the work any producer does to serialize it); default: `messages[k]` as is */
   build?: (k: number) => PlainMessage,
-): Promise<number> {
+): Promise<{ readonly perSecond: number; readonly cpuMicros: number }> {
   const kafka = new Kafka({ clientId: 'bench-raw', brokers: [...brokers], logLevel: 0 });
   const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: true });
   await producer.connect();
@@ -27,6 +28,7 @@ export async function produceRaw(
     // create the topic and learn its leaders before the clock starts, as the other side does
     await producer.send({ topic, acks: -1, messages: [{ key: 'warmup', value: '{}' }] });
     const started = performance.now();
+    const cpu = process.cpuUsage();
     for (let from = 0; from < messages.length; from += batchSize) {
       await producer.send({
         topic,
@@ -38,7 +40,9 @@ export async function produceRaw(
         }),
       });
     }
-    return messages.length / ((performance.now() - started) / 1000);
+    const perSecond = messages.length / ((performance.now() - started) / 1000);
+    const { user, system } = process.cpuUsage(cpu);
+    return { perSecond, cpuMicros: user + system };
   } finally {
     await producer.disconnect();
   }

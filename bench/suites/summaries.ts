@@ -116,11 +116,13 @@ export async function run(context: BenchContext): Promise<void> {
       return rate;
     };
 
+    const cpuPerSummary = { tributary: [] as number[], baseline: [] as number[] };
     const publisherRound = async (round: number | string): Promise<number> => {
       const topic = `publisher-${round}-${randomUUID().slice(0, 6)}`;
       const publisher = createKafkaSummaryPublisher({ config });
       await publisher.publish(warmup(topic));
       const started = performance.now();
+      const cpu = process.cpuUsage();
       let next = 0;
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
@@ -131,6 +133,8 @@ export async function run(context: BenchContext): Promise<void> {
         }),
       );
       const rate = streams / ((performance.now() - started) / 1000);
+      const { user, system } = process.cpuUsage(cpu);
+      cpuPerSummary.tributary.push((user + system) / streams);
       await publisher.close();
       return rate;
     };
@@ -139,15 +143,19 @@ export async function run(context: BenchContext): Promise<void> {
       // Built in the clock from the same loaded state as Tributary's side: the render, the JSON body and the
       // envelope headers any producer has to make; what it does not do is Tributary's (the contract's schema
       // check, the size check, queueing and batching).
-      return produceRaw(kafka.brokers, topic, messages, concurrency, (k) => {
+      const { perSecond, cpuMicros } = await produceRaw(kafka.brokers, topic, messages, concurrency, (k) => {
         const { stream, state } = loaded[k]!;
         return { key: stream, value: JSON.stringify(render(state)), headers: envelopeHeaders(envelopes[k]!) };
       });
+      cpuPerSummary.baseline.push(cpuMicros / streams);
+      return perSecond;
     };
     // One unmeasured round of each side first, so that neither median carries the JIT's warm-up (the first rounds
     // ran at half speed on both sides).
     await publisherRound('warm-up');
     await rawRound('warm-up');
+    cpuPerSummary.tributary.length = 0;
+    cpuPerSummary.baseline.length = 0;
     const result = await sideBySide(rounds, publisherRound, rawRound);
     const perSecond = (runs: readonly number[]) => runs.map((rate) => Math.round(rate)).join(' ');
     context.log(`summaries.throughput.ratio rounds (summaries/s): Tributary ${perSecond(result.tributaryRuns)}`);
@@ -157,12 +165,16 @@ export async function run(context: BenchContext): Promise<void> {
     const paired = result.tributaryRuns.map((rate, round) => rate / result.baselineRuns[round]!);
     const pairedText = `paired per-round ratios: median ${median(paired).toFixed(2)}, ${Math.min(...paired).toFixed(2)}–${Math.max(...paired).toFixed(2)}`;
     context.log(`summaries.throughput.ratio ${pairedText}`);
+    // CPU time of this process per summary inside the clock: work counted rather than timed, so less moved by the
+    // other processes on the machine (the mock cluster's own CPU is not in it, and is the same for both sides).
+    const cpuText = `CPU of the benchmark process per summary, medians: Tributary ${median(cpuPerSummary.tributary).toFixed(1)} µs, baseline ${median(cpuPerSummary.baseline).toFixed(1)} µs`;
+    context.log(`summaries.throughput.ratio ${cpuText}`);
     const pipeline = await reactorFromFeed();
     context.emit(
       measured('summaries.throughput.ratio', result.tributary, 'summaries/s', {
         goal: atLeast(0.9),
         baseline: result.baseline,
-        note: `${streams.toLocaleString('en-US')} summaries (one per stream) to the librdkafka mock cluster (3 brokers); Tributary = the summary publisher (render + zod check, envelope headers, size check, kafkajs with acks all + gzip, one request in flight, queued summaries batched) with ${concurrency} publishes in flight, as the scheduler runs ${concurrency} streams at once; baseline = bare kafkajs producer sending the same messages in batches of ${concurrency}, each built in the clock from the same loaded state (render, JSON body, envelope headers: the serializing any producer does; not the schema check, size check, queueing or batching); both connected beforehand; one warm-up round each, then medians of ${rounds} interleaved rounds (${pairedText}). The whole summary reactor from the change feed (feed → scheduler → uncached state load from Cosmos → render → publish), processor start-up included, published ${Math.round(pipeline)} summaries/s`,
+        note: `${streams.toLocaleString('en-US')} summaries (one per stream) to the librdkafka mock cluster (3 brokers); Tributary = the summary publisher (render + zod check, envelope headers, size check, kafkajs with acks all + gzip, one request in flight, queued summaries batched) with ${concurrency} publishes in flight, as the scheduler runs ${concurrency} streams at once; baseline = bare kafkajs producer sending the same messages in batches of ${concurrency}, each built in the clock from the same loaded state (render, JSON body, envelope headers: the serializing any producer does; not the schema check, size check, queueing or batching); both connected beforehand; one warm-up round each, then medians of ${rounds} interleaved rounds (${pairedText}); ${cpuText}. The whole summary reactor from the change feed (feed → scheduler → uncached state load from Cosmos → render → publish), processor start-up included, published ${Math.round(pipeline)} summaries/s`,
       }),
     );
   } finally {
