@@ -111,13 +111,13 @@ export function createKafkaSummaryPublisher(options: KafkaSummaryPublisherOption
       const batch = takeBatch();
       const byTopic = new Map<string, TopicMessages>();
       for (const { message } of batch) {
-        const { topic, key, value, headers } = message;
-        let forTopic = byTopic.get(topic);
+        let forTopic = byTopic.get(message.topic);
         if (forTopic === undefined) {
-          forTopic = { topic, messages: [] };
-          byTopic.set(topic, forTopic);
+          forTopic = { topic: message.topic, messages: [] };
+          byTopic.set(message.topic, forTopic);
         }
-        forTopic.messages.push({ key, value, headers });
+        // kafkajs reads key, value and headers (and would read partition and timestamp, which it has not)
+        forTopic.messages.push(message);
       }
       const topicMessages = [...byTopic.values()];
       counters.requests += 1;
