@@ -11,6 +11,7 @@ import {
   encodeSummary,
   envelopeHeaders,
   kafkaConfigFromBrokers,
+  type SummaryContract,
   type SummaryEnvelope,
   type SummaryRecord,
 } from '../../src/summaries/index.ts';
@@ -78,7 +79,7 @@ export async function run(context: BenchContext): Promise<void> {
     const reactorFromFeed = async (): Promise<number> => {
       const topic = `reactor-${randomUUID().slice(0, 6)}`;
       const publisher = createKafkaSummaryPublisher({ config });
-      await publisher.publish(warmup(topic));
+      await publisher.publish(warmup(contract, topic));
       const reactor = createSummaryReactor({
         contract: { ...contract, topic },
         category: store.category({ name: 'Account', codec: benchCodec, fold: benchFold }),
@@ -120,7 +121,7 @@ export async function run(context: BenchContext): Promise<void> {
     const publisherRound = async (round: number | string): Promise<number> => {
       const topic = `publisher-${round}-${randomUUID().slice(0, 6)}`;
       const publisher = createKafkaSummaryPublisher({ config });
-      await publisher.publish(warmup(topic));
+      await publisher.publish(warmup(contract, topic));
       // the round's topic in the contract, as a reactor has it (not a copy of each record with the topic replaced)
       const roundContract = { ...contract, topic };
       const started = performance.now();
@@ -196,16 +197,13 @@ async function loadAll<T>(count: number, load: (index: number) => Promise<T>): P
   return loaded;
 }
 
-function warmup(topic: string): SummaryRecord {
-  return {
-    topic,
-    envelope: {
-      stream: 'Warmup-0',
-      version: 0n,
-      contract: 'AccountBalance',
-      contractVersion: 1,
-      idempotencyKey: 'warmup',
-    },
-    body: { balance: 0, transactions: 0 },
-  };
+/** The first summary on a topic (creates it, learns its leaders), made as every other one is. */
+function warmup(contract: SummaryContract<{ balance: number; transactions: number }>, topic: string): SummaryRecord {
+  return summaryRecord(
+    { ...contract, topic },
+    StreamName.parse('Warmup-0'),
+    0n,
+    { balance: 0, transactions: 0 },
+    undefined,
+  );
 }
