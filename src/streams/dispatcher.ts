@@ -30,7 +30,10 @@ export function invokeHandler(
   } catch (error) {
     result = Promise.reject(error);
   }
-  result.then(state.onDone, state.onFail);
+  result.then(
+    (outcome) => state.onDone(outcome),
+    (error: unknown) => state.onFail(error),
+  );
 }
 
 /**

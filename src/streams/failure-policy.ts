@@ -57,7 +57,7 @@ export class Timers {
     state.phase = 'delayed';
     if (this.stopping) return;
     this.pending++;
-    state.timer = setTimeout(state.onTimer, ms);
+    state.timer = setTimeout(() => state.onTimer(), ms);
   }
 
   /** The stream's timer fired: it is idle again (unless something else moved it meanwhile). */

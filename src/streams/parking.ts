@@ -132,7 +132,7 @@ export class Parking {
   private async replayParked(stream: string): Promise<void> {
     if (this.leasesChecked.size === 0) await this.load();
     const state = this.host.states.get(stream);
-    while (state?.phase === 'parking') await new Promise<void>((resolve) => state.whenParkingSettles.push(resolve));
+    while (state?.phase === 'parking') await untilParkingSettles(state);
     if (state === undefined || state.phase !== 'parked' || state.parked === undefined)
       throw new StreamNotParked(stream, this.name);
     const reread: Span[] = [];
@@ -206,8 +206,8 @@ export class Parking {
     if (state.pending.length > 0 || state.malformed.length > 0) this.park(state, undefined, letter.reason);
     else {
       const settled = state.whenParkingSettles;
-      state.whenParkingSettles = [];
-      for (const resolve of settled) resolve();
+      state.whenParkingSettles = undefined;
+      for (const resolve of settled ?? []) resolve();
     }
     this.host.changed();
   }
@@ -234,6 +234,13 @@ export class Parking {
       state.assumedStart = false;
     }
   }
+}
+
+function untilParkingSettles(state: StreamState): Promise<void> {
+  return new Promise((resolve) => {
+    state.whenParkingSettles ??= [];
+    state.whenParkingSettles.push(resolve);
+  });
 }
 
 function endOf(span: Span): number {

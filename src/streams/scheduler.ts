@@ -42,13 +42,13 @@ export type { StreamScheduler } from './stream-scheduler.ts';
 export function createScheduler(options: StreamSchedulerOptions, reader: DocumentReader): StreamScheduler {
   const settings = parseSchedulerOptions(options);
   const { name } = settings;
-  const states = new StreamStates((state) => {
-    state.onDone = (outcome) => completed(state, outcome);
-    state.onFail = (error) => failed(state, error);
-    state.onTimer = () => {
+  const states = new StreamStates({
+    completed,
+    failed,
+    timerFired(state) {
       timers.fired(state);
       settle(state);
-    };
+    },
   });
   const pages = new PageProgressTracker();
   const dispatcher = new Dispatcher(settings.handle, settings, (state) => states.isReady(state));

@@ -3,7 +3,17 @@ import type { DeadLetter, MalformedDocumentRecord } from './dead-letter-store.ts
 import type { HandlerOutcome } from './handler.ts';
 import type { PageClaim } from './page-progress.ts';
 
-const ignore = (): void => {};
+/** What a stream reports to its scheduler: how a handler call ended, and that its delay ran out. */
+export interface StreamOwner {
+  completed(state: StreamState, outcome: HandlerOutcome | undefined): void;
+  failed(state: StreamState, error: unknown): void;
+  timerFired(state: StreamState): void;
+}
+
+const unowned: StreamOwner = { completed() {}, failed() {}, timerFired() {} };
+
+/** Shared by every state until its first malformed document or parked span (most streams never have one). */
+const none: readonly never[] = Object.freeze([]);
 
 /**
  * Where a stream is in the scheduler:
@@ -27,6 +37,8 @@ export interface ReplayInProgress {
 /**
  * Everything the scheduler knows about one stream. Mutable on purpose: it is the scheduler's hot path. Positions
  * are numbers here (versions stay far below 2^53) because bigint arithmetic allocates; spans keep bigint indexes.
+ * A scheduler keeps one per stream it has seen (up to `maxTrackedStreams`), so a state carries no closures and
+ * shares its rarely used lists until it needs them of its own: a smaller state is less for the GC to copy.
  */
 export class StreamState {
   phase: StreamPhase = 'idle';
@@ -43,7 +55,7 @@ export class StreamState {
   buffered = 0;
   /** the pages this stream holds back, each until the write position reaches its claim */
   pageClaims: PageClaim[] = [];
-  malformed: MalformedDocumentRecord[] = [];
+  malformed: readonly MalformedDocumentRecord[] = none;
 
   /** the span the running handler was given, and when it started (performance.now()) */
   inFlight: StreamSpan | undefined;
@@ -62,17 +74,32 @@ export class StreamState {
   timer: NodeJS.Timeout | undefined;
 
   parked: DeadLetter | undefined;
-  parkedSpans: StreamSpan[] = [];
-  whenParkingSettles: Array<() => void> = [];
+  parkedSpans: readonly StreamSpan[] = none;
+  /** callers waiting for the dead-letter write in progress to settle */
+  whenParkingSettles: Array<() => void> | undefined;
   replay: ReplayInProgress | undefined;
   /** the lease was revoked while the handler ran: forget the stream once it settles */
   forget = false;
 
-  onDone: (outcome: HandlerOutcome | undefined) => void = ignore;
-  onFail: (error: unknown) => void = ignore;
-  onTimer: () => void = ignore;
+  constructor(
+    readonly stream: string,
+    private readonly owner: StreamOwner = unowned,
+  ) {}
 
-  constructor(readonly stream: string) {}
+  /** the handler call ended with `outcome` */
+  onDone(outcome: HandlerOutcome | undefined): void {
+    this.owner.completed(this, outcome);
+  }
+
+  /** the handler call threw or rejected */
+  onFail(error: unknown): void {
+    this.owner.failed(this, error);
+  }
+
+  /** the stream's delay (a retry or a `notYet`) ran out */
+  onTimer(): void {
+    this.owner.timerFired(this);
+  }
 
   /** Failed attempts in a row as the failure waiters count them: a held malformed document counts as one. */
   get failures(): number {

@@ -2,7 +2,7 @@ import type { StreamSpan as Span, TimelineEvent } from '../core/index.ts';
 import type { MalformedDocumentRecord } from './dead-letter-store.ts';
 import type { StreamBase } from './range-starts.ts';
 import { StreamSpan } from './stream-span.ts';
-import { StreamState } from './stream-state.ts';
+import { type StreamOwner, StreamState } from './stream-state.ts';
 
 /**
  * The streams the scheduler knows, and their pending events: merging spans in, dropping what was handled, open gaps
@@ -23,8 +23,8 @@ export class StreamStates {
   // Streams assumed to start at 0 (their range is read from the beginning) whose first events have not come yet.
   private readonly startGaps = new Set<StreamState>();
 
-  /** `created` wires a new state's callbacks */
-  constructor(private readonly created: (state: StreamState) => void = () => {}) {}
+  /** `owner` hears how each stream's handler calls end, and when its delays run out */
+  constructor(private readonly owner?: StreamOwner) {}
 
   get size(): number {
     return this.streams.size;
@@ -41,8 +41,7 @@ export class StreamStates {
   stateOf(stream: string): StreamState {
     let state = this.streams.get(stream);
     if (state === undefined) {
-      state = new StreamState(stream);
-      this.created(state);
+      state = new StreamState(stream, this.owner);
       this.streams.set(stream, state);
     }
     return state;
@@ -138,7 +137,7 @@ export class StreamStates {
 
   holdMalformed(state: StreamState, record: MalformedDocumentRecord): void {
     if (state.malformed.length === 0) this.heldByMalformed++;
-    state.malformed.push(record);
+    state.malformed = [...state.malformed, record];
   }
 
   /** Whether the stream's next events are pending and nothing holds it. */

@@ -107,6 +107,25 @@ describe('parking', () => {
     expect(parking.replays).toBe(0);
   });
 
+  it('replays a stream asked for while its dead-letter write is still in progress, once the write settles', async () => {
+    const { memory, parking, pendingStream, settled } = setup(1);
+    const { state, handled } = pendingStream('A', 2);
+    parking.park(state, new Error('boom'), 'failed');
+    // two callers wait on the same write (the first write fails, the retry succeeds)
+    const replays = [parking.replay('A'), parking.replay('A').catch((error: unknown) => error)];
+    expect(state.phase).toBe('parking');
+    await handled;
+    await until(() => settled.length === 1);
+    expect(state.phase).toBe('idle');
+    expect(state.pending.map((s) => s.events.length)).toEqual([2]);
+    // the second caller finds the stream no longer parked
+    expect(await replays[1]).toBeInstanceOf(StreamNotParked);
+    state.writePosition = 2;
+    parking.finishReplay(state);
+    await replays[0];
+    expect(memory.letters.size).toBe(0);
+  });
+
   it('rejects a replay when the stream is parked again, and refuses to replay a stream not parked', async () => {
     const { parking, pendingStream, settled, states } = setup();
     const { state, handled } = pendingStream('A', 1);

@@ -5,7 +5,7 @@ import { eventDocuments } from '../../../src/streams/event-documents.ts';
 import type { StreamHandler } from '../../../src/streams/handler.ts';
 import { createScheduler } from '../../../src/streams/scheduler.ts';
 import { waitUntilHandled } from '../../../src/testing/index.ts';
-import { doc, readDocument, readSpan, recorder, span } from './support.ts';
+import { doc, gate, readDocument, readSpan, recorder, span } from './support.ts';
 
 const quickRetry = { initialDelayMs: 1, maxDelayMs: 2 };
 
@@ -78,6 +78,25 @@ describe('parking a stream that keeps failing', () => {
       events: [],
       malformed: [{ document: broken, error: { message: 'document 0 is malformed' } }],
     });
+  });
+
+  it('keeps every malformed document that arrives while the stream is busy, and parks them all together', async () => {
+    const deadLetters = createInMemoryDeadLetters();
+    const running = gate();
+    const { handle, versionsOf } = recorder(() => running.promise.then(() => undefined));
+    const scheduler = createScheduler({ handle, parking: { deadLetters } }, readDocument);
+    const first = await scheduler.ingestSpans('0', [span('Account-1', 0, 1)]);
+    const broken = [
+      { id: '1', p: 'Account-1', i: 1, e: 'oops' },
+      { id: '2', p: 'Account-1', i: 2, e: 'again' },
+    ];
+    const second = await scheduler.ingest({ leaseToken: '0', continuation: 'c', documents: broken });
+    running.open();
+    await Promise.all([first.handled, second.handled]);
+    expect(versionsOf('Account-1')).toEqual([0]);
+    const [letter] = await scheduler.parked.list();
+    expect(letter?.reason).toBe('malformed');
+    expect(letter?.malformed.map((m) => m.document)).toEqual(broken);
   });
 
   it('parks a stream that keeps answering notYet, with the reason', async () => {
