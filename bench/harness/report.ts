@@ -47,7 +47,7 @@ export function toMarkdown(run: BenchRun): string {
     '  ran in its own; costs are counted from its metrics (requests, documents, bytes), which map to RU on Cosmos DB',
     '  — no RU figures are invented.',
     '- Timing ratios: Tributary and its plain-SDK baseline run interleaved in the same process, several rounds;',
-    '  each run starts after a full garbage collection (Node started with `--expose-gc`); the medians of each side',
+    '  each run starts after a young-generation collection (Node started with `--expose-gc`); the medians of each side',
     '  are reported and `ratio = value / baseline`.',
     '',
     `**Targets met: ${met.length} of ${judged.length}.**` +

@@ -9,13 +9,15 @@ export interface SideBySide {
 }
 
 /**
- * A full garbage collection, so that a measured run starts from the same heap as the run it is compared with
- * (`npm run bench` starts Node with `--expose-gc`; without it this does nothing). Without it, the large live data
- * of a bench (backlogs, prebuilt pages) makes major collections come once a round, always in the same place: one
- * side then pays for every one of them, and a ratio measured 0.95 in one process read 0.3–0.4 in the next.
+ * A young-generation collection (a scavenge), so that a measured run does not start by paying for the garbage of
+ * the run before it (`npm run bench` starts Node with `--expose-gc`; without it this does nothing). Without it, the
+ * large live data of a bench made collections phase-lock with the rounds: in some processes one side paid for
+ * every one of them (`scheduler.documents.ratio` read 0.37–0.46 in five processes of six, 0.92–0.97 in six of six
+ * with it). Not a full collection: V8's forced full collection shrinks the young generation and drops compiled
+ * code, so every run after one started cold, three times slower on both sides.
  */
 export function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
+  (globalThis as { gc?: (options: { type: 'minor' }) => void }).gc?.({ type: 'minor' });
 }
 
 /** Whether `collectGarbage` collects: false when Node was started without `--expose-gc`. */
@@ -23,7 +25,7 @@ export const collectsGarbage = (): boolean => typeof (globalThis as { gc?: unkno
 
 /**
  * Runs Tributary and the baseline in alternating order, round after round, in this process, and keeps the median
- * of each side. Alternating which one goes first keeps warm-up drift from favouring either side; a full garbage
+ * of each side. Alternating which one goes first keeps warm-up drift from favouring either side; a young-generation
  * collection before each run keeps one side from paying for the other's garbage.
  */
 export async function sideBySide(

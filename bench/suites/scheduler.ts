@@ -83,7 +83,7 @@ async function peerShapes(context: BenchContext): Promise<void> {
     measured('scheduler.documents.ratio', median(groupedRates), 'events/s', {
       goal: atLeast(0.85),
       baseline: median(spanRates),
-      note: "the grouped shape fed as Cosmos documents to ingest (documents checked and decoded in one pass, spans read from the page) vs the baseline: the same documents decoded in the clock by the store's plain decoder (eventsOf, no checks) into spans given to ingestSpans — the same events, the same decode work; interleaved rounds, the side going first alternating, each run after a full garbage collection, after one unmeasured round of each. What reading and checking documents costs on top of decoding and dispatch",
+      note: "the grouped shape fed as Cosmos documents to ingest (documents checked and decoded in one pass, spans read from the page) vs the baseline: the same documents decoded in the clock by the store's plain decoder (eventsOf, no checks) into spans given to ingestSpans — the same events, the same decode work; interleaved rounds, the side going first alternating, each run after a young-generation collection, after one unmeasured round of each. What reading and checking documents costs on top of decoding and dispatch",
     }),
   );
 }
