@@ -168,14 +168,14 @@ export function createScheduler(options: StreamSchedulerOptions, reader: Documen
       if (next > start) advance(state, Math.min(next, start + span.events.length) - start, next, now);
       else failure(state, new HandlerMadeNoProgress(state.stream, span.index, BigInt(next)), now);
     }
-    settle(state);
+    settle(state, now);
   }
 
   function failed(state: StreamState, error: unknown) {
     const now = callEnded(state);
     state.inFlight = undefined;
     failure(state, error, now);
-    settle(state);
+    settle(state, now);
   }
 
   function callEnded(state: StreamState) {
@@ -200,11 +200,11 @@ export function createScheduler(options: StreamSchedulerOptions, reader: Documen
   }
 
   /** After a handler call or a timer: requeue, park, or forget the stream; then let others run. */
-  function settle(state: StreamState) {
+  function settle(state: StreamState, now?: number) {
     if (state.phase === 'idle') {
       if (state.forget) remove(state);
       else if (state.malformed.length > 0 && parking !== undefined) parking.park(state, state.lastError, 'malformed');
-      else route(state, performance.now());
+      else route(state, now ?? performance.now());
     }
     changed();
   }
