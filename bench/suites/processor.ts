@@ -92,7 +92,7 @@ async function startCost(
   context.emit(
     measured('processor.start.requests', median(requests), 'requests', {
       goal: atMost(10),
-      note: `${note}. They are: 2 lease listings (one query each: the query plan request the JS SDK sends beside every cross-partition query is skipped; the second listing finds leases other instances created meanwhile, which a split between their views could make overlap), the feed ranges, 4 lease creates (one-operation batches; the lease this instance reads first is created owned), then the first iterator's container read and routing map, and its first change-feed read. On a client that has already read the container's metadata (its routing map and _rid) the same start takes 8 requests`,
+      note: `${note}. They are: 2 lease listings (one query each: the query plan request the JS SDK sends beside every cross-partition query is skipped; the second listing finds leases other instances created meanwhile, which a split between their views could make overlap), the feed ranges, 4 lease creates (one-operation batches; the lease this instance reads first is created owned), then the first iterator's container read and routing map, and its first change-feed read.`,
     }),
   );
   context.emit(measured('processor.start.ms', median(times), 'ms', { note }));
