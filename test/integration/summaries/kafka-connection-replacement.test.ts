@@ -91,7 +91,8 @@ describe.skipIf(skipKafka)('a publisher whose broker connection silently dies', 
 });
 
 describe.skipIf(skipKafka)('closing a publisher whose broker is unreachable', () => {
-  it('returns within closeTimeoutMs, refusing what it could not send', async () => {
+  /** A publisher behind a proxy that can swallow everything, with long timeouts and a 300 ms close timeout. */
+  async function publisherBehindProxy(overrides: { connectionTimeout?: number } = {}) {
     const kafka = await startTestKafka();
     const proxy = await startBlackHoleProxy(kafka.brokers);
     const publisher = createKafkaSummaryPublisher({
@@ -101,8 +102,14 @@ describe.skipIf(skipKafka)('closing a publisher whose broker is unreachable', ()
         publishAttemptTimeoutMs: 60_000,
         closeTimeoutMs: 300,
         log: () => {},
+        ...overrides,
       }),
     });
+    return { kafka, proxy, publisher };
+  }
+
+  it('returns within closeTimeoutMs, refusing what it could not send', async () => {
+    const { kafka, proxy, publisher } = await publisherBehindProxy();
     const topic = `closing-${randomUUID().slice(0, 8)}`;
     try {
       await publisher.publish(record(topic, 1));
@@ -126,18 +133,7 @@ describe.skipIf(skipKafka)('closing a publisher whose broker is unreachable', ()
   }, 60_000);
 
   it('refuses a publish whose producer is still connecting, instead of leaving it to its attempt timeout', async () => {
-    const kafka = await startTestKafka();
-    const proxy = await startBlackHoleProxy(kafka.brokers);
-    const publisher = createKafkaSummaryPublisher({
-      config: kafkaConfigFromBrokers([...proxy.brokers], {
-        socketFactory: proxy.socketFactory,
-        requestTimeout: 30_000,
-        connectionTimeout: 30_000,
-        publishAttemptTimeoutMs: 60_000,
-        closeTimeoutMs: 300,
-        log: () => {},
-      }),
-    });
+    const { kafka, proxy, publisher } = await publisherBehindProxy({ connectionTimeout: 30_000 });
     try {
       proxy.blackHoleEverything();
       const connecting = publisher.publish(record(`connecting-${randomUUID().slice(0, 8)}`, 1)).then(
