@@ -39,7 +39,9 @@ if (only && selected.length !== only.length) {
 
 const log = (message: string) => console.error(message);
 if (!collectsGarbage()) {
-  log('Node was started without --expose-gc: timed runs do not start with a collected young generation (`npm run bench` does).');
+  log(
+    'Node was started without --expose-gc: timed runs do not start with a collected young generation (`npm run bench` does).',
+  );
 }
 const started = performance.now();
 const results: BenchResult[] = [];

@@ -73,7 +73,10 @@ describe('spans from change-feed documents', () => {
     );
     expect(() => spanFromDocument({ id: '3', p: 'A-1', i: 3, e: [] })).toThrow(/"n"/);
     expect(() => spanFromDocument({ id: '3', p: 'A-1', i: 3, n: 4, e: [{ c: 'X', d: {} }] })).toThrow(/timestamp/);
-    const later = [{ t: at, c: 'X', d: {} }, { t: 'yesterday', c: 'Y', d: {} }];
+    const later = [
+      { t: at, c: 'X', d: {} },
+      { t: 'yesterday', c: 'Y', d: {} },
+    ];
     expect(() => spanFromDocument({ id: '3', p: 'A-1', i: 3, n: 5, e: later })).toThrow(/"Y" has no ISO timestamp/);
     expect(() => spanFromDocument({ id: '3', p: 'A-1', i: 3, n: 4, e: [{ t: at, d: {} }] })).toThrow(/no string type/);
     expect(() => spanFromDocument({ id: '3', p: 'A-1', i: 3, n: 4, e: [null] })).toThrow(/not an object/);
