@@ -8,6 +8,16 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readmeImports } from './readme-code.ts';
 
+/** How the consumer project compiles: a strict NodeNext project, as a team on Node 22 would set it up. */
+const consumerCompilerOptions = {
+  module: 'NodeNext',
+  moduleResolution: 'NodeNext',
+  target: 'ES2022',
+  lib: ['ES2022'],
+  types: ['node'],
+  strict: true,
+};
+
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../..');
 const manifest = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as {
@@ -140,15 +150,7 @@ describe('the packed tarball', () => {
       await writeFile(
         join(consumer, 'tsconfig.types-only.json'),
         JSON.stringify({
-          compilerOptions: {
-            module: 'NodeNext',
-            moduleResolution: 'NodeNext',
-            target: 'ES2022',
-            lib: ['ES2022'],
-            types: ['node'],
-            strict: true,
-            noEmit: true,
-          },
+          compilerOptions: { ...consumerCompilerOptions, noEmit: true },
           files: ['types-only.ts'],
         }),
       );
@@ -203,15 +205,7 @@ describe('the packed tarball', () => {
         await writeFile(
           join(consumer, 'tsconfig.json'),
           JSON.stringify({
-            compilerOptions: {
-              module: 'NodeNext',
-              moduleResolution: 'NodeNext',
-              target: 'ES2022',
-              lib: ['ES2022'],
-              types: ['node'],
-              strict: true,
-              outDir: 'out',
-            },
+            compilerOptions: { ...consumerCompilerOptions, outDir: 'out' },
             include: ['readme-imports.ts', 'examples'],
           }),
         );
