@@ -106,9 +106,8 @@ function decodeEvents(document: BatchDocument, checked: boolean): TimelineEvent[
   let lastDate = new Date(Number.NaN);
   for (let offset = 0; offset < stored.length; offset++) {
     const event = stored[offset]!;
-    if (checked && !hasEventFields(event)) {
-      throw new MalformedDocument(String(document.id), document.p, checkEvent(event, undefined) ?? 'a broken event');
-    }
+    const problem = checked ? eventShapeProblem(event) : undefined;
+    if (problem !== undefined) throw new MalformedDocument(String(document.id), document.p, problem);
     if (event.t !== lastText) {
       lastText = event.t;
       lastDate = new Date(event.t);
@@ -124,23 +123,21 @@ function decodeEvents(document: BatchDocument, checked: boolean): TimelineEvent[
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
-/** Whether a stored event has the fields every event has: a string type `c` and a string timestamp `t`. */
-function hasEventFields(value: unknown): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Record<string, unknown>).c === 'string' &&
-    typeof (value as Record<string, unknown>).t === 'string'
-  );
+/** What is wrong with a stored event's fields, if anything: every event has a string type `c` and timestamp `t`. */
+function eventShapeProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'an event is not an object';
+  const event = value as Record<string, unknown>;
+  if (typeof event.c !== 'string') return 'an event has no string type "c"';
+  if (typeof event.t !== 'string') return `event "${event.c}" has no ISO timestamp "t"`;
+  return undefined;
 }
 
 /** Checks one event; `validTime` is a timestamp already known to parse (events of a batch usually share theirs). */
 function checkEvent(value: unknown, validTime: string | undefined): string | undefined {
-  if (typeof value !== 'object' || value === null) return 'an event is not an object';
-  const event = value as Record<string, unknown>;
-  if (typeof event.c !== 'string') return 'an event has no string type "c"';
-  if (typeof event.t !== 'string' || (event.t !== validTime && Number.isNaN(Date.parse(event.t))))
-    return `event "${event.c}" has no ISO timestamp "t"`;
+  const problem = eventShapeProblem(value);
+  if (problem !== undefined) return problem;
+  const event = value as { c: string; t: string };
+  if (event.t !== validTime && Number.isNaN(Date.parse(event.t))) return `event "${event.c}" has no ISO timestamp "t"`;
   return undefined;
 }
 
